@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/lattice-olap/lattice/config"
+	"github.com/lattice-olap/lattice/metastore"
+	"github.com/lattice-olap/lattice/planner"
+	"github.com/lattice-olap/lattice/wire"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "version", "--version", "-v":
+		fmt.Fprintf(stdout, "lattice %s (PostgreSQL %s protocol)\n", version, planner.ServerVersion)
+		return 0
+	case "serve":
+		if err := serve(args[1:], stdout, stderr); err != nil {
+			fmt.Fprintf(stderr, "lattice: %v\n", err)
+			return 1
+		}
+		return 0
+	case "help", "-h", "--help":
+		usage(stdout)
+		return 0
+	}
+	fmt.Fprintf(stderr, "lattice: unknown command %q\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage:
+  lattice serve [--conf FILE] [--set key=value]...   start a node
+  lattice version                                    print the version
+
+Configuration keys are listed in docs/configuration.md.
+`)
+}
+
+// multiFlag collects repeated --set flags.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func serve(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	conf := fs.String("conf", "", "Java-properties configuration file")
+	var sets multiFlag
+	fs.Var(&sets, "set", "override one configuration key (key=value); repeatable")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := config.Load(*conf, sets)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	store, err := metastore.Open(ctx, cfg.MetadataURL)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := store.Bootstrap(ctx, cfg.EffectiveAdminPassword()); err != nil {
+		return fmt.Errorf("metastore bootstrap: %w", err)
+	}
+
+	var tlsCfg *tls.Config
+	if cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return fmt.Errorf("configuration key lattice.server.tls-cert/tls-key: %w", err)
+		}
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+
+	pl := planner.New(planner.Config{Store: store, Version: version})
+	srv := wire.NewServer(wire.Config{
+		Planner:        pl,
+		Store:          store,
+		TLS:            tlsCfg,
+		MaxConnections: cfg.MaxConnections,
+		MaxMessageSize: cfg.MaxMessageSize,
+		StartupTimeout: cfg.StartupTimeout,
+		Logger:         log,
+	})
+	ln, err := net.Listen("tcp", cfg.PGListen)
+	if err != nil {
+		return fmt.Errorf("configuration key lattice.server.pg-listen=%s: %w", cfg.PGListen, err)
+	}
+	addr := ln.Addr().(*net.TCPAddr)
+	log.Info("lattice node started", "version", version, "mode", cfg.Mode, "instance", cfg.InstanceID,
+		"pg", addr.String(), "metastore", store.URL(), "data", cfg.DataDir)
+	fmt.Fprintf(stdout, "Lattice %s is ready. Connect with:\n  psql \"postgresql://admin@%s:%d/%s\"\n",
+		version, addr.IP.String(), addr.Port, metastore.DefaultProject)
+	if cfg.AdminPassword == "" {
+		fmt.Fprintln(stdout, "  (password: admin; set lattice.security.admin-password before exposing the node)")
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining sessions", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	if serr := <-errc; !errors.Is(serr, wire.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	if err != nil && !errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,462 @@
+package planner
+
+import (
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/cockroachdb/apd/v3"
+
+	"github.com/lattice-olap/lattice/pgerr"
+	"github.com/lattice-olap/lattice/types"
+)
+
+func intOutOfRange(t types.T) error {
+	switch t.Oid {
+	case types.OidInt2:
+		return pgerr.New(pgerr.NumericValueOutOfRange, "smallint out of range")
+	case types.OidInt8:
+		return pgerr.New(pgerr.NumericValueOutOfRange, "bigint out of range")
+	}
+	return pgerr.New(pgerr.NumericValueOutOfRange, "integer out of range")
+}
+
+// checkInt range-checks an integer result of type t; overflowed reports an
+// overflow already detected in 64-bit arithmetic.
+func checkInt(t types.T, v int64, overflowed bool) (types.Datum, error) {
+	lo, hi := types.IntRange(t)
+	if overflowed || v < lo || v > hi {
+		return nil, intOutOfRange(t)
+	}
+	return v, nil
+}
+
+func divByZero() error { return pgerr.New(pgerr.DivisionByZero, "division by zero") }
+
+// arithFunc returns the implementation and result type of "t op t".
+func arithFunc(op string, t types.T) (evalFn, types.T, bool) {
+	switch t.Family() {
+	case types.IntFamily:
+		if t.Oid == types.OidOid {
+			return nil, t, false
+		}
+		return intArith(op, t)
+	case types.FloatFamily:
+		return floatArith(op, t)
+	case types.NumericFamily:
+		return numericArith(op)
+	case types.IntervalFamily:
+		switch op {
+		case "+", "-":
+			sign := int64(1)
+			if op == "-" {
+				sign = -1
+			}
+			return func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+				a, b := v[0].(types.DInterval), v[1].(types.DInterval)
+				return types.DInterval{Months: a.Months + int32(sign)*b.Months, Days: a.Days + int32(sign)*b.Days, Micros: a.Micros + sign*b.Micros}, nil
+			}, t, true
+		}
+	}
+	return nil, t, false
+}
+
+func intArith(op string, t types.T) (evalFn, types.T, bool) {
+	var f func(a, b int64) (int64, bool, error)
+	switch op {
+	case "+":
+		f = func(a, b int64) (int64, bool, error) {
+			r := a + b
+			return r, (a > 0 && b > 0 && r < 0) || (a < 0 && b < 0 && r >= 0), nil
+		}
+	case "-":
+		f = func(a, b int64) (int64, bool, error) {
+			r := a - b
+			return r, (a >= 0 && b < 0 && r < 0) || (a < 0 && b > 0 && r >= 0), nil
+		}
+	case "*":
+		f = func(a, b int64) (int64, bool, error) {
+			if a == 0 || b == 0 {
+				return 0, false, nil
+			}
+			r := a * b
+			return r, r/b != a || (a == -1 && b == math.MinInt64) || (b == -1 && a == math.MinInt64), nil
+		}
+	case "/":
+		f = func(a, b int64) (int64, bool, error) {
+			if b == 0 {
+				return 0, false, divByZero()
+			}
+			if b == -1 {
+				return -a, a == math.MinInt64, nil
+			}
+			return a / b, false, nil
+		}
+	case "%":
+		f = func(a, b int64) (int64, bool, error) {
+			if b == 0 {
+				return 0, false, divByZero()
+			}
+			if b == -1 {
+				return 0, false, nil
+			}
+			return a % b, false, nil
+		}
+	case "^":
+		return func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+			return powFloat(float64(v[0].(int64)), float64(v[1].(int64)))
+		}, types.Float8, true
+	default:
+		return nil, t, false
+	}
+	return func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+		r, over, err := f(v[0].(int64), v[1].(int64))
+		if err != nil {
+			return nil, err
+		}
+		return checkInt(t, r, over)
+	}, t, true
+}
+
+func floatOverflow() error {
+	return pgerr.New(pgerr.NumericValueOutOfRange, "value out of range: overflow")
+}
+
+func checkFloat(r float64, inputsFinite bool, single bool) (types.Datum, error) {
+	if single {
+		r = float64(float32(r))
+	}
+	if math.IsInf(r, 0) && inputsFinite {
+		return nil, floatOverflow()
+	}
+	return r, nil
+}
+
+func floatArith(op string, t types.T) (evalFn, types.T, bool) {
+	single := t.Oid == types.OidFloat4
+	var f func(a, b float64) (float64, error)
+	switch op {
+	case "+":
+		f = func(a, b float64) (float64, error) { return a + b, nil }
+	case "-":
+		f = func(a, b float64) (float64, error) { return a - b, nil }
+	case "*":
+		f = func(a, b float64) (float64, error) { return a * b, nil }
+	case "/":
+		f = func(a, b float64) (float64, error) {
+			if b == 0 {
+				return 0, divByZero()
+			}
+			return a / b, nil
+		}
+	case "^":
+		return func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+			return powFloat(v[0].(float64), v[1].(float64))
+		}, types.Float8, true
+	default:
+		return nil, t, false
+	}
+	return func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+		a, b := v[0].(float64), v[1].(float64)
+		r, err := f(a, b)
+		if err != nil {
+			return nil, err
+		}
+		return checkFloat(r, !math.IsInf(a, 0) && !math.IsInf(b, 0), single)
+	}, t, true
+}
+
+func powFloat(a, b float64) (types.Datum, error) {
+	if a == 0 && b < 0 {
+		return nil, pgerr.New(pgerr.InvalidArgumentForPowerFunction, "zero raised to a negative power is undefined")
+	}
+	if a < 0 && b != math.Trunc(b) {
+		return nil, pgerr.New(pgerr.InvalidArgumentForPowerFunction, "a negative number raised to a non-integer power yields a complex result")
+	}
+	r := math.Pow(a, b)
+	if math.IsInf(r, 0) && !math.IsInf(a, 0) && !math.IsInf(b, 0) {
+		return nil, floatOverflow()
+	}
+	return r, nil
+}
+
+// decCtx is the context for exact numeric arithmetic: enough precision that
+// +, - and * never round (PostgreSQL's numeric carries up to 131072 digits
+// before the point; 2000 is ample for any value that fits our storage).
+var decCtx = func() *apd.Context {
+	c := apd.BaseContext.WithPrecision(2000)
+	c.Rounding = apd.RoundHalfUp
+	c.MaxExponent = 200000
+	c.MinExponent = -200000
+	return c
+}()
+
+func numericArith(op string) (evalFn, types.T, bool) {
+	var f func(r, a, b *apd.Decimal) error
+	switch op {
+	case "+":
+		f = func(r, a, b *apd.Decimal) error { _, err := decCtx.Add(r, a, b); return err }
+	case "-":
+		f = func(r, a, b *apd.Decimal) error { _, err := decCtx.Sub(r, a, b); return err }
+	case "*":
+		f = func(r, a, b *apd.Decimal) error { _, err := decCtx.Mul(r, a, b); return err }
+	case "/":
+		f = numericDiv
+	case "%":
+		f = func(r, a, b *apd.Decimal) error {
+			if b.IsZero() {
+				return divByZero()
+			}
+			_, err := decCtx.Rem(r, a, b)
+			return err
+		}
+	case "^":
+		f = func(r, a, b *apd.Decimal) error {
+			if a.IsZero() && b.Negative {
+				return pgerr.New(pgerr.InvalidArgumentForPowerFunction, "zero raised to a negative power is undefined")
+			}
+			c := apd.BaseContext.WithPrecision(34)
+			if _, err := c.Pow(r, a, b); err != nil {
+				return pgerr.New(pgerr.InvalidArgumentForPowerFunction, "a negative number raised to a non-integer power yields a complex result")
+			}
+			scale := int32(16)
+			if s := -a.Exponent; s > scale {
+				scale = s
+			}
+			_, err := decCtx.Quantize(r, r, -scale)
+			return err
+		}
+	default:
+		return nil, types.Numeric, false
+	}
+	return func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+		r := new(apd.Decimal)
+		if err := f(r, v[0].(*apd.Decimal), v[1].(*apd.Decimal)); err != nil {
+			if _, ok := err.(*pgerr.Error); ok {
+				return nil, err
+			}
+			return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value overflows numeric format")
+		}
+		return r, nil
+	}, types.Numeric, true
+}
+
+// numericDiv divides with PostgreSQL's result scale (select_div_scale): at
+// least 16 significant digits, and no fewer fractional digits than either
+// input, rounded half away from zero.
+func numericDiv(r, a, b *apd.Decimal) error {
+	if b.IsZero() {
+		return divByZero()
+	}
+	w1, f1 := base10000Head(a)
+	w2, f2 := base10000Head(b)
+	qweight := w1 - w2
+	if f1 <= f2 {
+		qweight--
+	}
+	rscale := 16 - qweight*4
+	rscale = max(rscale, dscale(a), dscale(b), 0)
+	rscale = min(rscale, 1000)
+	q := new(apd.Decimal)
+	c := apd.BaseContext.WithPrecision(uint32(rscale + 40 + max(0, int(a.NumDigits()))))
+	if _, err := c.Quo(q, a, b); err != nil {
+		return err
+	}
+	_, err := decCtx.Quantize(r, q, int32(-rscale))
+	return err
+}
+
+func dscale(d *apd.Decimal) int {
+	if d.Exponent < 0 {
+		return int(-d.Exponent)
+	}
+	return 0
+}
+
+// base10000Head returns the weight and first digit of d in PostgreSQL's
+// base-10000 representation.
+func base10000Head(d *apd.Decimal) (weight, first int) {
+	if d.IsZero() {
+		return 0, 0
+	}
+	// d = coeff × 10^exp; the position of its leading decimal digit:
+	lead := int(d.NumDigits()) + int(d.Exponent) - 1 // 10^lead <= |d| < 10^(lead+1)
+	weight = floorDiv(lead, 4)
+	// first base-10000 digit = floor(|d| / 10000^weight) truncated to 4 digits
+	s := d.Coeff.String()
+	digitsBefore := lead - weight*4 + 1 // decimal digits of the first group
+	if digitsBefore > len(s) {
+		s += string(make([]byte, 0))
+		for len(s) < digitsBefore {
+			s += "0"
+		}
+	}
+	first, _ = strconv.Atoi(s[:digitsBefore])
+	return weight, first
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// dateTimeOp binds the date/time operators; ok is false when the operand
+// types are not date/time ones.
+func (b *binder) dateTimeOp(op string, l, r Expr, loc int32) (Expr, bool, error) {
+	lf, rf := l.Type().Family(), r.Type().Family()
+	isDT := func(f types.Family) bool {
+		return f == types.DateFamily || f == types.TimestampFamily || f == types.IntervalFamily
+	}
+	if !isDT(lf) && !isDT(rf) {
+		return nil, false, nil
+	}
+	// An untyped literal beside a date/time value: an interval when added
+	// to or subtracted from a timestamp or date, else the other side's type.
+	var err error
+	if l.Type().Oid == types.OidUnknown {
+		if l, err = b.cast(l, r.Type(), loc, true); err != nil {
+			return nil, true, err
+		}
+	}
+	if r.Type().Oid == types.OidUnknown {
+		want := l.Type()
+		if (op == "+" || op == "-") && (lf == types.TimestampFamily || lf == types.DateFamily) {
+			want = types.Interval
+			if op == "-" && lf == r.Type().Family() {
+				want = l.Type()
+			}
+		}
+		if r, err = b.cast(r, want, loc, true); err != nil {
+			return nil, true, err
+		}
+	}
+	lt, rt := l.Type(), r.Type()
+	mk := func(t types.T, fn evalFn) (Expr, bool, error) {
+		return &funcExpr{name: op, args: []Expr{l, r}, typ: t, strict: true, fn: fn}, true, nil
+	}
+	switch {
+	case lt.Oid == types.OidDate && rt.Family() == types.IntFamily && (op == "+" || op == "-"):
+		sign := int64(1)
+		if op == "-" {
+			sign = -1
+		}
+		return mk(types.Date, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+			return types.DDate(int64(v[0].(types.DDate)) + sign*v[1].(int64)), nil
+		})
+	case lt.Family() == types.IntFamily && rt.Oid == types.OidDate && op == "+":
+		return mk(types.Date, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+			return types.DDate(v[0].(int64) + int64(v[1].(types.DDate))), nil
+		})
+	case lt.Oid == types.OidDate && rt.Oid == types.OidDate && op == "-":
+		return mk(types.Int4, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+			return int64(v[0].(types.DDate) - v[1].(types.DDate)), nil
+		})
+	case (lf == types.DateFamily || lf == types.TimestampFamily) && rt.Oid == types.OidInterval && (op == "+" || op == "-"):
+		res := lt
+		if lt.Oid == types.OidDate {
+			res = types.Timestamp
+		}
+		neg := op == "-"
+		tz := res.Oid == types.OidTimestampTZ
+		return mk(res, func(e *evalCtx, v []types.Datum) (types.Datum, error) {
+			ts := toTime(v[0])
+			iv := v[1].(types.DInterval)
+			if neg {
+				iv = types.DInterval{Months: -iv.Months, Days: -iv.Days, Micros: -iv.Micros}
+			}
+			return addInterval(ts, iv, tz, e.sess.Settings.Location()), nil
+		})
+	case lt.Oid == types.OidInterval && (rf == types.DateFamily || rf == types.TimestampFamily) && op == "+":
+		l, r = r, l
+		res := r.Type()
+		if res.Oid == types.OidDate {
+			res = types.Timestamp
+		}
+		tz := res.Oid == types.OidTimestampTZ
+		return mk(res, func(e *evalCtx, v []types.Datum) (types.Datum, error) {
+			return addInterval(toTime(v[1]), v[0].(types.DInterval), tz, e.sess.Settings.Location()), nil
+		})
+	case lf == types.TimestampFamily && rf == types.TimestampFamily && op == "-":
+		return mk(types.Interval, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+			d := v[0].(time.Time).Sub(v[1].(time.Time)).Microseconds()
+			days := d / 86400e6
+			return types.DInterval{Days: int32(days), Micros: d - days*86400e6}, nil
+		})
+	case lt.Oid == types.OidInterval && rt.IsNumericKind() && (op == "*" || op == "/"):
+		return mk(types.Interval, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+			f := toFloat(v[1])
+			if op == "/" {
+				if f == 0 {
+					return nil, divByZero()
+				}
+				f = 1 / f
+			}
+			return scaleInterval(v[0].(types.DInterval), f), nil
+		})
+	case lt.IsNumericKind() && rt.Oid == types.OidInterval && op == "*":
+		return mk(types.Interval, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+			return scaleInterval(v[1].(types.DInterval), toFloat(v[0])), nil
+		})
+	}
+	if lt.Oid == rt.Oid || (lf != types.IntervalFamily && rf != types.IntervalFamily && lf != types.StringFamily && rf != types.StringFamily) {
+		return nil, false, nil // comparisons and same-type interval arithmetic
+	}
+	return nil, true, b.noOperator(op, l, r, loc)
+}
+
+func toTime(v types.Datum) time.Time {
+	if d, ok := v.(types.DDate); ok {
+		return d.Time()
+	}
+	return v.(time.Time)
+}
+
+func toFloat(v types.Datum) float64 {
+	switch x := v.(type) {
+	case int64:
+		return float64(x)
+	case float64:
+		return x
+	case *apd.Decimal:
+		f, _ := x.Float64()
+		return f
+	}
+	return 0
+}
+
+// addInterval adds months and days in calendar terms (in the session zone
+// for timestamptz), then the microseconds.
+func addInterval(ts time.Time, iv types.DInterval, tz bool, loc *time.Location) time.Time {
+	if tz {
+		ts = ts.In(loc)
+	}
+	if iv.Months != 0 {
+		y, m, d := ts.Date()
+		total := int(m) - 1 + int(iv.Months)
+		ny := y + floorDiv(total, 12)
+		nm := time.Month(total - floorDiv(total, 12)*12 + 1)
+		last := time.Date(ny, nm+1, 0, 0, 0, 0, 0, time.UTC).Day()
+		if d > last {
+			d = last
+		}
+		h, mi, s := ts.Clock()
+		ts = time.Date(ny, nm, d, h, mi, s, ts.Nanosecond(), ts.Location())
+	}
+	if iv.Days != 0 {
+		ts = ts.AddDate(0, 0, int(iv.Days))
+	}
+	ts = ts.Add(time.Duration(iv.Micros) * time.Microsecond)
+	return ts.UTC()
+}
+
+func scaleInterval(iv types.DInterval, f float64) types.DInterval {
+	months := float64(iv.Months) * f
+	wholeMonths := math.Trunc(months)
+	days := float64(iv.Days)*f + (months-wholeMonths)*30
+	wholeDays := math.Trunc(days)
+	micros := float64(iv.Micros)*f + (days-wholeDays)*86400e6
+	return types.DInterval{Months: int32(wholeMonths), Days: int32(wholeDays), Micros: int64(math.Round(micros))}
+}

@@ -1,0 +1,484 @@
+package planner
+
+import (
+	"strconv"
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lattice-olap/lattice/pgerr"
+	"github.com/lattice-olap/lattice/types"
+)
+
+// binder turns one statement's AST into typed expressions and a Statement.
+type binder struct {
+	sess   *Session
+	text   string     // the whole query text, for error positions
+	params []*types.T // $1..$n; Unknown until declared or inferred
+}
+
+func newBinder(s *Session, text string, declared []types.Oid) *binder {
+	b := &binder{sess: s, text: text}
+	for _, oid := range declared {
+		t := types.Unknown
+		if oid != 0 {
+			if known, ok := types.FromOid(oid); ok {
+				t = known
+			}
+		}
+		tt := t
+		b.params = append(b.params, &tt)
+	}
+	return b
+}
+
+func (b *binder) pos(loc int32) int32 { return charPos(b.text, int(loc)) }
+
+func (b *binder) errorf(loc int32, code pgerr.Code, format string, args ...any) *pgerr.Error {
+	return pgerr.New(code, format, args...).WithPosition(b.pos(loc))
+}
+
+// paramTypes resolves still-unknown parameters to text, as PostgreSQL does
+// for parameters used only where any type would do.
+func (b *binder) paramTypes() []types.T {
+	out := make([]types.T, len(b.params))
+	for i, p := range b.params {
+		if p.Oid == types.OidUnknown {
+			*p = types.Text
+		}
+		out[i] = *p
+	}
+	return out
+}
+
+// expr binds an expression node.
+func (b *binder) expr(n *pg_query.Node) (Expr, error) {
+	switch {
+	case n.GetAConst() != nil:
+		return b.constant(n.GetAConst())
+	case n.GetParamRef() != nil:
+		return b.param(n.GetParamRef())
+	case n.GetTypeCast() != nil:
+		tc := n.GetTypeCast()
+		t, err := b.typeName(tc.TypeName)
+		if err != nil {
+			return nil, err
+		}
+		// $1::type declares the parameter's type, as in PostgreSQL.
+		if pr := tc.Arg.GetParamRef(); pr != nil {
+			arg, err := b.param(pr)
+			if err != nil {
+				return nil, err
+			}
+			if p := arg.(*paramExpr); p.typ.Oid == types.OidUnknown {
+				*p.typ = t
+				return arg, nil
+			}
+			return b.cast(arg, t, tc.Location, true)
+		}
+		arg, err := b.expr(tc.Arg)
+		if err != nil {
+			return nil, err
+		}
+		return b.cast(arg, t, tc.Location, true)
+	case n.GetAExpr() != nil:
+		return b.aExpr(n.GetAExpr())
+	case n.GetBoolExpr() != nil:
+		return b.boolExpr(n.GetBoolExpr())
+	case n.GetFuncCall() != nil:
+		return b.funcCall(n.GetFuncCall())
+	case n.GetSqlvalueFunction() != nil:
+		return b.sqlValueFunc(n.GetSqlvalueFunction())
+	case n.GetNullTest() != nil:
+		nt := n.GetNullTest()
+		arg, err := b.expr(nt.Arg)
+		if err != nil {
+			return nil, err
+		}
+		b.defaultUnknown(arg)
+		return &nullTest{arg: arg, not: nt.Nulltesttype == pg_query.NullTestType_IS_NOT_NULL}, nil
+	case n.GetBooleanTest() != nil:
+		bt := n.GetBooleanTest()
+		arg, err := b.expr(bt.Arg)
+		if err != nil {
+			return nil, err
+		}
+		if arg, err = b.coerce(arg, types.Bool, bt.Location); err != nil {
+			return nil, err
+		}
+		t := &boolTest{arg: arg}
+		switch bt.Booltesttype {
+		case pg_query.BoolTestType_IS_TRUE:
+			t.want = true
+		case pg_query.BoolTestType_IS_NOT_TRUE:
+			t.want, t.not = true, true
+		case pg_query.BoolTestType_IS_FALSE:
+			t.want = false
+		case pg_query.BoolTestType_IS_NOT_FALSE:
+			t.want, t.not = false, true
+		case pg_query.BoolTestType_IS_UNKNOWN:
+			t.want = nil
+		case pg_query.BoolTestType_IS_NOT_UNKNOWN:
+			t.want, t.not = nil, true
+		}
+		return t, nil
+	case n.GetCaseExpr() != nil:
+		return b.caseExpr(n.GetCaseExpr())
+	case n.GetCoalesceExpr() != nil:
+		ce := n.GetCoalesceExpr()
+		args, typ, err := b.commonArgs(ce.Args, "COALESCE", ce.Location)
+		if err != nil {
+			return nil, err
+		}
+		return &coalesceExpr{args: args, typ: typ}, nil
+	case n.GetMinMaxExpr() != nil:
+		return b.minMax(n.GetMinMaxExpr())
+	case n.GetColumnRef() != nil:
+		cr := n.GetColumnRef()
+		return nil, b.errorf(cr.Location, pgerr.UndefinedColumn, "column %q does not exist", columnRefName(cr))
+	case n.GetSubLink() != nil:
+		return nil, b.errorf(n.GetSubLink().Location, pgerr.FeatureNotSupported, "subqueries are not supported yet")
+	}
+	return nil, pgerr.New(pgerr.FeatureNotSupported, "expression %s is not supported yet", nodeName(n))
+}
+
+func nodeName(n *pg_query.Node) string {
+	s := strings.TrimPrefix(strings.TrimPrefix(strings.Split(strings.TrimPrefix(n.String(), "node:{"), ":")[0], "Node_"), " ")
+	if s == "" {
+		return "of this kind"
+	}
+	return s
+}
+
+func columnRefName(cr *pg_query.ColumnRef) string {
+	var parts []string
+	for _, f := range cr.Fields {
+		if s := f.GetString_(); s != nil {
+			parts = append(parts, s.Sval)
+		} else if f.GetAStar() != nil {
+			parts = append(parts, "*")
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+// constant types a literal as PostgreSQL does: integers are int4 (int8 or
+// numeric when larger), decimals numeric, strings unknown until context
+// decides, booleans bool.
+func (b *binder) constant(c *pg_query.A_Const) (Expr, error) {
+	if c.Isnull {
+		return &constExpr{t: types.Unknown, v: nil}, nil
+	}
+	switch v := c.Val.(type) {
+	case *pg_query.A_Const_Ival:
+		return &constExpr{t: types.Int4, v: int64(v.Ival.Ival)}, nil
+	case *pg_query.A_Const_Fval:
+		s := v.Fval.Fval
+		if !strings.ContainsAny(s, ".eE") {
+			if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+				return &constExpr{t: types.Int8, v: n}, nil
+			}
+		}
+		d, err := types.ParseNumeric(s)
+		if err != nil {
+			return nil, errAt(pgerr.From(err), b.pos(c.Location))
+		}
+		return &constExpr{t: types.Numeric, v: d}, nil
+	case *pg_query.A_Const_Boolval:
+		return &constExpr{t: types.Bool, v: v.Boolval.Boolval}, nil
+	case *pg_query.A_Const_Sval:
+		return &constExpr{t: types.Unknown, v: v.Sval.Sval}, nil
+	case *pg_query.A_Const_Bsval:
+		return nil, b.errorf(c.Location, pgerr.FeatureNotSupported, "bit string literals are not supported")
+	}
+	return nil, b.errorf(c.Location, pgerr.FeatureNotSupported, "unsupported constant")
+}
+
+func (b *binder) param(p *pg_query.ParamRef) (Expr, error) {
+	n := int(p.Number)
+	if n < 1 || n > 65535 {
+		return nil, b.errorf(p.Location, pgerr.UndefinedParameter, "there is no parameter $%d", n)
+	}
+	for len(b.params) < n {
+		t := types.Unknown
+		b.params = append(b.params, &t)
+	}
+	return &paramExpr{idx: n - 1, typ: b.params[n-1]}, nil
+}
+
+// typeName resolves a TypeName node, typmods included.
+func (b *binder) typeName(tn *pg_query.TypeName) (types.T, error) {
+	var parts []string
+	for _, n := range tn.Names {
+		if s := n.GetString_(); s != nil {
+			parts = append(parts, s.Sval)
+		}
+	}
+	name := strings.Join(parts, ".")
+	if len(tn.ArrayBounds) > 0 {
+		return types.T{}, b.errorf(tn.Location, pgerr.FeatureNotSupported, "array types are not supported yet")
+	}
+	t, ok := types.Lookup(name)
+	if !ok {
+		return types.T{}, b.errorf(tn.Location, pgerr.UndefinedObject, "type %q does not exist", strings.TrimPrefix(name, "pg_catalog."))
+	}
+	var mods []int32
+	for _, m := range tn.Typmods {
+		c := m.GetAConst()
+		if c == nil || c.GetIval() == nil {
+			return types.T{}, b.errorf(tn.Location, pgerr.SyntaxError, "type modifiers must be simple constants or identifiers")
+		}
+		mods = append(mods, c.GetIval().Ival)
+	}
+	switch t.Oid {
+	case types.OidNumeric:
+		if len(mods) > 2 {
+			return types.T{}, b.errorf(tn.Location, pgerr.InvalidParameterValue, "invalid NUMERIC type modifier")
+		}
+		if len(mods) >= 1 {
+			p, s := mods[0], int32(0)
+			if len(mods) == 2 {
+				s = mods[1]
+			}
+			if p < 1 || p > 1000 {
+				return types.T{}, b.errorf(tn.Location, pgerr.InvalidParameterValue, "NUMERIC precision %d must be between 1 and 1000", p)
+			}
+			if s < 0 || s > p {
+				return types.T{}, b.errorf(tn.Location, pgerr.InvalidParameterValue, "NUMERIC scale %d must be between 0 and precision %d", s, p)
+			}
+			t = types.NumericOf(p, s)
+		}
+	case types.OidVarchar, types.OidBpchar:
+		if len(mods) == 1 {
+			if mods[0] < 1 {
+				return types.T{}, b.errorf(tn.Location, pgerr.InvalidParameterValue, "length for type %s must be at least 1", t.Name())
+			}
+			t = types.T{Oid: t.Oid, Typmod: mods[0] + 4}
+		}
+	default:
+		if len(mods) > 0 && t.Oid != types.OidTimestamp && t.Oid != types.OidTimestampTZ && t.Oid != types.OidInterval {
+			return types.T{}, b.errorf(tn.Location, pgerr.SyntaxError, "type modifier is not allowed for type %q", t.Name())
+		}
+	}
+	return t, nil
+}
+
+// cast converts e to t. explicit marks a CAST or ::, which allows every
+// conversion castDatum knows; unknown literals are parsed at bind time.
+func (b *binder) cast(e Expr, t types.T, loc int32, explicit bool) (Expr, error) {
+	from := e.Type()
+	if from == t {
+		return e, nil
+	}
+	if c, ok := e.(*constExpr); ok && from.Oid == types.OidUnknown {
+		if c.v == nil {
+			return &constExpr{t: t, v: nil}, nil
+		}
+		v, err := types.ParseText(t, c.v.(string), b.sess.Settings.Location())
+		if err != nil {
+			return nil, errAt(pgerr.From(err), b.pos(loc))
+		}
+		return &constExpr{t: t, v: v}, nil
+	}
+	if p, ok := e.(*paramExpr); ok && from.Oid == types.OidUnknown {
+		*p.typ = t
+		return p, nil
+	}
+	if !canCast(from, t, explicit) {
+		if explicit {
+			return nil, b.errorf(loc, pgerr.CannotCoerce, "cannot cast type %s to %s", from, t)
+		}
+		return nil, b.errorf(loc, pgerr.DatatypeMismatch, "cannot convert type %s to %s", from, t)
+	}
+	if from.Oid == t.Oid && t.Typmod < 0 {
+		return e, nil
+	}
+	ce := &castExpr{arg: e, typ: t}
+	// Fold casts of constants now, so that bad literals fail at bind time.
+	if c, ok := e.(*constExpr); ok {
+		v, err := castDatum(b.sess, c.v, from, t)
+		if err != nil {
+			return nil, errAt(pgerr.From(err), b.pos(loc))
+		}
+		return &constExpr{t: t, v: v}, nil
+	}
+	return ce, nil
+}
+
+// coerce implicitly converts e to t (assignment of context types).
+func (b *binder) coerce(e Expr, t types.T, loc int32) (Expr, error) {
+	from := e.Type()
+	if from.Oid == t.Oid {
+		return e, nil
+	}
+	if from.Oid == types.OidUnknown {
+		return b.cast(e, t, loc, true)
+	}
+	if !canCast(from, t, false) {
+		return nil, b.errorf(loc, pgerr.DatatypeMismatch, "argument of type %s cannot be used where %s is expected", from, t).
+			WithHint("You might need to add an explicit type cast.")
+	}
+	return b.cast(e, t, loc, false)
+}
+
+// defaultUnknown gives a still-untyped expression the type text.
+func (b *binder) defaultUnknown(e Expr) Expr {
+	if e.Type().Oid != types.OidUnknown {
+		return e
+	}
+	switch v := e.(type) {
+	case *paramExpr:
+		*v.typ = types.Text
+		return v
+	case *constExpr:
+		return &constExpr{t: types.Text, v: v.v}
+	}
+	return e
+}
+
+func (b *binder) boolExpr(be *pg_query.BoolExpr) (Expr, error) {
+	out := &boolExpr{}
+	switch be.Boolop {
+	case pg_query.BoolExprType_AND_EXPR:
+		out.op = "and"
+	case pg_query.BoolExprType_OR_EXPR:
+		out.op = "or"
+	default:
+		out.op = "not"
+	}
+	for _, a := range be.Args {
+		e, err := b.expr(a)
+		if err != nil {
+			return nil, err
+		}
+		if e, err = b.coerce(e, types.Bool, be.Location); err != nil {
+			name := strings.ToUpper(out.op)
+			return nil, b.errorf(be.Location, pgerr.DatatypeMismatch, "argument of %s must be type boolean, not type %s", name, e0(e, a, b).String())
+		}
+		out.args = append(out.args, e)
+	}
+	return out, nil
+}
+
+// e0 re-binds a node to report its type in an error message.
+func e0(e Expr, n *pg_query.Node, b *binder) types.T {
+	if e != nil {
+		return e.Type()
+	}
+	if x, err := b.expr(n); err == nil {
+		return x.Type()
+	}
+	return types.Unknown
+}
+
+func (b *binder) caseExpr(c *pg_query.CaseExpr) (Expr, error) {
+	var arg Expr
+	if c.Arg != nil {
+		var err error
+		if arg, err = b.expr(c.Arg); err != nil {
+			return nil, err
+		}
+	}
+	out := &caseExpr{}
+	var results []*pg_query.Node
+	for _, w := range c.Args {
+		cw := w.GetCaseWhen()
+		var cond Expr
+		var err error
+		if arg != nil {
+			cond, err = b.binaryOp("=", arg, cw.Expr, nil, cw.Location)
+		} else {
+			cond, err = b.expr(cw.Expr)
+			if err == nil {
+				cond, err = b.coerce(cond, types.Bool, cw.Location)
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		out.whens = append(out.whens, cond)
+		results = append(results, cw.Result)
+	}
+	if c.Defresult != nil {
+		results = append(results, c.Defresult)
+	}
+	vals, typ, err := b.commonArgs(results, "CASE", c.Location)
+	if err != nil {
+		return nil, err
+	}
+	out.typ = typ
+	out.thens = vals[:len(c.Args)]
+	if c.Defresult != nil {
+		out.els = vals[len(c.Args)]
+	}
+	return out, nil
+}
+
+// commonArgs binds a list of expressions and converts them to their common
+// type, as CASE, COALESCE, GREATEST and UNION do.
+func (b *binder) commonArgs(nodes []*pg_query.Node, what string, loc int32) ([]Expr, types.T, error) {
+	args := make([]Expr, len(nodes))
+	typ := types.Unknown
+	for i, n := range nodes {
+		e, err := b.expr(n)
+		if err != nil {
+			return nil, typ, err
+		}
+		args[i] = e
+		t := e.Type()
+		if t.Oid == types.OidUnknown {
+			continue
+		}
+		if typ.Oid == types.OidUnknown {
+			typ = t
+			continue
+		}
+		ct, ok := commonType(typ, t)
+		if !ok {
+			return nil, typ, b.errorf(loc, pgerr.DatatypeMismatch, "%s types %s and %s cannot be matched", what, typ, t)
+		}
+		typ = ct
+	}
+	if typ.Oid == types.OidUnknown {
+		typ = types.Text
+	}
+	for i, e := range args {
+		var err error
+		if args[i], err = b.coerce(e, typ, loc); err != nil {
+			return nil, typ, err
+		}
+	}
+	return args, typ, nil
+}
+
+func (b *binder) minMax(m *pg_query.MinMaxExpr) (Expr, error) {
+	name := "GREATEST"
+	if m.Op == pg_query.MinMaxOp_IS_LEAST {
+		name = "LEAST"
+	}
+	args, typ, err := b.commonArgs(m.Args, name, m.Location)
+	if err != nil {
+		return nil, err
+	}
+	cmp, ok := compareFunc(typ)
+	if !ok {
+		return nil, b.errorf(m.Location, pgerr.UndefinedFunction, "could not identify a comparison function for type %s", typ)
+	}
+	greatest := name == "GREATEST"
+	return &funcExpr{name: strings.ToLower(name), args: args, typ: typ, fn: func(e *evalCtx, vals []types.Datum) (types.Datum, error) {
+		var best types.Datum
+		for _, v := range vals {
+			if v == nil {
+				continue
+			}
+			if best == nil {
+				best = v
+				continue
+			}
+			if c := cmp(v, best); (greatest && c > 0) || (!greatest && c < 0) {
+				best = v
+			}
+		}
+		return best, nil
+	}}, nil
+}

@@ -1,0 +1,199 @@
+package planner
+
+import (
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/cockroachdb/apd/v3"
+
+	"github.com/lattice-olap/lattice/pgerr"
+	"github.com/lattice-olap/lattice/types"
+)
+
+// castDatum converts a non-NULL value between types with PostgreSQL's cast
+// semantics: rounding of numeric to integer half away from zero, of float to
+// integer half to even, range checks, and text I/O for string casts.
+func castDatum(s *Session, v types.Datum, from, to types.T) (types.Datum, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tf := to.Family()
+	switch {
+	case tf == types.StringFamily:
+		var str string
+		if x, ok := v.(string); ok {
+			str = x
+			if from.Oid == types.OidBpchar && to.Oid != types.OidBpchar {
+				str = trimRightSpace(str)
+			}
+		} else if x, ok := v.(bool); ok {
+			str = map[bool]string{true: "true", false: "false"}[x]
+		} else {
+			opt := s.Settings.FormatOptions()
+			str = string(types.AppendText(nil, from, v, &opt))
+		}
+		return castString(str, to)
+	case from.Family() == types.StringFamily:
+		return types.ParseText(to, v.(string), s.Settings.Location())
+	}
+	switch tf {
+	case types.IntFamily:
+		var n int64
+		switch x := v.(type) {
+		case int64:
+			n = x
+		case bool:
+			if x {
+				n = 1
+			}
+		case float64:
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, intOutOfRange(to)
+			}
+			r := math.RoundToEven(x)
+			if r < -9.223372036854775808e18 || r >= 9.223372036854775808e18 {
+				return nil, intOutOfRange(to)
+			}
+			n = int64(r)
+		case *apd.Decimal:
+			if x.Form != apd.Finite {
+				return nil, pgerr.New(pgerr.FeatureNotSupported, "cannot convert %s to %s", types.FormatNumeric(x), to)
+			}
+			r := new(apd.Decimal)
+			if _, err := decCtx.Quantize(r, x, 0); err != nil {
+				return nil, intOutOfRange(to)
+			}
+			i, err := r.Int64()
+			if err != nil {
+				return nil, intOutOfRange(to)
+			}
+			n = i
+		default:
+			return nil, cannotCast(from, to)
+		}
+		return checkInt(to, n, false)
+	case types.FloatFamily:
+		var f float64
+		switch x := v.(type) {
+		case int64:
+			f = float64(x)
+		case float64:
+			f = x
+		case *apd.Decimal:
+			var err error
+			if f, err = strconv.ParseFloat(types.FormatNumeric(x), 64); err != nil && !math.IsInf(f, 0) {
+				return nil, err
+			}
+		default:
+			return nil, cannotCast(from, to)
+		}
+		if to.Oid == types.OidFloat4 {
+			if !math.IsInf(f, 0) && math.Abs(f) > math.MaxFloat32 {
+				return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value out of range: overflow")
+			}
+			f = float64(float32(f))
+		}
+		return f, nil
+	case types.NumericFamily:
+		var d *apd.Decimal
+		switch x := v.(type) {
+		case int64:
+			d = apd.New(x, 0)
+		case float64:
+			switch {
+			case math.IsNaN(x):
+				d = &apd.Decimal{Form: apd.NaN}
+			case math.IsInf(x, 0):
+				d = &apd.Decimal{Form: apd.Infinite, Negative: x < 0}
+			default:
+				digits := 15
+				if from.Oid == types.OidFloat4 {
+					digits = 6
+				}
+				var err error
+				if d, _, err = apd.NewFromString(strconv.FormatFloat(x, 'g', digits, 64)); err != nil {
+					return nil, err
+				}
+				d.Reduce(d)
+				if d.Exponent > 0 {
+					decCtx.Quantize(d, d, 0)
+				}
+			}
+		case *apd.Decimal:
+			d = x
+		default:
+			return nil, cannotCast(from, to)
+		}
+		return types.CoerceNumeric(d, to)
+	case types.BoolFamily:
+		if x, ok := v.(int64); ok {
+			return x != 0, nil
+		}
+	case types.DateFamily:
+		if x, ok := v.(time.Time); ok {
+			if from.Oid == types.OidTimestampTZ {
+				x = x.In(s.Settings.Location())
+			}
+			return types.DateFromTime(x), nil
+		}
+	case types.TimestampFamily:
+		switch x := v.(type) {
+		case types.DDate:
+			t := x.Time()
+			if to.Oid == types.OidTimestampTZ {
+				t = asLocal(t, s.Settings.Location())
+			}
+			return t, nil
+		case time.Time:
+			switch {
+			case from.Oid == types.OidTimestamp && to.Oid == types.OidTimestampTZ:
+				return asLocal(x, s.Settings.Location()), nil
+			case from.Oid == types.OidTimestampTZ && to.Oid == types.OidTimestamp:
+				l := x.In(s.Settings.Location())
+				y, m, d := l.Date()
+				h, mi, sec := l.Clock()
+				return time.Date(y, m, d, h, mi, sec, l.Nanosecond(), time.UTC), nil
+			}
+			return x, nil
+		}
+	case types.IntervalFamily:
+		if x, ok := v.(types.DInterval); ok {
+			return x, nil
+		}
+	}
+	return nil, cannotCast(from, to)
+}
+
+// asLocal reads the wall-clock of a UTC-held timestamp in loc.
+func asLocal(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.Date()
+	h, mi, s := t.Clock()
+	return time.Date(y, m, d, h, mi, s, t.Nanosecond(), loc).UTC()
+}
+
+func cannotCast(from, to types.T) error {
+	return pgerr.New(pgerr.CannotCoerce, "cannot cast type %s to %s", from, to)
+}
+
+// castString applies a string type's length rule; an explicit cast to
+// varchar(n) truncates silently, as in PostgreSQL.
+func castString(s string, to types.T) (types.Datum, error) {
+	if to.Typmod < 0 || (to.Oid != types.OidVarchar && to.Oid != types.OidBpchar) {
+		return s, nil
+	}
+	n := int(to.Typmod - 4)
+	r := []rune(s)
+	if len(r) > n {
+		s = string(r[:n])
+	}
+	return types.CoerceString(s, to)
+}
+
+func trimRightSpace(s string) string {
+	i := len(s)
+	for i > 0 && s[i-1] == ' ' {
+		i--
+	}
+	return s[:i]
+}

@@ -1,0 +1,519 @@
+package planner
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/cockroachdb/apd/v3"
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lattice-olap/lattice/pgerr"
+	"github.com/lattice-olap/lattice/types"
+)
+
+type evalFn = func(e *evalCtx, args []types.Datum) (types.Datum, error)
+
+func opName(names []*pg_query.Node) string {
+	var parts []string
+	for _, n := range names {
+		if s := n.GetString_(); s != nil {
+			parts = append(parts, s.Sval)
+		}
+	}
+	return strings.TrimPrefix(strings.Join(parts, "."), "pg_catalog.")
+}
+
+func (b *binder) aExpr(a *pg_query.A_Expr) (Expr, error) {
+	op := opName(a.Name)
+	switch a.Kind {
+	case pg_query.A_Expr_Kind_AEXPR_OP:
+		if a.Lexpr == nil {
+			return b.unaryOp(op, a.Rexpr, a.Location)
+		}
+		return b.binaryOp(op, nil, a.Lexpr, a.Rexpr, a.Location)
+	case pg_query.A_Expr_Kind_AEXPR_DISTINCT, pg_query.A_Expr_Kind_AEXPR_NOT_DISTINCT:
+		l, err := b.expr(a.Lexpr)
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.expr(a.Rexpr)
+		if err != nil {
+			return nil, err
+		}
+		l, r, err = b.unify(l, r, a.Location)
+		if err != nil {
+			return nil, err
+		}
+		cmp, ok := compareFunc(l.Type())
+		if !ok {
+			return nil, b.errorf(a.Location, pgerr.UndefinedFunction, "operator does not exist: %s = %s", l.Type(), r.Type())
+		}
+		eq := func(_ *evalCtx, v []types.Datum) (types.Datum, error) { return cmp(v[0], v[1]) == 0, nil }
+		return &distinctExpr{l: l, r: r, eq: eq, not: a.Kind == pg_query.A_Expr_Kind_AEXPR_NOT_DISTINCT}, nil
+	case pg_query.A_Expr_Kind_AEXPR_NULLIF:
+		l, err := b.expr(a.Lexpr)
+		if err != nil {
+			return nil, err
+		}
+		eq, err := b.binaryOp("=", l, nil, a.Rexpr, a.Location)
+		if err != nil {
+			return nil, err
+		}
+		l = b.defaultUnknown(l)
+		return &funcExpr{name: "nullif", args: []Expr{l, eq}, typ: l.Type(), fn: func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+			if v[1] == true {
+				return nil, nil
+			}
+			return v[0], nil
+		}}, nil
+	case pg_query.A_Expr_Kind_AEXPR_IN:
+		l, err := b.expr(a.Lexpr)
+		if err != nil {
+			return nil, err
+		}
+		list := a.Rexpr.GetList()
+		if list == nil {
+			return nil, b.errorf(a.Location, pgerr.FeatureNotSupported, "IN with a subquery is not supported yet")
+		}
+		var ors []Expr
+		for _, item := range list.Items {
+			eq, err := b.binaryOp("=", l, nil, item, a.Location)
+			if err != nil {
+				return nil, err
+			}
+			ors = append(ors, eq)
+		}
+		var in Expr = &boolExpr{op: "or", args: ors}
+		if op == "<>" {
+			in = &boolExpr{op: "not", args: []Expr{in}}
+		}
+		return in, nil
+	case pg_query.A_Expr_Kind_AEXPR_BETWEEN, pg_query.A_Expr_Kind_AEXPR_NOT_BETWEEN:
+		l, err := b.expr(a.Lexpr)
+		if err != nil {
+			return nil, err
+		}
+		bounds := a.Rexpr.GetList().Items
+		lo, err := b.binaryOp(">=", l, nil, bounds[0], a.Location)
+		if err != nil {
+			return nil, err
+		}
+		hi, err := b.binaryOp("<=", l, nil, bounds[1], a.Location)
+		if err != nil {
+			return nil, err
+		}
+		var e Expr = &boolExpr{op: "and", args: []Expr{lo, hi}}
+		if a.Kind == pg_query.A_Expr_Kind_AEXPR_NOT_BETWEEN {
+			e = &boolExpr{op: "not", args: []Expr{e}}
+		}
+		return e, nil
+	case pg_query.A_Expr_Kind_AEXPR_LIKE, pg_query.A_Expr_Kind_AEXPR_ILIKE:
+		return b.like(a, op)
+	}
+	return nil, b.errorf(a.Location, pgerr.FeatureNotSupported, "operator kind %s is not supported yet", a.Kind)
+}
+
+func (b *binder) unaryOp(op string, arg *pg_query.Node, loc int32) (Expr, error) {
+	e, err := b.expr(arg)
+	if err != nil {
+		return nil, err
+	}
+	if e.Type().Oid == types.OidUnknown {
+		if e, err = b.coerce(e, types.Numeric, loc); err != nil {
+			return nil, err
+		}
+	}
+	t := e.Type()
+	switch op {
+	case "+":
+		if t.IsNumericKind() || t.Oid == types.OidInterval {
+			return e, nil
+		}
+	case "-":
+		switch t.Family() {
+		case types.IntFamily:
+			return &funcExpr{name: "-", args: []Expr{e}, typ: t, strict: true, fn: func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+				return checkInt(t, -v[0].(int64), v[0].(int64) == math.MinInt64)
+			}}, nil
+		case types.FloatFamily:
+			return &funcExpr{name: "-", args: []Expr{e}, typ: t, strict: true, fn: func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+				return -v[0].(float64), nil
+			}}, nil
+		case types.NumericFamily:
+			return &funcExpr{name: "-", args: []Expr{e}, typ: t, strict: true, fn: func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+				return new(apd.Decimal).Neg(v[0].(*apd.Decimal)), nil
+			}}, nil
+		case types.IntervalFamily:
+			return &funcExpr{name: "-", args: []Expr{e}, typ: t, strict: true, fn: func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+				iv := v[0].(types.DInterval)
+				return types.DInterval{Months: -iv.Months, Days: -iv.Days, Micros: -iv.Micros}, nil
+			}}, nil
+		}
+	}
+	return nil, b.errorf(loc, pgerr.UndefinedFunction, "operator does not exist: %s %s", op, t).
+		WithHint("No operator matches the given name and argument type. You might need to add an explicit type cast.")
+}
+
+// unify gives two operands a common type: an untyped side takes the other
+// side's type; two typed sides meet at their common type.
+func (b *binder) unify(l, r Expr, loc int32) (Expr, Expr, error) {
+	lt, rt := l.Type(), r.Type()
+	switch {
+	case lt.Oid == types.OidUnknown && rt.Oid == types.OidUnknown:
+		l, r = b.defaultUnknown(l), b.defaultUnknown(r)
+		return l, r, nil
+	case lt.Oid == types.OidUnknown:
+		l, err := b.cast(l, types.T{Oid: rt.Oid, Typmod: -1}, loc, true)
+		return l, r, err
+	case rt.Oid == types.OidUnknown:
+		r, err := b.cast(r, types.T{Oid: lt.Oid, Typmod: -1}, loc, true)
+		return l, r, err
+	}
+	ct, ok := commonType(lt, rt)
+	if !ok {
+		return nil, nil, nil
+	}
+	var err error
+	if l, err = b.cast(l, ct, loc, false); err != nil {
+		return nil, nil, err
+	}
+	if r, err = b.cast(r, ct, loc, false); err != nil {
+		return nil, nil, err
+	}
+	return l, r, nil
+}
+
+// binaryOp binds "l op r"; l may be given already bound.
+func (b *binder) binaryOp(op string, l Expr, ln, rn *pg_query.Node, loc int32) (Expr, error) {
+	var err error
+	if l == nil {
+		if l, err = b.expr(ln); err != nil {
+			return nil, err
+		}
+	}
+	r, err := b.expr(rn)
+	if err != nil {
+		return nil, err
+	}
+	if e, ok, err := b.dateTimeOp(op, l, r, loc); ok || err != nil {
+		return e, err
+	}
+	if op == "||" {
+		l, r = b.defaultUnknown(l), b.defaultUnknown(r)
+		if l.Type().Family() != types.StringFamily && r.Type().Family() != types.StringFamily {
+			return nil, b.noOperator(op, l, r, loc)
+		}
+		lt, rt := l.Type(), r.Type()
+		return &funcExpr{name: "||", args: []Expr{l, r}, typ: types.Text, strict: true, fn: func(e *evalCtx, v []types.Datum) (types.Datum, error) {
+			return textOf(e, lt, v[0]) + textOf(e, rt, v[1]), nil
+		}}, nil
+	}
+	lt0, rt0 := l.Type(), r.Type()
+	if lt0.Oid == types.OidUnknown && rt0.Oid == types.OidUnknown && isArith(op) {
+		return nil, b.errorf(loc, pgerr.AmbiguousFunction, "operator is not unique: unknown %s unknown", op).
+			WithHint("Could not choose a best candidate operator. You might need to add explicit type casts.")
+	}
+	ul, ur, err := b.unify(l, r, loc)
+	if err != nil {
+		return nil, err
+	}
+	if ul == nil {
+		return nil, b.noOperator(op, l, r, loc)
+	}
+	t := ul.Type()
+	if isComparison(op) {
+		cmp, ok := compareFunc(t)
+		if !ok {
+			return nil, b.noOperator(op, l, r, loc)
+		}
+		test := comparisonTest(op)
+		return &funcExpr{name: op, args: []Expr{ul, ur}, typ: types.Bool, strict: true, fn: func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+			return test(cmp(v[0], v[1])), nil
+		}}, nil
+	}
+	fn, rt, ok := arithFunc(op, t)
+	if !ok {
+		return nil, b.noOperator(op, l, r, loc)
+	}
+	return &funcExpr{name: op, args: []Expr{ul, ur}, typ: rt, strict: true, fn: fn}, nil
+}
+
+func (b *binder) noOperator(op string, l, r Expr, loc int32) error {
+	return b.errorf(loc, pgerr.UndefinedFunction, "operator does not exist: %s %s %s", l.Type(), op, r.Type()).
+		WithHint("No operator matches the given name and argument types. You might need to add explicit type casts.")
+}
+
+func isArith(op string) bool {
+	switch op {
+	case "+", "-", "*", "/", "%", "^":
+		return true
+	}
+	return false
+}
+
+func isComparison(op string) bool {
+	switch op {
+	case "=", "<>", "!=", "<", ">", "<=", ">=":
+		return true
+	}
+	return false
+}
+
+func comparisonTest(op string) func(int) bool {
+	switch op {
+	case "=":
+		return func(c int) bool { return c == 0 }
+	case "<>", "!=":
+		return func(c int) bool { return c != 0 }
+	case "<":
+		return func(c int) bool { return c < 0 }
+	case ">":
+		return func(c int) bool { return c > 0 }
+	case "<=":
+		return func(c int) bool { return c <= 0 }
+	}
+	return func(c int) bool { return c >= 0 }
+}
+
+// numericRank orders the number types for promotion.
+func numericRank(t types.T) int {
+	switch t.Oid {
+	case types.OidInt2:
+		return 1
+	case types.OidInt4, types.OidOid:
+		return 2
+	case types.OidInt8:
+		return 3
+	case types.OidNumeric:
+		return 4
+	case types.OidFloat4:
+		return 5
+	case types.OidFloat8:
+		return 6
+	}
+	return 0
+}
+
+// commonType is the type two values meet at, if any.
+func commonType(a, b types.T) (types.T, bool) {
+	if a.Oid == b.Oid {
+		if a.Typmod == b.Typmod {
+			return a, true
+		}
+		return types.T{Oid: a.Oid, Typmod: -1}, true
+	}
+	ra, rb := numericRank(a), numericRank(b)
+	if ra > 0 && rb > 0 {
+		if ra < rb {
+			a = b
+		}
+		return types.T{Oid: a.Oid, Typmod: -1}, true
+	}
+	fa, fb := a.Family(), b.Family()
+	if fa == types.StringFamily && fb == types.StringFamily {
+		return types.Text, true
+	}
+	if (fa == types.DateFamily || fa == types.TimestampFamily) && (fb == types.DateFamily || fb == types.TimestampFamily) {
+		if a.Oid == types.OidTimestampTZ || b.Oid == types.OidTimestampTZ {
+			return types.TimestampTZ, true
+		}
+		return types.Timestamp, true
+	}
+	return types.T{}, false
+}
+
+// canCast reports whether a value of type from converts to to, implicitly
+// (explicit false) or with CAST.
+func canCast(from, to types.T, explicit bool) bool {
+	if from.Oid == to.Oid || from.Oid == types.OidUnknown {
+		return true
+	}
+	ff, tf := from.Family(), to.Family()
+	if tf == types.StringFamily {
+		return explicit || ff == types.StringFamily
+	}
+	if ff == types.StringFamily {
+		return explicit
+	}
+	switch {
+	case from.IsNumericKind() && to.IsNumericKind():
+		return explicit || numericRank(from) < numericRank(to)
+	case ff == types.DateFamily && tf == types.TimestampFamily:
+		return true
+	case ff == types.TimestampFamily && tf == types.TimestampFamily:
+		return explicit || to.Oid == types.OidTimestampTZ
+	case ff == types.TimestampFamily && tf == types.DateFamily:
+		return explicit
+	case ff == types.BoolFamily && to.Oid == types.OidInt4, from.Oid == types.OidInt4 && tf == types.BoolFamily:
+		return explicit
+	}
+	return false
+}
+
+// compareFunc returns a three-way comparison for values of t.
+func compareFunc(t types.T) (func(a, b types.Datum) int, bool) {
+	switch t.Family() {
+	case types.BoolFamily:
+		return func(a, b types.Datum) int { return cmpBool(a.(bool), b.(bool)) }, true
+	case types.IntFamily:
+		return func(a, b types.Datum) int { return cmpOrdered(a.(int64), b.(int64)) }, true
+	case types.FloatFamily:
+		return func(a, b types.Datum) int { return cmpFloat(a.(float64), b.(float64)) }, true
+	case types.NumericFamily:
+		return func(a, b types.Datum) int { return a.(*apd.Decimal).Cmp(b.(*apd.Decimal)) }, true
+	case types.StringFamily:
+		if t.Oid == types.OidBpchar {
+			return func(a, b types.Datum) int {
+				return strings.Compare(strings.TrimRight(a.(string), " "), strings.TrimRight(b.(string), " "))
+			}, true
+		}
+		return func(a, b types.Datum) int { return strings.Compare(a.(string), b.(string)) }, true
+	case types.BytesFamily:
+		return func(a, b types.Datum) int { return bytes.Compare(a.([]byte), b.([]byte)) }, true
+	case types.DateFamily:
+		return func(a, b types.Datum) int { return cmpOrdered(a.(types.DDate), b.(types.DDate)) }, true
+	case types.TimestampFamily:
+		return func(a, b types.Datum) int { return a.(time.Time).Compare(b.(time.Time)) }, true
+	case types.IntervalFamily:
+		return func(a, b types.Datum) int {
+			return cmpOrdered(intervalKey(a.(types.DInterval)), intervalKey(b.(types.DInterval)))
+		}, true
+	}
+	return nil, false
+}
+
+// intervalKey orders intervals as PostgreSQL does: a month is 30 days.
+func intervalKey(iv types.DInterval) float64 {
+	return float64(iv.Months)*30*86400e6 + float64(iv.Days)*86400e6 + float64(iv.Micros)
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
+
+func cmpOrdered[T int64 | types.DDate | float64](a, b T) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// cmpFloat orders NaN above every other value and equal to itself, as
+// PostgreSQL does.
+func cmpFloat(a, b float64) int {
+	an, bn := math.IsNaN(a), math.IsNaN(b)
+	switch {
+	case an && bn:
+		return 0
+	case an:
+		return 1
+	case bn:
+		return -1
+	}
+	return cmpOrdered(a, b)
+}
+
+func (b *binder) like(a *pg_query.A_Expr, op string) (Expr, error) {
+	l, err := b.expr(a.Lexpr)
+	if err != nil {
+		return nil, err
+	}
+	r, err := b.expr(a.Rexpr)
+	if err != nil {
+		return nil, err
+	}
+	if l, err = b.coerce(l, types.Text, a.Location); err != nil {
+		return nil, err
+	}
+	if r, err = b.coerce(r, types.Text, a.Location); err != nil {
+		return nil, err
+	}
+	fold := a.Kind == pg_query.A_Expr_Kind_AEXPR_ILIKE
+	negate := strings.HasPrefix(op, "!")
+	return &funcExpr{name: op, args: []Expr{l, r}, typ: types.Bool, strict: true, fn: func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+		s, p := v[0].(string), v[1].(string)
+		if fold {
+			s, p = strings.ToLower(s), strings.ToLower(p)
+		}
+		m, err := likeMatch(s, p)
+		if err != nil {
+			return nil, err
+		}
+		return m != negate, nil
+	}}, nil
+}
+
+// likeMatch implements LIKE with % and _ and backslash escapes.
+func likeMatch(s, p string) (bool, error) {
+	sr, pr := []rune(s), []rune(p)
+	var match func(i, j int) (bool, error)
+	match = func(i, j int) (bool, error) {
+		for j < len(pr) {
+			switch c := pr[j]; c {
+			case '%':
+				for j < len(pr) && pr[j] == '%' {
+					j++
+				}
+				if j == len(pr) {
+					return true, nil
+				}
+				for k := i; k <= len(sr); k++ {
+					if ok, err := match(k, j); ok || err != nil {
+						return ok, err
+					}
+				}
+				return false, nil
+			case '_':
+				if i >= len(sr) {
+					return false, nil
+				}
+				i++
+				j++
+			default:
+				if c == '\\' {
+					j++
+					if j == len(pr) {
+						return false, pgerr.New(pgerr.InvalidEscapeSequence, "LIKE pattern must not end with escape character")
+					}
+					c = pr[j]
+				}
+				if i >= len(sr) || sr[i] != c {
+					return false, nil
+				}
+				i++
+				j++
+			}
+		}
+		return i == len(sr), nil
+	}
+	return match(0, 0)
+}
+
+// textOf renders a value as text for || and casts to text.
+func textOf(e *evalCtx, t types.T, v types.Datum) string {
+	if s, ok := v.(string); ok {
+		if t.Oid == types.OidBpchar {
+			return strings.TrimRight(s, " ")
+		}
+		return s
+	}
+	if bv, ok := v.(bool); ok {
+		if bv {
+			return "true"
+		}
+		return "false"
+	}
+	opt := e.sess.Settings.FormatOptions()
+	return string(types.AppendText(nil, t, v, &opt))
+}

@@ -1,0 +1,172 @@
+package planner
+
+import (
+	"container/list"
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"unicode/utf8"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+	pgparser "github.com/pganalyze/pg_query_go/v6/parser"
+
+	"github.com/lattice-olap/lattice/metastore"
+	"github.com/lattice-olap/lattice/pgerr"
+)
+
+// Config is what the planner needs from the node.
+type Config struct {
+	Store     *metastore.Store
+	Version   string // Lattice's version, shown in version()
+	CacheSize int    // parsed statements kept; 0 means 1024
+}
+
+// Planner is shared by all sessions of a node.
+type Planner struct {
+	store   *metastore.Store
+	version string
+	cache   *parseCache
+}
+
+// New returns a planner.
+func New(cfg Config) *Planner {
+	size := cfg.CacheSize
+	if size <= 0 {
+		size = 1024
+	}
+	return &Planner{store: cfg.Store, version: cfg.Version, cache: newParseCache(size)}
+}
+
+// VersionString is what version() returns: PostgreSQL's shape, so that
+// drivers that parse it find a 15.x server.
+func (p *Planner) VersionString() string {
+	return fmt.Sprintf("PostgreSQL %s (Lattice %s) on %s-%s, compiled by %s, 64-bit",
+		ServerVersion, p.version, runtime.GOARCH, runtime.GOOS, runtime.Version())
+}
+
+// parsed is one statement of a parsed text.
+type parsed struct {
+	stmt *pg_query.Node
+	sql  string // this statement's own text
+	loc  int    // byte offset of the statement in the whole text
+}
+
+// parseCache is an LRU of parse results keyed by the full statement text.
+// ASTs in it are shared and must be treated as read-only.
+type parseCache struct {
+	mu    sync.Mutex // guards order and items
+	max   int
+	order *list.List // of *cacheEntry, most recent first
+	items map[string]*list.Element
+}
+
+type cacheEntry struct {
+	text  string
+	stmts []parsed
+}
+
+func newParseCache(max int) *parseCache {
+	return &parseCache{max: max, order: list.New(), items: map[string]*list.Element{}}
+}
+
+func (c *parseCache) get(text string) ([]parsed, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[text]; ok {
+		c.order.MoveToFront(e)
+		return e.Value.(*cacheEntry).stmts, true
+	}
+	return nil, false
+}
+
+func (c *parseCache) put(text string, stmts []parsed) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.items[text]; ok {
+		return
+	}
+	c.items[text] = c.order.PushFront(&cacheEntry{text, stmts})
+	for c.order.Len() > c.max {
+		last := c.order.Back()
+		c.order.Remove(last)
+		delete(c.items, last.Value.(*cacheEntry).text)
+	}
+}
+
+// maxCachedText bounds the texts worth caching; huge generated statements
+// would only evict useful entries.
+const maxCachedText = 64 << 10
+
+// parse splits text into statements with PostgreSQL's grammar.
+func (p *Planner) parse(text string) ([]parsed, error) {
+	if stmts, ok := p.cache.get(text); ok {
+		return stmts, nil
+	}
+	tree, err := pg_query.Parse(text)
+	if err != nil {
+		return nil, syntaxError(text, err)
+	}
+	stmts := make([]parsed, 0, len(tree.Stmts))
+	for _, raw := range tree.Stmts {
+		start := int(raw.StmtLocation)
+		end := len(text)
+		if raw.StmtLen > 0 {
+			end = start + int(raw.StmtLen)
+		}
+		stmts = append(stmts, parsed{stmt: raw.Stmt, sql: trimSQL(text[start:end]), loc: start})
+	}
+	if len(text) <= maxCachedText {
+		p.cache.put(text, stmts)
+	}
+	return stmts, nil
+}
+
+func trimSQL(s string) string {
+	i, j := 0, len(s)
+	for i < j && isSpace(s[i]) {
+		i++
+	}
+	for j > i && isSpace(s[j-1]) {
+		j--
+	}
+	return s[i:j]
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' }
+
+// syntaxError turns a parser error into 42601 with PostgreSQL's position.
+func syntaxError(text string, err error) error {
+	var pe *pgparser.Error
+	if !errors.As(err, &pe) {
+		return pgerr.Wrap(err, pgerr.SyntaxError, "syntax error")
+	}
+	e := pgerr.New(pgerr.SyntaxError, "%s", pe.Message)
+	if pe.Cursorpos > 0 {
+		e.Position = int32(pe.Cursorpos)
+	}
+	return e
+}
+
+// charPos converts a 0-based byte offset in text into PostgreSQL's 1-based
+// character position.
+func charPos(text string, byteOff int) int32 {
+	if byteOff < 0 {
+		return 0
+	}
+	if byteOff > len(text) {
+		byteOff = len(text)
+	}
+	return int32(utf8.RuneCountInString(text[:byteOff])) + 1
+}
+
+func canceled(ctx context.Context) error {
+	if cause := context.Cause(ctx); cause != nil {
+		var pe *pgerr.Error
+		if errors.As(cause, &pe) {
+			return pe
+		}
+	}
+	return pgerr.New(pgerr.QueryCanceled, "canceling statement due to user request")
+}

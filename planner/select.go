@@ -1,0 +1,258 @@
+package planner
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lattice-olap/lattice/pgerr"
+	"github.com/lattice-olap/lattice/types"
+)
+
+// statement binds one parsed statement.
+func (b *binder) statement(ctx context.Context, p parsed) (*Statement, error) {
+	n := p.stmt
+	switch {
+	case n == nil:
+		return &Statement{run: func(context.Context, *Session, []types.Datum) (Result, error) { return tagOnly(""), nil }}, nil
+	case n.GetSelectStmt() != nil:
+		return b.selectStmt(n.GetSelectStmt())
+	case n.GetVariableSetStmt() != nil:
+		return b.setStmt(n.GetVariableSetStmt())
+	case n.GetVariableShowStmt() != nil:
+		return b.showStmt(n.GetVariableShowStmt())
+	case n.GetTransactionStmt() != nil:
+		return b.transactionStmt(n.GetTransactionStmt())
+	case n.GetDiscardStmt() != nil:
+		return b.discardStmt(n.GetDiscardStmt())
+	case n.GetDeallocateStmt() != nil:
+		d := n.GetDeallocateStmt()
+		if d.Isall || d.Name == "" {
+			return &Statement{Effect: EffectDeallocateAll, run: constTag("DEALLOCATE ALL")}, nil
+		}
+		return &Statement{Effect: EffectDeallocate, DeallocateName: d.Name, run: constTag("DEALLOCATE")}, nil
+	}
+	return nil, pgerr.New(pgerr.FeatureNotSupported, "%s is not supported yet", statementName(n))
+}
+
+func statementName(n *pg_query.Node) string {
+	s := nodeName(n)
+	return strings.TrimSuffix(s, "Stmt") + " statement"
+}
+
+func constTag(tag string) func(context.Context, *Session, []types.Datum) (Result, error) {
+	return func(context.Context, *Session, []types.Datum) (Result, error) { return tagOnly(tag), nil }
+}
+
+// selectStmt binds a SELECT without FROM: a single row of expressions.
+func (b *binder) selectStmt(sel *pg_query.SelectStmt) (*Statement, error) {
+	if sel.Op != pg_query.SetOperation_SETOP_NONE {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "UNION, INTERSECT and EXCEPT are not supported yet")
+	}
+	if len(sel.ValuesLists) > 0 {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "VALUES lists are not supported yet")
+	}
+	if sel.WithClause != nil {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "WITH queries are not supported yet")
+	}
+	for _, f := range sel.FromClause {
+		if rv := f.GetRangeVar(); rv != nil {
+			name := rv.Relname
+			if rv.Schemaname != "" {
+				name = rv.Schemaname + "." + name
+			}
+			return nil, b.errorf(rv.Location, pgerr.UndefinedTable, "relation %q does not exist", name)
+		}
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "FROM items of this kind are not supported yet")
+	}
+	var cols []Column
+	var exprs []Expr
+	for _, t := range sel.TargetList {
+		rt := t.GetResTarget()
+		if cr := rt.Val.GetColumnRef(); cr != nil && len(cr.Fields) > 0 && cr.Fields[len(cr.Fields)-1].GetAStar() != nil {
+			return nil, b.errorf(cr.Location, pgerr.SyntaxError, "SELECT * with no tables specified is not valid")
+		}
+		e, err := b.expr(rt.Val)
+		if err != nil {
+			return nil, err
+		}
+		e = b.defaultUnknown(e)
+		name := rt.Name
+		if name == "" {
+			name = figureColname(rt.Val)
+		}
+		cols = append(cols, Column{Name: name, Type: e.Type()})
+		exprs = append(exprs, e)
+	}
+	var where Expr
+	if sel.WhereClause != nil {
+		w, err := b.expr(sel.WhereClause)
+		if err != nil {
+			return nil, err
+		}
+		if where, err = b.coerce(w, types.Bool, 0); err != nil {
+			return nil, pgerr.New(pgerr.DatatypeMismatch, "argument of WHERE must be type boolean, not type %s", w.Type())
+		}
+	}
+	limit, err := b.optionalInt(sel.LimitCount, "LIMIT")
+	if err != nil {
+		return nil, err
+	}
+	offset, err := b.optionalInt(sel.LimitOffset, "OFFSET")
+	if err != nil {
+		return nil, err
+	}
+	params := b.paramTypes()
+	return &Statement{Params: params, Columns: cols, run: func(ctx context.Context, s *Session, args []types.Datum) (Result, error) {
+		e := s.evalCtx(ctx, args)
+		if where != nil {
+			v, err := where.Eval(e)
+			if err != nil {
+				return nil, err
+			}
+			if v != true {
+				return newRows("SELECT"), nil
+			}
+		}
+		n := int64(1)
+		for _, lim := range []Expr{limit, offset} {
+			if lim == nil {
+				continue
+			}
+			v, err := lim.Eval(e)
+			if err != nil {
+				return nil, err
+			}
+			if v != nil && v.(int64) < 0 {
+				return nil, pgerr.New(pgerr.InvalidRowCountInLimitClause, "LIMIT must not be negative")
+			}
+			if lim == limit && v != nil && v.(int64) == 0 {
+				n = 0
+			}
+			if lim == offset && v != nil && v.(int64) > 0 {
+				n = 0
+			}
+		}
+		if n == 0 {
+			return newRows("SELECT"), nil
+		}
+		row := make([]types.Datum, len(exprs))
+		for i, x := range exprs {
+			v, err := x.Eval(e)
+			if err != nil {
+				return nil, err
+			}
+			row[i] = v
+		}
+		return newRows("SELECT", row), nil
+	}}, nil
+}
+
+func (b *binder) optionalInt(n *pg_query.Node, what string) (Expr, error) {
+	if n == nil {
+		return nil, nil
+	}
+	if c := n.GetAConst(); c != nil && c.Isnull {
+		return nil, nil // LIMIT ALL / LIMIT NULL
+	}
+	e, err := b.expr(n)
+	if err != nil {
+		return nil, err
+	}
+	return b.coerce(e, types.Int8, 0)
+}
+
+// evalCtx starts evaluation for one execution: now() is the start of the
+// transaction block, or of the statement outside one.
+func (s *Session) evalCtx(ctx context.Context, args []types.Datum) *evalCtx {
+	now := s.txnStart
+	if s.txn == TxnIdle || now.IsZero() {
+		now = time.Now().UTC().Truncate(time.Microsecond)
+	}
+	return &evalCtx{ctx: ctx, sess: s, args: args, now: now}
+}
+
+// figureColname names a result column as PostgreSQL's FigureColname does.
+func figureColname(n *pg_query.Node) string {
+	if name, _ := figureColnameInternal(n); name != "" {
+		return name
+	}
+	return "?column?"
+}
+
+func figureColnameInternal(n *pg_query.Node) (string, int) {
+	switch {
+	case n == nil:
+		return "", 0
+	case n.GetColumnRef() != nil:
+		f := n.GetColumnRef().Fields
+		if s := f[len(f)-1].GetString_(); s != nil {
+			return s.Sval, 2
+		}
+	case n.GetFuncCall() != nil:
+		f := n.GetFuncCall().Funcname
+		if s := f[len(f)-1].GetString_(); s != nil {
+			return s.Sval, 2
+		}
+	case n.GetAExpr() != nil:
+		if n.GetAExpr().Kind == pg_query.A_Expr_Kind_AEXPR_NULLIF {
+			return "nullif", 2
+		}
+	case n.GetTypeCast() != nil:
+		tc := n.GetTypeCast()
+		if name, strength := figureColnameInternal(tc.Arg); strength > 1 {
+			return name, strength
+		}
+		names := tc.TypeName.Names
+		if s := names[len(names)-1].GetString_(); s != nil {
+			return s.Sval, 1
+		}
+	case n.GetAConst() != nil:
+		// PostgreSQL 15 parses TRUE and FALSE as 't'::bool, so the column is
+		// named after the type.
+		if _, ok := n.GetAConst().Val.(*pg_query.A_Const_Boolval); ok {
+			return "bool", 1
+		}
+	case n.GetCaseExpr() != nil:
+		return "case", 1
+	case n.GetCoalesceExpr() != nil:
+		return "coalesce", 2
+	case n.GetMinMaxExpr() != nil:
+		if n.GetMinMaxExpr().Op == pg_query.MinMaxOp_IS_GREATEST {
+			return "greatest", 2
+		}
+		return "least", 2
+	case n.GetSqlvalueFunction() != nil:
+		switch n.GetSqlvalueFunction().Op {
+		case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_DATE:
+			return "current_date", 2
+		case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_TIME, pg_query.SQLValueFunctionOp_SVFOP_CURRENT_TIME_N:
+			return "current_time", 2
+		case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP, pg_query.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP_N:
+			return "current_timestamp", 2
+		case pg_query.SQLValueFunctionOp_SVFOP_LOCALTIME, pg_query.SQLValueFunctionOp_SVFOP_LOCALTIME_N:
+			return "localtime", 2
+		case pg_query.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP, pg_query.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP_N:
+			return "localtimestamp", 2
+		case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_ROLE:
+			return "current_role", 2
+		case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_USER:
+			return "current_user", 2
+		case pg_query.SQLValueFunctionOp_SVFOP_USER:
+			return "user", 2
+		case pg_query.SQLValueFunctionOp_SVFOP_SESSION_USER:
+			return "session_user", 2
+		case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_CATALOG:
+			return "current_catalog", 2
+		case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_SCHEMA:
+			return "current_schema", 2
+		}
+	case n.GetSubLink() != nil:
+		if n.GetSubLink().SubLinkType == pg_query.SubLinkType_EXISTS_SUBLINK {
+			return "exists", 2
+		}
+	}
+	return "", 0
+}

@@ -1,0 +1,771 @@
+package types
+
+import (
+	"encoding/hex"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	_ "time/tzdata" // zone names work on hosts without a zone database
+
+	"github.com/cockroachdb/apd/v3"
+
+	"github.com/lattice-olap/lattice/pgerr"
+)
+
+// FormatOptions are the session settings that shape text output.
+type FormatOptions struct {
+	Location         *time.Location // TimeZone, for timestamptz; nil means UTC
+	ExtraFloatDigits int            // extra_float_digits; > 0 means shortest exact
+}
+
+// DefaultFormat is the output of a session with default settings.
+var DefaultFormat = FormatOptions{Location: time.UTC, ExtraFloatDigits: 1}
+
+// AppendText appends the text form of d, a non-NULL value of type t, as
+// PostgreSQL's output function for t would write it.
+func AppendText(b []byte, t T, d Datum, opt *FormatOptions) []byte {
+	switch v := d.(type) {
+	case bool:
+		if v {
+			return append(b, 't')
+		}
+		return append(b, 'f')
+	case int64:
+		return strconv.AppendInt(b, v, 10)
+	case float64:
+		return AppendFloat(b, v, t.Oid == OidFloat4, opt.ExtraFloatDigits)
+	case *apd.Decimal:
+		return append(b, FormatNumeric(v)...)
+	case string:
+		return append(b, v...)
+	case []byte:
+		b = append(b, `\x`...)
+		return hex.AppendEncode(b, v)
+	case DDate:
+		return appendDate(b, v.Time())
+	case time.Time:
+		if t.Oid == OidTimestampTZ {
+			loc := opt.Location
+			if loc == nil {
+				loc = time.UTC
+			}
+			lt := v.In(loc)
+			b = appendDate(b, lt)
+			b = append(b, ' ')
+			b = appendClock(b, lt)
+			return appendOffset(b, lt)
+		}
+		b = appendDate(b, v)
+		b = append(b, ' ')
+		return appendClock(b, v)
+	case DInterval:
+		return appendInterval(b, v)
+	}
+	return append(b, "?"...)
+}
+
+// FormatText returns the text form of d, or "" with ok false for NULL.
+func FormatText(t T, d Datum, opt *FormatOptions) (string, bool) {
+	if d == nil {
+		return "", false
+	}
+	return string(AppendText(nil, t, d, opt)), true
+}
+
+// FormatNumeric writes a decimal without exponent, as numeric_out does.
+func FormatNumeric(v *apd.Decimal) string {
+	switch v.Form {
+	case apd.NaN, apd.NaNSignaling:
+		return "NaN"
+	case apd.Infinite:
+		if v.Negative {
+			return "-Infinity"
+		}
+		return "Infinity"
+	}
+	s := v.Text('f')
+	if s == "-0" {
+		return "0"
+	}
+	if strings.HasPrefix(s, "-0") && strings.Trim(s, "-0.") == "" {
+		return s[1:]
+	}
+	return s
+}
+
+// AppendFloat writes f as float4out/float8out do: shortest exact digits when
+// extra_float_digits > 0, else rounded to DIG+extra significant digits; an
+// exponent when the decimal exponent is below -4 or at least DIG.
+func AppendFloat(b []byte, f float64, single bool, extra int) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(b, "NaN"...)
+	case math.IsInf(f, 1):
+		return append(b, "Infinity"...)
+	case math.IsInf(f, -1):
+		return append(b, "-Infinity"...)
+	}
+	bits, dig := 64, 15
+	if single {
+		bits, dig = 32, 6
+	}
+	prec := -1
+	if extra <= 0 {
+		prec = dig + extra
+		if prec < 1 {
+			prec = 1
+		}
+	}
+	// 'e' form gives the digits and the exponent; lay them out as %g would
+	// with PostgreSQL's threshold.
+	var buf [40]byte
+	e := strconv.AppendFloat(buf[:0], f, 'e', prec, bits)
+	neg := e[0] == '-'
+	if neg {
+		e = e[1:]
+	}
+	ei := strings.IndexByte(string(e), 'e')
+	mant, exp := e[:ei], e[ei+1:]
+	x, _ := strconv.Atoi(string(exp))
+	digits := strings.Replace(string(mant), ".", "", 1)
+	if prec > 0 {
+		digits = strings.TrimRight(digits, "0")
+		if digits == "" {
+			digits = "0"
+		}
+	}
+	if neg {
+		b = append(b, '-')
+	}
+	threshold := dig
+	if prec > 0 {
+		threshold = prec
+	}
+	if x < -4 || x >= threshold {
+		b = append(b, digits[0])
+		if len(digits) > 1 {
+			b = append(b, '.')
+			b = append(b, digits[1:]...)
+		}
+		b = append(b, 'e')
+		if x < 0 {
+			b = append(b, '-')
+			x = -x
+		} else {
+			b = append(b, '+')
+		}
+		if x < 10 {
+			b = append(b, '0')
+		}
+		return strconv.AppendInt(b, int64(x), 10)
+	}
+	if x < 0 {
+		b = append(b, "0."...)
+		for i := 0; i < -x-1; i++ {
+			b = append(b, '0')
+		}
+		return append(b, digits...)
+	}
+	if len(digits) <= x+1 {
+		b = append(b, digits...)
+		for i := len(digits); i <= x; i++ {
+			b = append(b, '0')
+		}
+		return b
+	}
+	b = append(b, digits[:x+1]...)
+	b = append(b, '.')
+	return append(b, digits[x+1:]...)
+}
+
+func appendDate(b []byte, t time.Time) []byte {
+	y, m, d := t.Date()
+	bc := y <= 0
+	if bc {
+		y = 1 - y
+	}
+	b = appendPad(b, y, 4)
+	b = append(b, '-')
+	b = appendPad(b, int(m), 2)
+	b = append(b, '-')
+	b = appendPad(b, d, 2)
+	if bc {
+		b = append(b, " BC"...)
+	}
+	return b
+}
+
+func appendClock(b []byte, t time.Time) []byte {
+	h, mi, s := t.Clock()
+	b = appendPad(b, h, 2)
+	b = append(b, ':')
+	b = appendPad(b, mi, 2)
+	b = append(b, ':')
+	b = appendPad(b, s, 2)
+	return appendMicros(b, t.Nanosecond()/1000)
+}
+
+func appendMicros(b []byte, us int) []byte {
+	if us == 0 {
+		return b
+	}
+	var frac [6]byte
+	for i := 5; i >= 0; i-- {
+		frac[i] = byte('0' + us%10)
+		us /= 10
+	}
+	n := 6
+	for n > 0 && frac[n-1] == '0' {
+		n--
+	}
+	b = append(b, '.')
+	return append(b, frac[:n]...)
+}
+
+func appendOffset(b []byte, t time.Time) []byte {
+	_, off := t.Zone()
+	if off < 0 {
+		b = append(b, '-')
+		off = -off
+	} else {
+		b = append(b, '+')
+	}
+	b = appendPad(b, off/3600, 2)
+	if rest := off % 3600; rest != 0 {
+		b = append(b, ':')
+		b = appendPad(b, rest/60, 2)
+		if rest%60 != 0 {
+			b = append(b, ':')
+			b = appendPad(b, rest%60, 2)
+		}
+	}
+	return b
+}
+
+func appendPad(b []byte, v, width int) []byte {
+	s := strconv.Itoa(v)
+	for i := len(s); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
+}
+
+// appendInterval writes IntervalStyle 'postgres'.
+func appendInterval(b []byte, v DInterval) []byte {
+	start := len(b)
+	years, months := v.Months/12, v.Months%12
+	part := func(n int64, unit string) {
+		if n == 0 {
+			return
+		}
+		if len(b) > start {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendInt(b, n, 10)
+		b = append(b, ' ')
+		b = append(b, unit...)
+		if n != 1 && n != -1 {
+			b = append(b, 's')
+		}
+	}
+	part(int64(years), "year")
+	part(int64(months), "mon")
+	part(int64(v.Days), "day")
+	if v.Micros != 0 || len(b) == start {
+		if len(b) > start {
+			b = append(b, ' ')
+		}
+		us := v.Micros
+		if us < 0 {
+			b = append(b, '-')
+			us = -us
+		} else if len(b) > start && (v.Days < 0 || v.Months < 0) {
+			b = append(b, '+')
+		}
+		h := us / 3600e6
+		us -= h * 3600e6
+		m := us / 60e6
+		us -= m * 60e6
+		s := us / 1e6
+		us -= s * 1e6
+		b = appendPad(b, int(h), 2)
+		b = append(b, ':')
+		b = appendPad(b, int(m), 2)
+		b = append(b, ':')
+		b = appendPad(b, int(s), 2)
+		b = appendMicros(b, int(us))
+	}
+	return b
+}
+
+// invalidInput is the error PostgreSQL's input functions raise.
+func invalidInput(t T, s string) error {
+	return pgerr.New(pgerr.InvalidTextRepresentation, "invalid input syntax for type %s: %q", t.String(), s)
+}
+
+func outOfRange(t T, s string) error {
+	return pgerr.New(pgerr.NumericValueOutOfRange, "value %q is out of range for type %s", s, t.String())
+}
+
+// ParseText converts the text form s into a value of type t, as the type's
+// input function does. loc interprets timestamptz values without an offset.
+func ParseText(t T, s string, loc *time.Location) (Datum, error) {
+	switch t.Family() {
+	case BoolFamily:
+		return parseBool(s)
+	case IntFamily:
+		return parseInt(t, s)
+	case FloatFamily:
+		return parseFloat(t, s)
+	case NumericFamily:
+		d, err := ParseNumeric(s)
+		if err != nil {
+			return nil, err
+		}
+		return CoerceNumeric(d, t)
+	case StringFamily:
+		return CoerceString(s, t)
+	case BytesFamily:
+		return parseBytea(s)
+	case DateFamily:
+		return ParseDate(s)
+	case TimestampFamily:
+		return ParseTimestamp(s, t.Oid == OidTimestampTZ, loc)
+	case IntervalFamily:
+		return ParseInterval(s)
+	}
+	return nil, pgerr.New(pgerr.FeatureNotSupported, "type %s has no input function", t)
+}
+
+func parseBool(s string) (Datum, error) {
+	v := strings.ToLower(strings.TrimSpace(s))
+	switch v {
+	case "t", "tr", "tru", "true", "y", "ye", "yes", "on", "1":
+		return true, nil
+	case "f", "fa", "fal", "fals", "false", "n", "no", "of", "off", "0":
+		if v == "o" {
+			break
+		}
+		return false, nil
+	}
+	return nil, invalidInput(Bool, s)
+}
+
+// IntRange returns the bounds of an integer type.
+func IntRange(t T) (lo, hi int64) {
+	switch t.Oid {
+	case OidInt2:
+		return math.MinInt16, math.MaxInt16
+	case OidInt4:
+		return math.MinInt32, math.MaxInt32
+	case OidOid:
+		return 0, math.MaxUint32
+	}
+	return math.MinInt64, math.MaxInt64
+}
+
+func parseInt(t T, s string) (Datum, error) {
+	v := strings.TrimSpace(s)
+	n, err := strconv.ParseInt(strings.ReplaceAll(v, "_", ""), 10, 64)
+	if err != nil {
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			return nil, outOfRange(t, s)
+		}
+		return nil, invalidInput(t, s)
+	}
+	lo, hi := IntRange(t)
+	if n < lo || n > hi {
+		return nil, outOfRange(t, s)
+	}
+	return n, nil
+}
+
+func parseFloat(t T, s string) (Datum, error) {
+	v := strings.TrimSpace(s)
+	switch strings.ToLower(v) {
+	case "nan":
+		return math.NaN(), nil
+	case "infinity", "+infinity", "inf", "+inf":
+		return math.Inf(1), nil
+	case "-infinity", "-inf":
+		return math.Inf(-1), nil
+	}
+	bits := 64
+	if t.Oid == OidFloat4 {
+		bits = 32
+	}
+	f, err := strconv.ParseFloat(v, bits)
+	if err != nil {
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			return nil, outOfRange(t, s)
+		}
+		return nil, invalidInput(t, s)
+	}
+	return f, nil
+}
+
+// ParseNumeric parses a numeric literal.
+func ParseNumeric(s string) (*apd.Decimal, error) {
+	v := strings.TrimSpace(s)
+	switch strings.ToLower(v) {
+	case "nan":
+		return &apd.Decimal{Form: apd.NaN}, nil
+	case "infinity", "+infinity", "inf":
+		return &apd.Decimal{Form: apd.Infinite}, nil
+	case "-infinity", "-inf":
+		return &apd.Decimal{Form: apd.Infinite, Negative: true}, nil
+	}
+	d, _, err := apd.NewFromString(strings.ReplaceAll(v, "_", ""))
+	if err != nil || d.Form != apd.Finite {
+		return nil, invalidInput(Numeric, s)
+	}
+	return d, nil
+}
+
+// CoerceNumeric rounds d to t's scale and checks its precision, as a cast to
+// numeric(p,s) does.
+func CoerceNumeric(d *apd.Decimal, t T) (*apd.Decimal, error) {
+	if t.Typmod < 0 || d.Form != apd.Finite {
+		return d, nil
+	}
+	p, s := t.NumericPrecisionScale()
+	r := new(apd.Decimal)
+	ctx := apd.BaseContext.WithPrecision(1000)
+	ctx.Rounding = apd.RoundHalfUp
+	if _, err := ctx.Quantize(r, d, -s); err != nil {
+		return nil, pgerr.New(pgerr.NumericValueOutOfRange, "numeric field overflow")
+	}
+	intDigits := int64(r.NumDigits()) + int64(r.Exponent)
+	if !r.IsZero() && intDigits > int64(p-s) {
+		return nil, pgerr.New(pgerr.NumericValueOutOfRange, "numeric field overflow").
+			WithDetail("A field with precision %d, scale %d must round to an absolute value less than 10^%d.", p, s, p-s)
+	}
+	return r, nil
+}
+
+// CoerceString applies varchar(n)/char(n) length rules to s.
+func CoerceString(s string, t T) (Datum, error) {
+	if t.Typmod < 0 || (t.Oid != OidVarchar && t.Oid != OidBpchar) {
+		return s, nil
+	}
+	n := int(t.Typmod - 4)
+	runes := []rune(s)
+	if len(runes) > n {
+		if strings.TrimRight(string(runes[n:]), " ") != "" {
+			name := "character varying"
+			if t.Oid == OidBpchar {
+				name = "character"
+			}
+			return nil, pgerr.New(pgerr.StringDataRightTruncation, "value too long for type %s(%d)", name, n)
+		}
+		runes = runes[:n]
+	}
+	if t.Oid == OidBpchar {
+		for len(runes) < n {
+			runes = append(runes, ' ')
+		}
+	}
+	return string(runes), nil
+}
+
+func parseBytea(s string) (Datum, error) {
+	if strings.HasPrefix(s, `\x`) {
+		b, err := hex.DecodeString(strings.ReplaceAll(s[2:], " ", ""))
+		if err != nil {
+			return nil, invalidInput(Bytea, s)
+		}
+		return b, nil
+	}
+	// escape format
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		if i+1 < len(s) && s[i+1] == '\\' {
+			out = append(out, '\\')
+			i++
+			continue
+		}
+		if i+3 < len(s) {
+			n, err := strconv.ParseUint(s[i+1:i+4], 8, 8)
+			if err == nil {
+				out = append(out, byte(n))
+				i += 3
+				continue
+			}
+		}
+		return nil, invalidInput(Bytea, s)
+	}
+	return out, nil
+}
+
+// ParseDate parses ISO dates (YYYY-MM-DD, optionally followed by BC).
+func ParseDate(s string) (Datum, error) {
+	v := strings.TrimSpace(s)
+	t, err := parseDateTime(v, false)
+	if err != nil {
+		return nil, invalidInput(Date, s)
+	}
+	return DateFromTime(t), nil
+}
+
+// ParseTimestamp parses ISO timestamps: a date, optionally a time with
+// fractional seconds, optionally (for timestamptz) an offset or zone name.
+func ParseTimestamp(s string, tz bool, loc *time.Location) (Datum, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	v := strings.TrimSpace(s)
+	t, err := parseDateTimeIn(v, tz, loc)
+	if err != nil {
+		typ := Timestamp
+		if tz {
+			typ = TimestampTZ
+		}
+		return nil, invalidInput(typ, s)
+	}
+	if !tz {
+		y, m, d := t.Date()
+		h, mi, sec := t.Clock()
+		t = time.Date(y, m, d, h, mi, sec, t.Nanosecond(), time.UTC)
+	}
+	return t.UTC(), nil
+}
+
+func parseDateTime(v string, withTime bool) (time.Time, error) {
+	return parseDateTimeIn(v, withTime, time.UTC)
+}
+
+func parseDateTimeIn(v string, zoned bool, loc *time.Location) (time.Time, error) {
+	bc := false
+	if u := strings.ToUpper(v); strings.HasSuffix(u, " BC") {
+		bc = true
+		v = strings.TrimSpace(v[:len(v)-3])
+	}
+	datePart, rest := v, ""
+	if i := strings.IndexAny(v, " T"); i >= 0 {
+		datePart, rest = v[:i], strings.TrimSpace(v[i+1:])
+	}
+	f := strings.Split(datePart, "-")
+	if len(f) != 3 {
+		return time.Time{}, errBadTime
+	}
+	y, err1 := strconv.Atoi(f[0])
+	mo, err2 := strconv.Atoi(f[1])
+	d, err3 := strconv.Atoi(f[2])
+	if err1 != nil || err2 != nil || err3 != nil || mo < 1 || mo > 12 || d < 1 || d > 31 {
+		return time.Time{}, errBadTime
+	}
+	if bc {
+		y = 1 - y
+	}
+	var h, mi, sec, nsec int
+	if rest != "" {
+		// split off a zone: +hh[:mm], -hh[:mm], Z, or a name after a space
+		clock := rest
+		zone := ""
+		if i := strings.IndexAny(rest, "+-Z "); i >= 0 {
+			clock, zone = rest[:i], strings.TrimSpace(rest[i:])
+		}
+		c := strings.Split(clock, ":")
+		if len(c) < 2 || len(c) > 3 {
+			return time.Time{}, errBadTime
+		}
+		var err error
+		if h, err = strconv.Atoi(c[0]); err != nil || h > 24 {
+			return time.Time{}, errBadTime
+		}
+		if mi, err = strconv.Atoi(c[1]); err != nil || mi > 59 {
+			return time.Time{}, errBadTime
+		}
+		if len(c) == 3 {
+			secs := c[2]
+			frac := ""
+			if j := strings.IndexByte(secs, '.'); j >= 0 {
+				secs, frac = secs[:j], secs[j+1:]
+			}
+			if sec, err = strconv.Atoi(secs); err != nil || sec > 60 {
+				return time.Time{}, errBadTime
+			}
+			if frac != "" {
+				if len(frac) > 9 {
+					frac = frac[:9]
+				}
+				n, err := strconv.Atoi(frac)
+				if err != nil {
+					return time.Time{}, errBadTime
+				}
+				for k := len(frac); k < 9; k++ {
+					n *= 10
+				}
+				// round to microseconds as PostgreSQL does
+				nsec = (n + 500) / 1000 * 1000
+			}
+		}
+		if zone != "" {
+			z, err := parseZone(zone)
+			if err != nil {
+				return time.Time{}, err
+			}
+			if zoned {
+				loc = z
+			}
+		}
+	}
+	if !zoned {
+		loc = time.UTC
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, sec, nsec, loc), nil
+}
+
+var errBadTime = pgerr.New(pgerr.InvalidDatetimeFormat, "invalid datetime")
+
+func parseZone(z string) (*time.Location, error) {
+	if z == "Z" || strings.EqualFold(z, "UTC") || strings.EqualFold(z, "GMT") {
+		return time.UTC, nil
+	}
+	if z[0] == '+' || z[0] == '-' {
+		sign := 1
+		if z[0] == '-' {
+			sign = -1
+		}
+		parts := strings.Split(z[1:], ":")
+		if len(parts) == 1 && len(parts[0]) == 4 {
+			parts = []string{parts[0][:2], parts[0][2:]}
+		}
+		secs := 0
+		for i, p := range parts {
+			n, err := strconv.Atoi(p)
+			if err != nil || i > 2 {
+				return nil, errBadTime
+			}
+			secs += n * []int{3600, 60, 1}[i]
+		}
+		return time.FixedZone("", sign*secs), nil
+	}
+	return LoadLocation(z)
+}
+
+var locations sync.Map // zone name -> *time.Location
+
+// LoadLocation resolves a time zone name as the TimeZone setting accepts it.
+// Results are cached: the zone database is read once per name.
+func LoadLocation(name string) (*time.Location, error) {
+	switch strings.ToUpper(name) {
+	case "UTC", "GMT", "Z", "ZULU":
+		return time.UTC, nil
+	}
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	locations.Store(name, loc)
+	return loc, nil
+}
+
+// ParseInterval parses the postgres and ISO-ish verbose interval forms:
+// "1 year 2 mons 3 days 04:05:06", "1 day", "-3 hours", "P1D" is not supported.
+func ParseInterval(s string) (Datum, error) {
+	var iv DInterval
+	fields := strings.Fields(strings.ToLower(strings.TrimSpace(s)))
+	if len(fields) == 0 {
+		return nil, invalidInput(Interval, s)
+	}
+	ago := false
+	if fields[len(fields)-1] == "ago" {
+		ago = true
+		fields = fields[:len(fields)-1]
+	}
+	for i := 0; i < len(fields); i++ {
+		f := strings.TrimPrefix(fields[i], "@")
+		if f == "" {
+			continue
+		}
+		if strings.Contains(f, ":") {
+			us, err := parseClockInterval(f)
+			if err != nil {
+				return nil, invalidInput(Interval, s)
+			}
+			iv.Micros += us
+			continue
+		}
+		num, unit := f, ""
+		if j := strings.IndexFunc(f, func(r rune) bool { return (r < '0' || r > '9') && r != '.' && r != '-' && r != '+' }); j > 0 {
+			num, unit = f[:j], f[j:]
+		} else if i+1 < len(fields) {
+			unit = fields[i+1]
+			i++
+		}
+		n, err := strconv.ParseFloat(num, 64)
+		if err != nil {
+			return nil, invalidInput(Interval, s)
+		}
+		switch strings.TrimSuffix(unit, "s") {
+		case "microsecond", "us", "usec":
+			iv.Micros += int64(n)
+		case "millisecond", "ms", "msec":
+			iv.Micros += int64(math.Round(n * 1e3))
+		case "second", "sec", "":
+			iv.Micros += int64(math.Round(n * 1e6))
+		case "minute", "min", "m":
+			iv.Micros += int64(math.Round(n * 60e6))
+		case "hour", "hr", "h":
+			iv.Micros += int64(math.Round(n * 3600e6))
+		case "day", "d":
+			whole := math.Trunc(n)
+			iv.Days += int32(whole)
+			iv.Micros += int64(math.Round((n - whole) * 86400e6))
+		case "week", "w":
+			d := n * 7
+			whole := math.Trunc(d)
+			iv.Days += int32(whole)
+			iv.Micros += int64(math.Round((d - whole) * 86400e6))
+		case "mon", "month":
+			whole := math.Trunc(n)
+			iv.Months += int32(whole)
+			iv.Days += int32(math.Round((n - whole) * 30))
+		case "year", "yr", "y":
+			iv.Months += int32(math.Round(n * 12))
+		case "decade":
+			iv.Months += int32(math.Round(n * 120))
+		case "century", "centurie":
+			iv.Months += int32(math.Round(n * 1200))
+		default:
+			return nil, invalidInput(Interval, s)
+		}
+	}
+	if ago {
+		iv = DInterval{-iv.Months, -iv.Days, -iv.Micros}
+	}
+	return iv, nil
+}
+
+func parseClockInterval(f string) (int64, error) {
+	neg := strings.HasPrefix(f, "-")
+	f = strings.TrimLeft(f, "+-")
+	parts := strings.Split(f, ":")
+	if len(parts) > 3 {
+		return 0, errBadTime
+	}
+	var us int64
+	mult := []float64{3600e6, 60e6, 1e6}
+	for i, p := range parts {
+		n, err := strconv.ParseFloat(p, 64)
+		if err != nil {
+			return 0, err
+		}
+		us += int64(math.Round(n * mult[i]))
+	}
+	if neg {
+		us = -us
+	}
+	return us, nil
+}

@@ -1,0 +1,412 @@
+package wire
+
+import (
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/lattice-olap/lattice/pgerr"
+	"github.com/lattice-olap/lattice/planner"
+	"github.com/lattice-olap/lattice/types"
+)
+
+// simpleQuery runs a Query message: every statement in the text, in one
+// implicit transaction, stopping at the first error.
+func (c *conn) simpleQuery(text string) error {
+	delete(c.stmts, "")
+	c.dropPortal("")
+	c.sess.StartImplicit()
+	stmts, err := c.prepare(text, nil)
+	switch {
+	case err != nil:
+		c.sendError(err)
+	case len(stmts) == 0:
+		c.be.Send(&pgproto3.EmptyQueryResponse{})
+	}
+	for _, st := range stmts {
+		if err := c.sess.CheckTxn(st); err != nil {
+			c.sendError(err)
+			break
+		}
+		if st.Columns != nil {
+			c.be.Send(rowDescription(st.Columns, nil))
+		}
+		p := &portal{stmt: st}
+		ok, err := c.run(p, 0)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		c.applyEffect(st)
+	}
+	return c.readyForQuery()
+}
+
+// prepare parses and binds text, checking that it is valid UTF-8 first.
+func (c *conn) prepare(text string, paramOIDs []uint32) ([]*planner.Statement, error) {
+	if !utf8.ValidString(text) {
+		return nil, pgerr.New(pgerr.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\"")
+	}
+	ctx, done := c.statementContext()
+	defer done()
+	return c.sess.Prepare(ctx, text, paramOIDs)
+}
+
+// run executes a portal, sending up to maxRows rows (0: all). It reports
+// whether the statement succeeded; a non-nil error means the connection is
+// broken.
+func (c *conn) run(p *portal, maxRows int32) (bool, error) {
+	if p.stmt == nil {
+		c.be.Send(&pgproto3.EmptyQueryResponse{})
+		return true, nil
+	}
+	ctx, done := c.statementContext()
+	defer done()
+	if p.result == nil && !p.done {
+		res, err := c.sess.Execute(ctx, p.stmt, p.args)
+		if err != nil {
+			c.sendError(err)
+			return false, nil
+		}
+		p.result = res
+	}
+	var sent int64
+	if p.result != nil {
+		for maxRows <= 0 || sent < int64(maxRows) {
+			if !p.result.Next(ctx) {
+				break
+			}
+			c.be.Send(c.dataRow(p.stmt.Columns, p.formats, p.result.Row()))
+			sent++
+			// Keep memory bounded on large results: flush every few rows'
+			// worth of buffered output.
+			if sent%256 == 0 {
+				if err := c.be.Flush(); err != nil {
+					return false, err
+				}
+			}
+		}
+		if err := p.result.Err(); err != nil {
+			p.result.Close()
+			p.result, p.done = nil, true
+			c.sendError(err)
+			return false, nil
+		}
+		if maxRows > 0 && sent == int64(maxRows) {
+			// Like PostgreSQL, suspend whenever the limit is reached, even
+			// if no row remains; the next Execute then completes with 0.
+			c.sendNotices()
+			c.be.Send(&pgproto3.PortalSuspended{})
+			return true, nil
+		}
+	}
+	tag := ""
+	if p.result != nil {
+		tag = p.result.Tag()
+		p.result.Close()
+	}
+	if tag == "" && p.done {
+		tag = "SELECT"
+	}
+	p.result, p.done = nil, true
+	if tag == "SELECT" {
+		tag = "SELECT " + strconv.FormatInt(sent, 10)
+	}
+	c.sendNotices()
+	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
+	return true, nil
+}
+
+// applyEffect carries out what a statement asks of the connection.
+func (c *conn) applyEffect(st *planner.Statement) {
+	switch st.Effect {
+	case planner.EffectDeallocate:
+		delete(c.stmts, st.DeallocateName)
+	case planner.EffectDeallocateAll:
+		c.stmts = map[string]*prepared{}
+	case planner.EffectDiscardAll:
+		c.stmts = map[string]*prepared{}
+		c.closePortals()
+	}
+}
+
+func (c *conn) parse(m *pgproto3.Parse) error {
+	if m.Name != "" {
+		if _, ok := c.stmts[m.Name]; ok {
+			return pgerr.New(pgerr.DuplicatePstatement, "prepared statement %q already exists", m.Name)
+		}
+	} else {
+		delete(c.stmts, "")
+	}
+	c.sess.StartImplicit()
+	stmts, err := c.prepare(m.Query, m.ParameterOIDs)
+	if err != nil {
+		return err
+	}
+	if len(stmts) > 1 {
+		return pgerr.New(pgerr.SyntaxError, "cannot insert multiple commands into a prepared statement")
+	}
+	p := &prepared{}
+	if len(stmts) == 1 {
+		p.stmt = stmts[0]
+		if err := c.sess.CheckTxn(p.stmt); err != nil {
+			return err
+		}
+	}
+	c.stmts[m.Name] = p
+	c.be.Send(&pgproto3.ParseComplete{})
+	return nil
+}
+
+func (c *conn) bind(m *pgproto3.Bind) error {
+	ps, ok := c.stmts[m.PreparedStatement]
+	if !ok {
+		return pgerr.New(pgerr.InvalidSqlStatementName, "prepared statement %q does not exist", m.PreparedStatement)
+	}
+	if m.DestinationPortal != "" {
+		if _, ok := c.portals[m.DestinationPortal]; ok {
+			return pgerr.New(pgerr.DuplicateCursor, "portal %q already exists", m.DestinationPortal)
+		}
+	} else {
+		c.dropPortal("")
+	}
+	c.sess.StartImplicit()
+	var params []types.T
+	var cols []planner.Column
+	if ps.stmt != nil {
+		params, cols = ps.stmt.Params, ps.stmt.Columns
+		if err := c.sess.CheckTxn(ps.stmt); err != nil {
+			return err
+		}
+	}
+	if len(m.Parameters) != len(params) {
+		return pgerr.New(pgerr.ProtocolViolation, "bind message supplies %d parameters, but prepared statement %q requires %d",
+			len(m.Parameters), m.PreparedStatement, len(params))
+	}
+	if n := len(m.ParameterFormatCodes); n > 1 && n != len(params) {
+		return pgerr.New(pgerr.ProtocolViolation, "bind message has %d parameter formats but %d parameters", n, len(params))
+	}
+	args := make([]types.Datum, len(params))
+	for i, raw := range m.Parameters {
+		if raw == nil {
+			continue
+		}
+		var v types.Datum
+		var err error
+		switch formatAt(m.ParameterFormatCodes, i) {
+		case 0:
+			if !utf8.Valid(raw) {
+				return pgerr.New(pgerr.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\"")
+			}
+			v, err = types.ParseText(params[i], string(raw), c.sess.Settings.Location())
+		case 1:
+			v, err = types.ParseBinary(params[i], raw)
+			if err != nil {
+				e := pgerr.From(err)
+				if e.Code == pgerr.InvalidBinaryRepresentation {
+					return pgerr.New(pgerr.InvalidBinaryRepresentation, "incorrect binary data format in bind parameter %d", i+1)
+				}
+				return e
+			}
+		default:
+			return pgerr.New(pgerr.ProtocolViolation, "unsupported format code: %d", formatAt(m.ParameterFormatCodes, i))
+		}
+		if err != nil {
+			return err
+		}
+		args[i] = v
+	}
+	formats, err := resultFormats(m.ResultFormatCodes, len(cols))
+	if err != nil {
+		return err
+	}
+	c.portals[m.DestinationPortal] = &portal{stmt: ps.stmt, args: args, formats: formats}
+	c.be.Send(&pgproto3.BindComplete{})
+	return nil
+}
+
+func formatAt(codes []int16, i int) int16 {
+	switch len(codes) {
+	case 0:
+		return 0
+	case 1:
+		return codes[0]
+	}
+	return codes[i]
+}
+
+func resultFormats(codes []int16, ncols int) ([]int16, error) {
+	if len(codes) > 1 && len(codes) != ncols {
+		return nil, pgerr.New(pgerr.ProtocolViolation, "bind message has %d result formats but query has %d columns", len(codes), ncols)
+	}
+	out := make([]int16, ncols)
+	for i := range out {
+		f := formatAt(codes, i)
+		if f != 0 && f != 1 {
+			return nil, pgerr.New(pgerr.ProtocolViolation, "unsupported format code: %d", f)
+		}
+		out[i] = f
+	}
+	return out, nil
+}
+
+func (c *conn) describe(m *pgproto3.Describe) error {
+	switch m.ObjectType {
+	case 'S':
+		ps, ok := c.stmts[m.Name]
+		if !ok {
+			return pgerr.New(pgerr.InvalidSqlStatementName, "prepared statement %q does not exist", m.Name)
+		}
+		var oids []uint32
+		var cols []planner.Column
+		if ps.stmt != nil {
+			for _, t := range ps.stmt.Params {
+				oids = append(oids, t.Oid)
+			}
+			cols = ps.stmt.Columns
+		}
+		c.be.Send(&pgproto3.ParameterDescription{ParameterOIDs: oids})
+		if cols == nil {
+			c.be.Send(&pgproto3.NoData{})
+		} else {
+			c.be.Send(rowDescription(cols, nil))
+		}
+	case 'P':
+		p, ok := c.portals[m.Name]
+		if !ok {
+			return pgerr.New(pgerr.UndefinedCursor, "portal %q does not exist", m.Name)
+		}
+		if p.stmt == nil || p.stmt.Columns == nil {
+			c.be.Send(&pgproto3.NoData{})
+		} else {
+			c.be.Send(rowDescription(p.stmt.Columns, p.formats))
+		}
+	default:
+		return pgerr.New(pgerr.ProtocolViolation, "invalid DESCRIBE message subtype %d", m.ObjectType)
+	}
+	return nil
+}
+
+func (c *conn) execute(m *pgproto3.Execute) error {
+	p, ok := c.portals[m.Portal]
+	if !ok {
+		return pgerr.New(pgerr.UndefinedCursor, "portal %q does not exist", m.Portal)
+	}
+	if p.stmt != nil {
+		if err := c.sess.CheckTxn(p.stmt); err != nil {
+			return err
+		}
+	}
+	ok, err := c.run(p, int32(m.MaxRows))
+	if err != nil {
+		return fatalNet(err)
+	}
+	if !ok {
+		c.ignoreTillSync = true
+		return nil
+	}
+	if p.done && p.stmt != nil {
+		c.applyEffect(p.stmt)
+	}
+	return nil
+}
+
+// fatalNet marks a network error as ending the connection.
+func fatalNet(err error) error {
+	return fmt.Errorf("writing to client: %w", err)
+}
+
+func (c *conn) closeMsg(m *pgproto3.Close) error {
+	switch m.ObjectType {
+	case 'S':
+		delete(c.stmts, m.Name)
+	case 'P':
+		c.dropPortal(m.Name)
+	default:
+		return pgerr.New(pgerr.ProtocolViolation, "invalid CLOSE message subtype %d", m.ObjectType)
+	}
+	c.be.Send(&pgproto3.CloseComplete{})
+	return nil
+}
+
+func (c *conn) sync() error {
+	c.ignoreTillSync = false
+	if !c.sess.InBlock() {
+		// The implicit transaction ends: its portals go with it.
+		c.closePortals()
+	}
+	return c.readyForQuery()
+}
+
+func (c *conn) dropPortal(name string) {
+	if p, ok := c.portals[name]; ok {
+		if p.result != nil {
+			p.result.Close()
+		}
+		delete(c.portals, name)
+	}
+}
+
+func (c *conn) closePortals() {
+	for name := range c.portals {
+		c.dropPortal(name)
+	}
+}
+
+// rowDescription describes columns; formats nil means all text.
+func rowDescription(cols []planner.Column, formats []int16) *pgproto3.RowDescription {
+	fields := make([]pgproto3.FieldDescription, len(cols))
+	for i, col := range cols {
+		var f int16
+		if formats != nil {
+			f = formats[i]
+		}
+		fields[i] = pgproto3.FieldDescription{
+			Name:                 []byte(col.Name),
+			TableOID:             col.TableOID,
+			TableAttributeNumber: uint16(col.AttrNum),
+			DataTypeOID:          col.Type.Oid,
+			DataTypeSize:         col.Type.Size(),
+			TypeModifier:         col.Type.Typmod,
+			Format:               f,
+		}
+	}
+	return &pgproto3.RowDescription{Fields: fields}
+}
+
+// dataRow encodes a row in the requested formats into reused buffers; the
+// message is encoded by Send before the buffers are reused.
+func (c *conn) dataRow(cols []planner.Column, formats []int16, row []types.Datum) *pgproto3.DataRow {
+	opt := c.sess.Settings.FormatOptions()
+	buf := c.rowBuf[:0]
+	ends := make([]int, len(row))
+	for i, v := range row {
+		if v == nil {
+			ends[i] = -1
+			continue
+		}
+		if formats != nil && formats[i] == 1 {
+			buf = types.AppendBinary(buf, cols[i].Type, v)
+		} else {
+			buf = types.AppendText(buf, cols[i].Type, v, &opt)
+		}
+		ends[i] = len(buf)
+	}
+	c.rowBuf = buf
+	vals := c.rowVal[:0]
+	start := 0
+	for _, end := range ends {
+		if end < 0 {
+			vals = append(vals, nil)
+			continue
+		}
+		vals = append(vals, buf[start:end:end])
+		start = end
+	}
+	c.rowVal = vals
+	return &pgproto3.DataRow{Values: vals}
+}
