@@ -15,7 +15,7 @@ root=$(pwd)
 state="$root/.testenv"
 mkdir -p "$state"
 
-packages=(postgresql postgresql-client default-jre-headless libpostgresql-jdbc-java
+packages=(postgresql postgresql-client mariadb-server mariadb-client default-jre-headless libpostgresql-jdbc-java
   python3-psycopg2 python3-psycopg python3-sqlalchemy odbc-postgresql unixodbc nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
@@ -74,6 +74,24 @@ if [ -z "$pg_dsn" ]; then
   pg_dsn="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
 fi
 
+# MariaDB: a dedicated test user with a password, reachable over TCP. As
+# root we can always reach the server through its socket to create it.
+mysql_dsn="${LATTICE_TEST_MYSQL_DSN:-}"
+if [ -z "$mysql_dsn" ]; then
+  if ! mariadb -uroot -e 'select 1' >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+    mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld 2>/dev/null || true
+    start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql --bind-address=127.0.0.1 >/dev/null 2>&1 || true
+    for _ in $(seq 1 30); do mariadb -uroot -e 'select 1' >/dev/null 2>&1 && break; sleep 1; done
+  fi
+  if [ "$(id -u)" -eq 0 ] && mariadb -uroot -e 'select 1' >/dev/null 2>&1; then
+    mariadb -uroot -e "CREATE USER IF NOT EXISTS 'lattice_test'@'127.0.0.1' IDENTIFIED BY 'lattice_test';
+      GRANT ALL PRIVILEGES ON *.* TO 'lattice_test'@'127.0.0.1'; FLUSH PRIVILEGES;"
+    mysql_dsn="mysql://lattice_test:lattice_test@127.0.0.1:3306/"
+  else
+    echo "test-deps: MariaDB not reachable as root; set LATTICE_TEST_MYSQL_DSN=mysql://user:pass@127.0.0.1:3306/" >&2
+  fi
+fi
+
 # node-postgres for the client tests.
 if [ -f tests/clients/node/package.json ] && [ ! -d tests/clients/node/node_modules ]; then
   (cd tests/clients/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
@@ -81,5 +99,6 @@ fi
 
 cat > "$state/env" <<ENV
 export LATTICE_TEST_PG_DSN='$pg_dsn'
+export LATTICE_TEST_MYSQL_DSN='$mysql_dsn'
 ENV
-echo "test-deps: PostgreSQL at $pg_dsn"
+echo "test-deps: PostgreSQL at $pg_dsn; MariaDB at ${mysql_dsn:-none}"
