@@ -105,7 +105,7 @@ var keys = map[string]key{
 	}},
 	"lattice.cube.max-cuboids": {"4096", "largest accepted cuboid count", setPositiveInt(func(c *Config) *int { return &c.CubeMaxCuboids })},
 
-	"lattice.server.max-connections":  {"100", "client connections accepted at once", setPositiveInt(func(c *Config) *int { return &c.MaxConnections })},
+	"lattice.server.max-connections": {"100", "client connections accepted at once", setPositiveInt(func(c *Config) *int { return &c.MaxConnections })},
 	"lattice.server.max-message-size": {"64m", "largest protocol message accepted", func(c *Config, v string) error {
 		n, err := ParseSize(v)
 		if err != nil || n < 1024 || n > 1<<30 {

@@ -28,7 +28,8 @@ var (
 // owned by the connection's goroutine.
 type conn struct {
 	srv    *Server
-	nc     net.Conn
+	nc     net.Conn // replaced by the TLS conn after an SSLRequest
+	raw    net.Conn // the accepted conn, never replaced: safe for Shutdown to use
 	br     *bufio.Reader
 	be     *pgproto3.Backend
 	pid    uint32
@@ -70,6 +71,7 @@ func newConn(s *Server, nc net.Conn) *conn {
 	return &conn{
 		srv:     s,
 		nc:      nc,
+		raw:     nc,
 		br:      bufio.NewReaderSize(nc, 16<<10),
 		pid:     s.nextPID.Add(1)%0x7fffffff + 1,
 		secret:  secret,
@@ -150,7 +152,7 @@ func protocolError(err error) error {
 // wakeForShutdown makes an idle connection's pending read return, so that
 // its loop sees the shutdown; a busy connection sees it after its statement.
 func (c *conn) wakeForShutdown() {
-	_ = c.nc.SetReadDeadline(time.Now())
+	_ = c.raw.SetReadDeadline(time.Now())
 }
 
 // cancelRunning cancels the statement running now, if any.

@@ -187,7 +187,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	for c := range s.all {
 		c.cancelRunning(errAdminShutdown)
-		c.nc.Close()
+		c.raw.Close()
 	}
 	s.mu.Unlock()
 	<-done

@@ -137,7 +137,7 @@ func (c *conn) negotiate() (*startupPacket, error) {
 		case code == codeSSL || code == codeGSSENC:
 			return nil, pgerr.New(pgerr.ProtocolViolation, "duplicate SSL or GSS encryption request").Fatal()
 		default:
-			return nil, pgerr.New(pgerr.ProtocolViolation, "unsupported frontend protocol %d.%d: server supports 3.0 to 3.0", code>>16, code&0xffff).Fatal()
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "unsupported frontend protocol %d.%d: server supports 3.0 to 3.0", code>>16, code&0xffff).Fatal()
 		}
 	}
 }

@@ -84,10 +84,10 @@ type Node struct {
 	Password string
 	DataDir  string
 
-	cmd    *exec.Cmd
-	done   chan struct{}
-	logMu  sync.Mutex
-	log    strings.Builder
+	cmd     *exec.Cmd
+	done    chan struct{}
+	logMu   sync.Mutex
+	log     strings.Builder
 	waitErr error
 }
 
