@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -46,11 +47,13 @@ func (p *Planner) VersionString() string {
 		ServerVersion, p.version, runtime.GOARCH, runtime.GOOS, runtime.Version())
 }
 
-// parsed is one statement of a parsed text.
+// parsed is one statement of a parsed text: PostgreSQL's AST, or one of
+// Lattice's own statements.
 type parsed struct {
-	stmt *pg_query.Node
-	sql  string // this statement's own text
-	loc  int    // byte offset of the statement in the whole text
+	stmt    *pg_query.Node
+	lattice latticeStmt
+	sql     string // this statement's own text
+	loc     int    // byte offset of the statement in the whole text
 }
 
 // parseCache is an LRU of parse results keyed by the full statement text.
@@ -104,23 +107,98 @@ func (p *Planner) parse(text string) ([]parsed, error) {
 	if stmts, ok := p.cache.get(text); ok {
 		return stmts, nil
 	}
+	var stmts []parsed
 	tree, err := pg_query.Parse(text)
-	if err != nil {
-		return nil, syntaxError(text, err)
-	}
-	stmts := make([]parsed, 0, len(tree.Stmts))
-	for _, raw := range tree.Stmts {
-		start := int(raw.StmtLocation)
-		end := len(text)
-		if raw.StmtLen > 0 {
-			end = start + int(raw.StmtLen)
+	if err == nil && !mentionsLattice(tree) {
+		stmts = make([]parsed, 0, len(tree.Stmts))
+		for _, raw := range tree.Stmts {
+			start := int(raw.StmtLocation)
+			end := len(text)
+			if raw.StmtLen > 0 {
+				end = start + int(raw.StmtLen)
+			}
+			stmts = append(stmts, parsed{stmt: raw.Stmt, sql: trimSQL(text[start:end]), loc: start})
 		}
-		stmts = append(stmts, parsed{stmt: raw.Stmt, sql: trimSQL(text[start:end]), loc: start})
+	} else {
+		var lerr error
+		if stmts, lerr = parseMixed(text); lerr != nil {
+			if err != nil && !errors.Is(lerr, errNotLattice) {
+				return nil, lerr
+			}
+			if err != nil {
+				return nil, syntaxError(text, err)
+			}
+			return nil, lerr
+		}
 	}
 	if len(text) <= maxCachedText {
 		p.cache.put(text, stmts)
 	}
 	return stmts, nil
+}
+
+// errNotLattice means no statement of a text was Lattice's own.
+var errNotLattice = errors.New("no Lattice statement")
+
+// mentionsLattice reports statements that PostgreSQL's grammar accepts but
+// that mean a Lattice statement (SHOW CUBES reads as SHOW of a setting).
+func mentionsLattice(tree *pg_query.ParseResult) bool {
+	for _, raw := range tree.Stmts {
+		if v := raw.Stmt.GetVariableShowStmt(); v != nil {
+			switch v.Name {
+			case "cubes", "segments", "jobs", "nodes":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// parseMixed splits text into statements with PostgreSQL's scanner and
+// parses each with Lattice's grammar or PostgreSQL's. It returns
+// errNotLattice when no statement was Lattice's, so that the caller reports
+// PostgreSQL's own error for the whole text.
+func parseMixed(text string) ([]parsed, error) {
+	pieces, offsets := splitSQL(text)
+	var out []parsed
+	any := false
+	for k, piece := range pieces {
+		start := offsets[k]
+		sql := trimSQL(piece)
+		if sql == "" {
+			continue
+		}
+		start += strings.Index(piece, sql)
+		ls, matched, err := parseLattice(text, start, sql)
+		if err != nil {
+			return nil, err
+		}
+		if matched {
+			any = true
+			out = append(out, parsed{lattice: ls, sql: sql, loc: start})
+			continue
+		}
+		tree, err := pg_query.Parse(sql)
+		if err != nil {
+			if !any {
+				// Maybe a later statement is Lattice's; keep going only to
+				// know, then report PostgreSQL's error.
+				return nil, errNotLattice
+			}
+			e := syntaxError(sql, err).(*pgerr.Error)
+			if e.Position > 0 {
+				e.Position += charPos(text, start) - 1
+			}
+			return nil, e
+		}
+		for _, raw := range tree.Stmts {
+			out = append(out, parsed{stmt: raw.Stmt, sql: sql, loc: start})
+		}
+	}
+	if !any {
+		return nil, errNotLattice
+	}
+	return out, nil
 }
 
 func trimSQL(s string) string {

@@ -15,6 +15,18 @@ import (
 func (b *binder) statement(ctx context.Context, p parsed) (*Statement, error) {
 	n := p.stmt
 	switch {
+	case p.lattice != nil:
+		return b.latticeStatement(p.lattice)
+	case n.GetCreatedbStmt() != nil:
+		return b.createProject(n.GetCreatedbStmt().Dbname, false, "CREATE DATABASE")
+	case n.GetDropdbStmt() != nil:
+		return b.dropProject(n.GetDropdbStmt().Dbname, n.GetDropdbStmt().MissingOk, "DROP DATABASE")
+	case n.GetCreateRoleStmt() != nil:
+		return b.createRole(n.GetCreateRoleStmt())
+	case n.GetAlterRoleStmt() != nil:
+		return b.alterRole(n.GetAlterRoleStmt())
+	case n.GetDropRoleStmt() != nil:
+		return b.dropRole(n.GetDropRoleStmt())
 	case n == nil:
 		return &Statement{run: func(context.Context, *Session, []types.Datum) (Result, error) { return tagOnly(""), nil }}, nil
 	case n.GetSelectStmt() != nil:
@@ -105,7 +117,13 @@ func (b *binder) selectStmt(sel *pg_query.SelectStmt) (*Statement, error) {
 		return nil, err
 	}
 	params := b.paramTypes()
-	return &Statement{Params: params, Columns: cols, run: func(ctx context.Context, s *Session, args []types.Datum) (Result, error) {
+	fold := append([]Expr(nil), exprs...)
+	for _, x := range []Expr{where, offset, limit} {
+		if x != nil {
+			fold = append(fold, x)
+		}
+	}
+	return &Statement{Params: params, Columns: cols, fold: fold, run: func(ctx context.Context, s *Session, args []types.Datum) (Result, error) {
 		e := s.evalCtx(ctx, args)
 		if where != nil {
 			v, err := where.Eval(e)
@@ -208,12 +226,6 @@ func figureColnameInternal(n *pg_query.Node) (string, int) {
 		names := tc.TypeName.Names
 		if s := names[len(names)-1].GetString_(); s != nil {
 			return s.Sval, 1
-		}
-	case n.GetAConst() != nil:
-		// PostgreSQL 15 parses TRUE and FALSE as 't'::bool, so the column is
-		// named after the type.
-		if _, ok := n.GetAConst().Val.(*pg_query.A_Const_Boolval); ok {
-			return "bool", 1
 		}
 	case n.GetCaseExpr() != nil:
 		return "case", 1

@@ -98,6 +98,11 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if err := store.Bootstrap(ctx, cfg.EffectiveAdminPassword()); err != nil {
 		return fmt.Errorf("metastore bootstrap: %w", err)
 	}
+	// Logins and definitions are served from a cache that follows the
+	// metastore's change log; Close stops it.
+	if _, err := store.StartCache(ctx, metastore.CacheOptions{Logger: log}); err != nil {
+		return fmt.Errorf("metastore cache: %w", err)
+	}
 
 	var tlsCfg *tls.Config
 	if cfg.TLSCert != "" {
