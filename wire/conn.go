@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgproto3"
@@ -51,6 +52,9 @@ type conn struct {
 
 	mu      sync.Mutex              // guards running
 	running context.CancelCauseFunc // cancels the statement running now
+	// idleSince is when the connection started waiting for a message (Unix
+	// ns), or 0 while it handles one; Shutdown reads it.
+	idleSince atomic.Int64
 }
 
 type prepared struct {
@@ -150,7 +154,7 @@ func protocolError(err error) error {
 }
 
 // wakeForShutdown makes an idle connection's pending read return, so that
-// its loop sees the shutdown; a busy connection sees it after its statement.
+// its loop sees the shutdown and ends the session with FATAL 57P01.
 func (c *conn) wakeForShutdown() {
 	_ = c.raw.SetReadDeadline(time.Now())
 }
@@ -190,11 +194,11 @@ func (c *conn) statementContext() (context.Context, func()) {
 // loop reads and handles messages until the connection ends.
 func (c *conn) loop() {
 	for {
-		if c.srv.shuttingDown() {
-			c.fatal(errAdminShutdown)
-			return
-		}
+		// While the connection waits for a message it is idle; Shutdown
+		// ends sessions that stay idle past a short grace period.
+		c.idleSince.Store(time.Now().UnixNano())
 		msg, err := c.be.Receive()
+		c.idleSince.Store(0)
 		if err != nil {
 			if c.srv.shuttingDown() {
 				c.fatal(errAdminShutdown)
@@ -315,5 +319,6 @@ func noticeResponse(e *pgerr.Error) *pgproto3.NoticeResponse {
 		Message:             e.Message,
 		Detail:              e.Detail,
 		Hint:                e.Hint,
+		Position:            e.Position,
 	}
 }

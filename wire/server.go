@@ -155,9 +155,11 @@ func (s *Server) cancel(pid uint32, secret []byte) {
 	c.cancelRunning(errCanceledByUser)
 }
 
-// Shutdown stops accepting connections, ends idle sessions, and waits for
-// running statements to finish. When ctx expires first, it cancels them and
-// closes every connection; it returns when all connection goroutines ended.
+// Shutdown stops accepting connections and drains the sessions: each one
+// may finish its statement (and the driver's follow-up messages), and is
+// ended with FATAL 57P01 once it has been idle for a moment. When ctx
+// expires first, running statements are cancelled and every connection is
+// closed. It returns when all connection goroutines have ended.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing = true
@@ -171,18 +173,31 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if ln != nil {
 		err = ln.Close()
 	}
-	for _, c := range conns {
-		c.wakeForShutdown()
-	}
 	done := make(chan struct{})
 	go func() {
 		s.wg.Wait()
 		close(done)
 	}()
-	select {
-	case <-done:
-		return err
-	case <-ctx.Done():
+	// Sessions finish what they are doing; one that stays idle past the
+	// grace period (longer than the gap between a driver's messages, as
+	// between pgx's Parse/Sync and Bind/Execute/Sync) is ended.
+	const grace = 250 * time.Millisecond
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for waiting := true; waiting; {
+		now := time.Now().UnixNano()
+		for _, c := range conns {
+			if since := c.idleSince.Load(); since != 0 && now-since > int64(grace) {
+				c.wakeForShutdown()
+			}
+		}
+		select {
+		case <-done:
+			return err
+		case <-ctx.Done():
+			waiting = false
+		case <-tick.C:
+		}
 	}
 	s.mu.Lock()
 	for c := range s.all {
