@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -52,8 +53,18 @@ var (
 func Binary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "lattice-bin-")
-		if err != nil {
+		// One directory per test process, named by pid; directories of
+		// processes that have ended are removed, so builds do not pile up.
+		root := filepath.Join(os.TempDir(), "lattice-test-bin")
+		if entries, err := os.ReadDir(root); err == nil {
+			for _, e := range entries {
+				if pid, err := strconv.Atoi(e.Name()); err == nil && syscall.Kill(pid, 0) != nil {
+					os.RemoveAll(filepath.Join(root, e.Name()))
+				}
+			}
+		}
+		dir := filepath.Join(root, strconv.Itoa(os.Getpid()))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
 			buildErr = err
 			return
 		}
