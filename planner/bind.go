@@ -38,17 +38,18 @@ func (b *binder) errorf(loc int32, code pgerr.Code, format string, args ...any) 
 	return pgerr.New(code, format, args...).WithPosition(b.pos(loc))
 }
 
-// paramTypes resolves still-unknown parameters to text, as PostgreSQL does
-// for parameters used only where any type would do.
-func (b *binder) paramTypes() []types.T {
+// paramTypes returns the parameter types. Every use of a parameter gives
+// it a type (text where any type would do, as in a bare SELECT $1); one
+// still unknown here is not used at all, which PostgreSQL rejects.
+func (b *binder) paramTypes() ([]types.T, error) {
 	out := make([]types.T, len(b.params))
 	for i, p := range b.params {
 		if p.Oid == types.OidUnknown {
-			*p = types.Text
+			return nil, pgerr.New(pgerr.IndeterminateDatatype, "could not determine data type of parameter $%d", i+1)
 		}
 		out[i] = *p
 	}
-	return out
+	return out, nil
 }
 
 // expr binds an expression node.
@@ -187,7 +188,7 @@ func (b *binder) constant(c *pg_query.A_Const) (Expr, error) {
 	case *pg_query.A_Const_Boolval:
 		return &constExpr{t: types.Bool, v: v.Boolval.Boolval}, nil
 	case *pg_query.A_Const_Sval:
-		return &constExpr{t: types.Unknown, v: v.Sval.Sval}, nil
+		return &constExpr{t: types.Unknown, v: v.Sval.Sval, pos: b.pos(c.Location)}, nil
 	case *pg_query.A_Const_Bsval:
 		return nil, b.errorf(c.Location, pgerr.FeatureNotSupported, "bit string literals are not supported")
 	}
@@ -255,12 +256,35 @@ func (b *binder) typeName(tn *pg_query.TypeName) (types.T, error) {
 			}
 			t = types.T{Oid: t.Oid, Typmod: mods[0] + 4}
 		}
+	case types.OidTimestamp, types.OidTimestampTZ:
+		if len(mods) > 1 {
+			return types.T{}, b.errorf(tn.Location, pgerr.InvalidParameterValue, "invalid type modifier")
+		}
+		if len(mods) == 1 {
+			p := mods[0]
+			if p < 0 {
+				return types.T{}, b.errorf(tn.Location, pgerr.InvalidParameterValue, "TIMESTAMP(%d)%s precision must not be negative", p, tzSuffix(t))
+			}
+			if p > 6 {
+				b.sess.notice(pgerr.New(pgerr.InvalidParameterValue, "TIMESTAMP(%d)%s precision reduced to maximum allowed, 6", p, tzSuffix(t)).
+					WithPosition(b.pos(tn.Location)), pgerr.SeverityWarning)
+				p = 6
+			}
+			t = types.T{Oid: t.Oid, Typmod: p}
+		}
 	default:
-		if len(mods) > 0 && t.Oid != types.OidTimestamp && t.Oid != types.OidTimestampTZ && t.Oid != types.OidInterval {
+		if len(mods) > 0 && t.Oid != types.OidInterval {
 			return types.T{}, b.errorf(tn.Location, pgerr.SyntaxError, "type modifier is not allowed for type %q", t.Name())
 		}
 	}
 	return t, nil
+}
+
+func tzSuffix(t types.T) string {
+	if t.Oid == types.OidTimestampTZ {
+		return " WITH TIME ZONE"
+	}
+	return ""
 }
 
 // cast converts e to t. explicit marks a CAST or ::, which allows every
@@ -274,9 +298,22 @@ func (b *binder) cast(e Expr, t types.T, loc int32, explicit bool) (Expr, error)
 		if c.v == nil {
 			return &constExpr{t: t, v: nil}, nil
 		}
-		v, err := types.ParseText(t, c.v.(string), b.sess.Settings.Location())
+		// An input function's error points at the literal, as in PostgreSQL.
+		pos := c.pos
+		if pos == 0 {
+			pos = b.pos(loc)
+		}
+		target := t
+		if explicit && t.Family() == types.StringFamily {
+			// An explicit cast to varchar(n) or char(n) truncates.
+			target = types.T{Oid: t.Oid, Typmod: -1}
+		}
+		v, err := types.ParseText(target, c.v.(string), b.sess.Settings.Location())
+		if err == nil && target != t {
+			v, err = castString(v.(string), t)
+		}
 		if err != nil {
-			return nil, errAt(pgerr.From(err), b.pos(loc))
+			return nil, errAt(pgerr.From(err), pos)
 		}
 		return &constExpr{t: t, v: v}, nil
 	}
@@ -285,24 +322,20 @@ func (b *binder) cast(e Expr, t types.T, loc int32, explicit bool) (Expr, error)
 		return p, nil
 	}
 	if !canCast(from, t, explicit) {
+		// PostgreSQL names the types without their modifiers here.
+		bf, bt := types.T{Oid: from.Oid, Typmod: -1}, types.T{Oid: t.Oid, Typmod: -1}
 		if explicit {
-			return nil, b.errorf(loc, pgerr.CannotCoerce, "cannot cast type %s to %s", from, t)
+			return nil, b.errorf(loc, pgerr.CannotCoerce, "cannot cast type %s to %s", bf, bt)
 		}
-		return nil, b.errorf(loc, pgerr.DatatypeMismatch, "cannot convert type %s to %s", from, t)
+		return nil, b.errorf(loc, pgerr.DatatypeMismatch, "cannot convert type %s to %s", bf, bt)
 	}
 	if from.Oid == t.Oid && t.Typmod < 0 {
 		return e, nil
 	}
-	ce := &castExpr{arg: e, typ: t}
-	// Fold casts of constants now, so that bad literals fail at bind time.
-	if c, ok := e.(*constExpr); ok {
-		v, err := castDatum(b.sess, c.v, from, t)
-		if err != nil {
-			return nil, errAt(pgerr.From(err), b.pos(loc))
-		}
-		return &constExpr{t: t, v: v}, nil
-	}
-	return ce, nil
+	// A cast of a typed value is a function call: like any immutable
+	// expression over constants, Session.Plan folds it, and its errors
+	// carry no position.
+	return &castExpr{arg: e, typ: t}, nil
 }
 
 // coerce implicitly converts e to t (assignment of context types).
@@ -386,7 +419,7 @@ func (b *binder) caseExpr(c *pg_query.CaseExpr) (Expr, error) {
 		var cond Expr
 		var err error
 		if arg != nil {
-			cond, err = b.binaryOp("=", arg, cw.Expr, nil, cw.Location)
+			cond, err = b.binaryOp("=", arg, nil, cw.Expr, cw.Location)
 		} else {
 			cond, err = b.expr(cw.Expr)
 			if err == nil {

@@ -81,9 +81,15 @@ func castDatum(s *Session, v types.Datum, from, to types.T) (types.Datum, error)
 		case float64:
 			f = x
 		case *apd.Decimal:
+			// numeric_float8 goes through float8in, and fails like it.
+			str := types.FormatNumeric(x)
+			bits := 64
+			if to.Oid == types.OidFloat4 {
+				bits = 32
+			}
 			var err error
-			if f, err = strconv.ParseFloat(types.FormatNumeric(x), 64); err != nil && !math.IsInf(f, 0) {
-				return nil, err
+			if f, err = strconv.ParseFloat(str, bits); err != nil && x.Form == apd.Finite {
+				return nil, pgerr.New(pgerr.NumericValueOutOfRange, "%q is out of range for type %s", str, types.T{Oid: to.Oid, Typmod: -1})
 			}
 		default:
 			return nil, cannotCast(from, to)
@@ -138,31 +144,41 @@ func castDatum(s *Session, v types.Datum, from, to types.T) (types.Datum, error)
 			return types.DateFromTime(x), nil
 		}
 	case types.TimestampFamily:
-		switch x := v.(type) {
-		case types.DDate:
-			t := x.Time()
-			if to.Oid == types.OidTimestampTZ {
-				t = asLocal(t, s.Settings.Location())
-			}
-			return t, nil
-		case time.Time:
-			switch {
-			case from.Oid == types.OidTimestamp && to.Oid == types.OidTimestampTZ:
-				return asLocal(x, s.Settings.Location()), nil
-			case from.Oid == types.OidTimestampTZ && to.Oid == types.OidTimestamp:
-				l := x.In(s.Settings.Location())
-				y, m, d := l.Date()
-				h, mi, sec := l.Clock()
-				return time.Date(y, m, d, h, mi, sec, l.Nanosecond(), time.UTC), nil
-			}
-			return x, nil
+		t, err := castTimestamp(s, v, from, to)
+		if err != nil {
+			return nil, err
 		}
+		return types.RoundTimestamp(t, to.Typmod), nil
 	case types.IntervalFamily:
 		if x, ok := v.(types.DInterval); ok {
 			return x, nil
 		}
 	}
 	return nil, cannotCast(from, to)
+}
+
+// castTimestamp converts a date or timestamp to timestamp or timestamptz.
+func castTimestamp(s *Session, v types.Datum, from, to types.T) (time.Time, error) {
+	switch x := v.(type) {
+	case types.DDate:
+		t := x.Time()
+		if to.Oid == types.OidTimestampTZ {
+			t = asLocal(t, s.Settings.Location())
+		}
+		return t, nil
+	case time.Time:
+		switch {
+		case from.Oid == types.OidTimestamp && to.Oid == types.OidTimestampTZ:
+			return asLocal(x, s.Settings.Location()), nil
+		case from.Oid == types.OidTimestampTZ && to.Oid == types.OidTimestamp:
+			l := x.In(s.Settings.Location())
+			y, m, d := l.Date()
+			h, mi, sec := l.Clock()
+			return time.Date(y, m, d, h, mi, sec, l.Nanosecond(), time.UTC), nil
+		}
+		return x, nil
+	}
+	return time.Time{}, cannotCast(from, to)
 }
 
 // asLocal reads the wall-clock of a UTC-held timestamp in loc.

@@ -24,8 +24,9 @@ type evalCtx struct {
 }
 
 type constExpr struct {
-	t types.T
-	v types.Datum
+	t   types.T
+	v   types.Datum
+	pos int32 // of a string literal, 1-based; 0 when unknown
 }
 
 func (c *constExpr) Type() types.T                      { return c.t }

@@ -343,9 +343,12 @@ func concatFn(b *binder, args []Expr, loc int32) (Expr, error) {
 	}
 	return &funcExpr{name: "concat", args: args, typ: types.Text, fn: func(e *evalCtx, v []types.Datum) (types.Datum, error) {
 		var sb strings.Builder
+		// concat writes each argument with its output function, so a
+		// boolean is t or f (unlike ||, which casts it to text).
+		opt := e.sess.Settings.FormatOptions()
 		for i, x := range v {
 			if x != nil {
-				sb.WriteString(textOf(e, typs[i], x))
+				sb.Write(types.AppendText(nil, typs[i], x, &opt))
 			}
 		}
 		return sb.String(), nil

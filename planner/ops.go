@@ -222,6 +222,17 @@ func (b *binder) binaryOp(op string, l Expr, ln, rn *pg_query.Node, loc int32) (
 	if ul == nil {
 		return nil, b.noOperator(op, l, r, loc)
 	}
+	// real mixed with another number type resolves to the float48
+	// operators, which compute in double precision.
+	if ul.Type().Oid == types.OidFloat4 && lt0.Oid != types.OidUnknown && rt0.Oid != types.OidUnknown &&
+		(lt0.Oid != types.OidFloat4 || rt0.Oid != types.OidFloat4) {
+		if ul, err = b.cast(ul, types.Float8, loc, false); err != nil {
+			return nil, err
+		}
+		if ur, err = b.cast(ur, types.Float8, loc, false); err != nil {
+			return nil, err
+		}
+	}
 	t := ul.Type()
 	if isComparison(op) {
 		cmp, ok := compareFunc(t)

@@ -116,7 +116,10 @@ func (b *binder) selectStmt(sel *pg_query.SelectStmt) (*Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	params := b.paramTypes()
+	params, err := b.paramTypes()
+	if err != nil {
+		return nil, err
+	}
 	fold := append([]Expr(nil), exprs...)
 	for _, x := range []Expr{where, offset, limit} {
 		if x != nil {

@@ -32,11 +32,12 @@ type Session struct {
 	// atBegin holds the settings as they were at BEGIN, restored by
 	// ROLLBACK; local holds, for each setting changed by SET LOCAL in the
 	// block, its value before (nil: it was at its default).
-	atBegin  map[string]string
-	local    map[string]*string
-	txnStart time.Time
-	notices  []*pgerr.Error
-	implicit map[string]string // settings at the start of the implicit transaction
+	atBegin    map[string]string
+	local      map[string]*string
+	savepoints []savepoint // of the open block, oldest first
+	txnStart   time.Time
+	notices    []*pgerr.Error
+	implicit   map[string]string // settings at the start of the implicit transaction
 }
 
 // NewSession starts a session for user on project. startup holds the

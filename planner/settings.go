@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -81,8 +82,12 @@ func msSetting(name string) func(string) (string, error) {
 	return func(v string) (string, error) {
 		ms, err := parseMillis(v)
 		if err != nil || ms < 0 || ms > 2147483647 {
-			return "", pgerr.New(pgerr.InvalidParameterValue, "invalid value for parameter %q: %q", name, v).
-				WithHint("Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\".")
+			e := pgerr.New(pgerr.InvalidParameterValue, "invalid value for parameter %q: %q", name, v)
+			if err == errBadUnit {
+				// Only a number with a wrong unit gets the hint.
+				e = e.WithHint("Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\".")
+			}
+			return "", e
 		}
 		return formatMillis(ms), nil
 	}
@@ -112,10 +117,12 @@ func parseMillis(v string) (int64, error) {
 	case "d":
 		mult = 86400000
 	default:
-		return 0, fmt.Errorf("bad unit")
+		return 0, errBadUnit
 	}
 	return int64(n * mult), nil
 }
+
+var errBadUnit = errors.New("bad unit")
 
 func formatMillis(ms int64) string {
 	switch {
@@ -340,8 +347,14 @@ func (s *Settings) restore(saved map[string]string) {
 // ParamStatus is one ParameterStatus message.
 type ParamStatus struct{ Name, Value string }
 
+// sortParamStatus orders ParameterStatus messages as PostgreSQL sends them:
+// by name, ignoring case (application_name before TimeZone).
+func sortParamStatus(ps []ParamStatus) {
+	sort.Slice(ps, func(i, j int) bool { return strings.ToLower(ps[i].Name) < strings.ToLower(ps[j].Name) })
+}
+
 // Reported returns every reported setting, for the startup ParameterStatus
-// messages, sorted by name.
+// messages, in PostgreSQL's order.
 func (s *Settings) Reported() []ParamStatus {
 	var out []ParamStatus
 	for key, d := range settingDefs {
@@ -351,7 +364,7 @@ func (s *Settings) Reported() []ParamStatus {
 			out = append(out, ParamStatus{d.name, v})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sortParamStatus(out)
 	s.dirty = false
 	return out
 }
@@ -373,7 +386,7 @@ func (s *Settings) TakeChanges() []ParamStatus {
 			out = append(out, ParamStatus{d.name, v})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sortParamStatus(out)
 	return out
 }
 

@@ -38,7 +38,10 @@ type Statement struct {
 
 	// txnControl marks COMMIT/ROLLBACK, which run in a failed transaction.
 	txnControl bool
-	run        func(ctx context.Context, s *Session, args []types.Datum) (Result, error)
+	// fold holds the expressions that Plan folds, in the order PostgreSQL's
+	// planner preprocesses them.
+	fold []Expr
+	run  func(ctx context.Context, s *Session, args []types.Datum) (Result, error)
 }
 
 // Result is a stream of rows and, at its end, a command tag.

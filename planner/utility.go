@@ -18,7 +18,15 @@ func (b *binder) setStmt(v *pg_query.VariableSetStmt) (*Statement, error) {
 	case pg_query.VariableSetKind_VAR_SET_MULTI:
 		// SET TRANSACTION ..., SET SESSION CHARACTERISTICS: Lattice's
 		// statements are all read-committed and need no options.
-		return &Statement{run: constTag("SET")}, nil
+		if v.Name != "TRANSACTION" {
+			return &Statement{run: constTag("SET")}, nil
+		}
+		return &Statement{run: func(_ context.Context, s *Session, _ []types.Datum) (Result, error) {
+			if s.txn == TxnIdle {
+				s.notice(pgerr.New(pgerr.NoActiveSqlTransaction, "SET TRANSACTION can only be used in transaction blocks"), pgerr.SeverityWarning)
+			}
+			return tagOnly("SET"), nil
+		}}, nil
 	case pg_query.VariableSetKind_VAR_RESET_ALL:
 		return &Statement{run: func(_ context.Context, s *Session, _ []types.Datum) (Result, error) {
 			for key, d := range settingDefs {
@@ -171,15 +179,19 @@ func (b *binder) showStmt(v *pg_query.VariableShowStmt) (*Statement, error) {
 func (b *binder) transactionStmt(t *pg_query.TransactionStmt) (*Statement, error) {
 	switch t.Kind {
 	case pg_query.TransactionStmtKind_TRANS_STMT_BEGIN, pg_query.TransactionStmtKind_TRANS_STMT_START:
+		tag := "BEGIN"
+		if t.Kind == pg_query.TransactionStmtKind_TRANS_STMT_START {
+			tag = "START TRANSACTION"
+		}
 		return &Statement{run: func(_ context.Context, s *Session, _ []types.Datum) (Result, error) {
 			if s.txn != TxnIdle {
 				s.notice(pgerr.New(pgerr.ActiveSqlTransaction, "there is already a transaction in progress"), pgerr.SeverityWarning)
-				return tagOnly("BEGIN"), nil
+				return tagOnly(tag), nil
 			}
 			s.txn = TxnActive
 			s.txnStart = time.Now().UTC().Truncate(time.Microsecond)
 			s.atBegin = s.Settings.clone()
-			return tagOnly("BEGIN"), nil
+			return tagOnly(tag), nil
 		}}, nil
 	case pg_query.TransactionStmtKind_TRANS_STMT_COMMIT, pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK:
 		commit := t.Kind == pg_query.TransactionStmtKind_TRANS_STMT_COMMIT
@@ -198,27 +210,68 @@ func (b *binder) transactionStmt(t *pg_query.TransactionStmt) (*Statement, error
 			}
 			return tagOnly("ROLLBACK"), nil
 		}}, nil
-	case pg_query.TransactionStmtKind_TRANS_STMT_SAVEPOINT, pg_query.TransactionStmtKind_TRANS_STMT_RELEASE:
-		tag := "SAVEPOINT"
-		if t.Kind == pg_query.TransactionStmtKind_TRANS_STMT_RELEASE {
-			tag = "RELEASE"
-		}
+	case pg_query.TransactionStmtKind_TRANS_STMT_SAVEPOINT:
+		name := t.SavepointName
 		return &Statement{run: func(_ context.Context, s *Session, _ []types.Datum) (Result, error) {
 			if s.txn == TxnIdle {
-				return nil, pgerr.New(pgerr.NoActiveSqlTransaction, "%s can only be used in transaction blocks", tag)
+				return nil, pgerr.New(pgerr.NoActiveSqlTransaction, "SAVEPOINT can only be used in transaction blocks")
 			}
-			return tagOnly(tag), nil
+			s.savepoints = append(s.savepoints, savepoint{name: name, settings: s.Settings.clone()})
+			return tagOnly("SAVEPOINT"), nil
+		}}, nil
+	case pg_query.TransactionStmtKind_TRANS_STMT_RELEASE:
+		name := t.SavepointName
+		return &Statement{run: func(_ context.Context, s *Session, _ []types.Datum) (Result, error) {
+			if s.txn == TxnIdle {
+				return nil, pgerr.New(pgerr.NoActiveSqlTransaction, "RELEASE SAVEPOINT can only be used in transaction blocks")
+			}
+			i, err := s.findSavepoint(name)
+			if err != nil {
+				return nil, err
+			}
+			s.savepoints = s.savepoints[:i]
+			return tagOnly("RELEASE"), nil
 		}}, nil
 	case pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK_TO:
+		name := t.SavepointName
 		return &Statement{txnControl: true, run: func(_ context.Context, s *Session, _ []types.Datum) (Result, error) {
 			if s.txn == TxnIdle {
 				return nil, pgerr.New(pgerr.NoActiveSqlTransaction, "ROLLBACK TO SAVEPOINT can only be used in transaction blocks")
 			}
+			i, err := s.findSavepoint(name)
+			if err != nil {
+				return nil, err
+			}
+			// The savepoint stays; those made after it go, and settings
+			// return to what they were when it was made.
+			s.savepoints = s.savepoints[:i+1]
+			saved := make(map[string]string, len(s.savepoints[i].settings))
+			for k, v := range s.savepoints[i].settings {
+				saved[k] = v
+			}
+			s.Settings.restore(saved)
 			s.txn = TxnActive
 			return tagOnly("ROLLBACK"), nil
 		}}, nil
 	}
 	return nil, pgerr.New(pgerr.FeatureNotSupported, "prepared transactions are not supported")
+}
+
+// savepoint is a SAVEPOINT of the open block, with the settings to return
+// to on ROLLBACK TO.
+type savepoint struct {
+	name     string
+	settings map[string]string
+}
+
+// findSavepoint returns the index of the newest savepoint called name.
+func (s *Session) findSavepoint(name string) (int, error) {
+	for i := len(s.savepoints) - 1; i >= 0; i-- {
+		if s.savepoints[i].name == name {
+			return i, nil
+		}
+	}
+	return 0, pgerr.New(pgerr.SEInvalidSpecification, "savepoint %q does not exist", name)
 }
 
 // endBlock closes a transaction block: ROLLBACK restores the settings as
@@ -237,7 +290,7 @@ func (s *Session) endBlock(commit bool) {
 		}
 		s.Settings.restore(saved)
 	}
-	s.txn, s.atBegin, s.local, s.txnStart = TxnIdle, nil, nil, time.Time{}
+	s.txn, s.atBegin, s.local, s.txnStart, s.savepoints = TxnIdle, nil, nil, time.Time{}, nil
 }
 
 func (b *binder) discardStmt(d *pg_query.DiscardStmt) (*Statement, error) {
@@ -268,9 +321,32 @@ func (s *Session) notice(e *pgerr.Error, severity string) {
 	s.notices = append(s.notices, e)
 }
 
-// TakeNotices returns and clears the queued notices.
+// TakeNotices returns and clears the queued notices that
+// client_min_messages lets through.
 func (s *Session) TakeNotices() []*pgerr.Error {
 	n := s.notices
 	s.notices = nil
-	return n
+	min := messageLevel(s.Settings.get("client_min_messages"))
+	out := n[:0]
+	for _, e := range n {
+		if messageLevel(e.Severity) >= min {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// messageLevel orders severities as client_min_messages compares them.
+func messageLevel(severity string) int {
+	switch strings.ToLower(severity) {
+	case "debug5", "debug4", "debug3", "debug2", "debug1", "debug":
+		return 0
+	case "log":
+		return 1
+	case "notice", "info":
+		return 2
+	case "warning":
+		return 3
+	}
+	return 4 // error and above
 }

@@ -30,8 +30,16 @@ func AppendBinary(b []byte, t T, d Datum) []byte {
 		}
 		return binary.BigEndian.AppendUint64(b, uint64(v))
 	case float64:
+		// NaN goes out in its canonical form, as PostgreSQL's get_float8_nan
+		// makes it; Go's math.NaN has a different payload.
 		if t.Oid == OidFloat4 {
+			if math.IsNaN(v) {
+				return binary.BigEndian.AppendUint32(b, 0x7fc00000)
+			}
 			return binary.BigEndian.AppendUint32(b, math.Float32bits(float32(v)))
+		}
+		if math.IsNaN(v) {
+			return binary.BigEndian.AppendUint64(b, 0x7ff8000000000000)
 		}
 		return binary.BigEndian.AppendUint64(b, math.Float64bits(v))
 	case *apd.Decimal:
@@ -129,8 +137,13 @@ func badBinary(t T) error {
 
 // ParseBinary converts the binary (receive) form of a value of type t.
 func ParseBinary(t T, src []byte) (Datum, error) {
+	// Like pq_getmsgint, a value too short fails as a malformed message;
+	// one with bytes left over fails as a bad value.
 	want := func(n int) error {
-		if len(src) != n {
+		if len(src) < n {
+			return pgerr.New(pgerr.ProtocolViolation, "insufficient data left in message")
+		}
+		if len(src) > n {
 			return badBinary(t)
 		}
 		return nil

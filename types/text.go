@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 	_ "time/tzdata" // zone names work on hosts without a zone database
+	"unicode/utf8"
 
 	"github.com/cockroachdb/apd/v3"
 
@@ -44,7 +45,8 @@ func AppendText(b []byte, t T, d Datum, opt *FormatOptions) []byte {
 		b = append(b, `\x`...)
 		return hex.AppendEncode(b, v)
 	case DDate:
-		return appendDate(b, v.Time())
+		t := v.Time()
+		return appendBC(appendDate(b, t), t)
 	case time.Time:
 		if t.Oid == OidTimestampTZ {
 			loc := opt.Location
@@ -55,11 +57,11 @@ func AppendText(b []byte, t T, d Datum, opt *FormatOptions) []byte {
 			b = appendDate(b, lt)
 			b = append(b, ' ')
 			b = appendClock(b, lt)
-			return appendOffset(b, lt)
+			return appendBC(appendOffset(b, lt), lt)
 		}
 		b = appendDate(b, v)
 		b = append(b, ' ')
-		return appendClock(b, v)
+		return appendBC(appendClock(b, v), v)
 	case DInterval:
 		return appendInterval(b, v)
 	}
@@ -120,8 +122,13 @@ func AppendFloat(b []byte, f float64, single bool, extra int) []byte {
 	}
 	// 'e' form gives the digits and the exponent; lay them out as %g would
 	// with PostgreSQL's threshold.
+	// prec counts significant digits; 'e' counts those after the point.
+	ePrec := prec
+	if prec > 0 {
+		ePrec = prec - 1
+	}
 	var buf [40]byte
-	e := strconv.AppendFloat(buf[:0], f, 'e', prec, bits)
+	e := strconv.AppendFloat(buf[:0], f, 'e', ePrec, bits)
 	neg := e[0] == '-'
 	if neg {
 		e = e[1:]
@@ -180,18 +187,22 @@ func AppendFloat(b []byte, f float64, single bool, extra int) []byte {
 	return append(b, digits[x+1:]...)
 }
 
+// appendDate writes the date part; years before 1 AD count back from 1 BC,
+// and appendBC then ends the whole value with " BC", as PostgreSQL does.
 func appendDate(b []byte, t time.Time) []byte {
 	y, m, d := t.Date()
-	bc := y <= 0
-	if bc {
+	if y <= 0 {
 		y = 1 - y
 	}
 	b = appendPad(b, y, 4)
 	b = append(b, '-')
 	b = appendPad(b, int(m), 2)
 	b = append(b, '-')
-	b = appendPad(b, d, 2)
-	if bc {
+	return appendPad(b, d, 2)
+}
+
+func appendBC(b []byte, t time.Time) []byte {
+	if t.Year() <= 0 {
 		b = append(b, " BC"...)
 	}
 	return b
@@ -252,10 +263,13 @@ func appendPad(b []byte, v, width int) []byte {
 	return append(b, s...)
 }
 
-// appendInterval writes IntervalStyle 'postgres'.
+// appendInterval writes IntervalStyle 'postgres' as EncodeInterval does:
+// a unit is plural unless its value is exactly 1 (so "-1 days"), and a
+// positive field right after a negative one gets a "+" sign.
 func appendInterval(b []byte, v DInterval) []byte {
 	start := len(b)
 	years, months := v.Months/12, v.Months%12
+	isBefore := false
 	part := func(n int64, unit string) {
 		if n == 0 {
 			return
@@ -263,12 +277,16 @@ func appendInterval(b []byte, v DInterval) []byte {
 		if len(b) > start {
 			b = append(b, ' ')
 		}
+		if isBefore && n > 0 {
+			b = append(b, '+')
+		}
 		b = strconv.AppendInt(b, n, 10)
 		b = append(b, ' ')
 		b = append(b, unit...)
-		if n != 1 && n != -1 {
+		if n != 1 {
 			b = append(b, 's')
 		}
+		isBefore = n < 0
 	}
 	part(int64(years), "year")
 	part(int64(months), "mon")
@@ -281,7 +299,7 @@ func appendInterval(b []byte, v DInterval) []byte {
 		if us < 0 {
 			b = append(b, '-')
 			us = -us
-		} else if len(b) > start && (v.Days < 0 || v.Months < 0) {
+		} else if isBefore {
 			b = append(b, '+')
 		}
 		h := us / 3600e6
@@ -332,7 +350,11 @@ func ParseText(t T, s string, loc *time.Location) (Datum, error) {
 	case DateFamily:
 		return ParseDate(s)
 	case TimestampFamily:
-		return ParseTimestamp(s, t.Oid == OidTimestampTZ, loc)
+		v, err := ParseTimestamp(s, t.Oid == OidTimestampTZ, loc)
+		if err != nil {
+			return nil, err
+		}
+		return RoundTimestamp(v.(time.Time), t.Typmod), nil
 	case IntervalFamily:
 		return ParseInterval(s)
 	}
@@ -399,7 +421,8 @@ func parseFloat(t T, s string) (Datum, error) {
 	f, err := strconv.ParseFloat(v, bits)
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			return nil, outOfRange(t, s)
+			// float4in/float8in word it without "value".
+			return nil, pgerr.New(pgerr.NumericValueOutOfRange, "%q is out of range for type %s", s, t.String())
 		}
 		return nil, invalidInput(t, s)
 	}
@@ -470,13 +493,50 @@ func CoerceString(s string, t T) (Datum, error) {
 	return string(runes), nil
 }
 
+// decodeHex decodes bytea's hex format as hex_decode does: whitespace
+// between bytes is skipped.
+func decodeHex(s string) ([]byte, error) {
+	out := make([]byte, 0, len(s)/2)
+	digit := func(c byte) (byte, bool) {
+		switch {
+		case c >= '0' && c <= '9':
+			return c - '0', true
+		case c >= 'a' && c <= 'f':
+			return c - 'a' + 10, true
+		case c >= 'A' && c <= 'F':
+			return c - 'A' + 10, true
+		}
+		return 0, false
+	}
+	bad := func(i int) error {
+		_, n := utf8.DecodeRuneInString(s[i:])
+		return pgerr.New(pgerr.InvalidParameterValue, "invalid hexadecimal digit: \"%s\"", s[i:i+n])
+	}
+	for i := 0; i < len(s); {
+		if c := s[i]; c == ' ' || c == '\n' || c == '\t' || c == '\r' {
+			i++
+			continue
+		}
+		hi, ok := digit(s[i])
+		if !ok {
+			return nil, bad(i)
+		}
+		if i+1 >= len(s) {
+			return nil, pgerr.New(pgerr.InvalidParameterValue, "invalid hexadecimal data: odd number of digits")
+		}
+		lo, ok := digit(s[i+1])
+		if !ok {
+			return nil, bad(i + 1)
+		}
+		out = append(out, hi<<4|lo)
+		i += 2
+	}
+	return out, nil
+}
+
 func parseBytea(s string) (Datum, error) {
 	if strings.HasPrefix(s, `\x`) {
-		b, err := hex.DecodeString(strings.ReplaceAll(s[2:], " ", ""))
-		if err != nil {
-			return nil, invalidInput(Bytea, s)
-		}
-		return b, nil
+		return decodeHex(s[2:])
 	}
 	// escape format
 	out := make([]byte, 0, len(s))
@@ -509,7 +569,7 @@ func ParseDate(s string) (Datum, error) {
 	v := strings.TrimSpace(s)
 	t, err := parseDateTime(v, false)
 	if err != nil {
-		return nil, invalidInput(Date, s)
+		return nil, dateTimeError(err, Date, s)
 	}
 	return DateFromTime(t), nil
 }
@@ -527,7 +587,7 @@ func ParseTimestamp(s string, tz bool, loc *time.Location) (Datum, error) {
 		if tz {
 			typ = TimestampTZ
 		}
-		return nil, invalidInput(typ, s)
+		return nil, dateTimeError(err, typ, s)
 	}
 	if !tz {
 		y, m, d := t.Date()
@@ -535,6 +595,26 @@ func ParseTimestamp(s string, tz bool, loc *time.Location) (Datum, error) {
 		t = time.Date(y, m, d, h, mi, sec, t.Nanosecond(), time.UTC)
 	}
 	return t.UTC(), nil
+}
+
+// RoundTimestamp rounds t to the precision of timestamp(precision), half
+// away from zero in PostgreSQL's epoch as AdjustTimestampForTypmod does; a
+// negative precision (no typmod) leaves t as it is.
+func RoundTimestamp(t time.Time, precision int32) time.Time {
+	if precision < 0 || precision >= 6 {
+		return t
+	}
+	scale := int64(1)
+	for i := precision; i < 6; i++ {
+		scale *= 10
+	}
+	us := t.Sub(pgEpoch).Microseconds()
+	if us >= 0 {
+		us = (us + scale/2) / scale * scale
+	} else {
+		us = -((-us + scale/2) / scale * scale)
+	}
+	return pgEpoch.Add(time.Duration(us) * time.Microsecond)
 }
 
 func parseDateTime(v string, withTime bool) (time.Time, error) {
@@ -558,8 +638,11 @@ func parseDateTimeIn(v string, zoned bool, loc *time.Location) (time.Time, error
 	y, err1 := strconv.Atoi(f[0])
 	mo, err2 := strconv.Atoi(f[1])
 	d, err3 := strconv.Atoi(f[2])
-	if err1 != nil || err2 != nil || err3 != nil || mo < 1 || mo > 12 || d < 1 || d > 31 {
+	if err1 != nil || err2 != nil || err3 != nil {
 		return time.Time{}, errBadTime
+	}
+	if mo < 1 || mo > 12 || d < 1 || d > 31 {
+		return time.Time{}, errMDFieldRange
 	}
 	if bc {
 		y = 1 - y
@@ -577,11 +660,14 @@ func parseDateTimeIn(v string, zoned bool, loc *time.Location) (time.Time, error
 			return time.Time{}, errBadTime
 		}
 		var err error
-		if h, err = strconv.Atoi(c[0]); err != nil || h > 24 {
+		if h, err = strconv.Atoi(c[0]); err != nil {
 			return time.Time{}, errBadTime
 		}
-		if mi, err = strconv.Atoi(c[1]); err != nil || mi > 59 {
+		if mi, err = strconv.Atoi(c[1]); err != nil {
 			return time.Time{}, errBadTime
+		}
+		if h > 24 || mi > 59 {
+			return time.Time{}, errFieldRange
 		}
 		if len(c) == 3 {
 			secs := c[2]
@@ -589,8 +675,11 @@ func parseDateTimeIn(v string, zoned bool, loc *time.Location) (time.Time, error
 			if j := strings.IndexByte(secs, '.'); j >= 0 {
 				secs, frac = secs[:j], secs[j+1:]
 			}
-			if sec, err = strconv.Atoi(secs); err != nil || sec > 60 {
+			if sec, err = strconv.Atoi(secs); err != nil {
 				return time.Time{}, errBadTime
+			}
+			if sec > 60 {
+				return time.Time{}, errFieldRange
 			}
 			if frac != "" {
 				if len(frac) > 9 {
@@ -620,10 +709,36 @@ func parseDateTimeIn(v string, zoned bool, loc *time.Location) (time.Time, error
 	if !zoned {
 		loc = time.UTC
 	}
+	// A day past the month's end fails; 24:00:00 and a leap second roll
+	// over, as in PostgreSQL.
+	if d > time.Date(y, time.Month(mo)+1, 0, 0, 0, 0, 0, time.UTC).Day() ||
+		(h == 24 && (mi > 0 || sec > 0 || nsec > 0)) {
+		return time.Time{}, errFieldRange
+	}
 	return time.Date(y, time.Month(mo), d, h, mi, sec, nsec, loc), nil
 }
 
-var errBadTime = pgerr.New(pgerr.InvalidDatetimeFormat, "invalid datetime")
+// Date/time input failures, told apart as PostgreSQL's DateTimeParseError
+// does: bad syntax (22007) or a field out of range (22008), where a month
+// or day out of range may be a DateStyle mix-up.
+var (
+	errBadTime      = pgerr.New(pgerr.InvalidDatetimeFormat, "invalid datetime")
+	errFieldRange   = pgerr.New(pgerr.DatetimeFieldOverflow, "date/time field value out of range")
+	errMDFieldRange = pgerr.New(pgerr.DatetimeFieldOverflow, "date/time field value out of range (month or day)")
+)
+
+// dateTimeError turns a parse failure of s as type t into the error
+// PostgreSQL raises.
+func dateTimeError(err error, t T, s string) error {
+	switch err {
+	case errFieldRange:
+		return pgerr.New(pgerr.DatetimeFieldOverflow, "date/time field value out of range: %q", s)
+	case errMDFieldRange:
+		return pgerr.New(pgerr.DatetimeFieldOverflow, "date/time field value out of range: %q", s).
+			WithHint("Perhaps you need a different \"datestyle\" setting.")
+	}
+	return pgerr.New(pgerr.InvalidDatetimeFormat, "invalid input syntax for type %s: %q", t.String(), s)
+}
 
 func parseZone(z string) (*time.Location, error) {
 	if z == "Z" || strings.EqualFold(z, "UTC") || strings.EqualFold(z, "GMT") {
@@ -677,7 +792,7 @@ func ParseInterval(s string) (Datum, error) {
 	var iv DInterval
 	fields := strings.Fields(strings.ToLower(strings.TrimSpace(s)))
 	if len(fields) == 0 {
-		return nil, invalidInput(Interval, s)
+		return nil, dateTimeError(errBadTime, Interval, s)
 	}
 	ago := false
 	if fields[len(fields)-1] == "ago" {
@@ -692,7 +807,7 @@ func ParseInterval(s string) (Datum, error) {
 		if strings.Contains(f, ":") {
 			us, err := parseClockInterval(f)
 			if err != nil {
-				return nil, invalidInput(Interval, s)
+				return nil, dateTimeError(errBadTime, Interval, s)
 			}
 			iv.Micros += us
 			continue
@@ -706,7 +821,7 @@ func ParseInterval(s string) (Datum, error) {
 		}
 		n, err := strconv.ParseFloat(num, 64)
 		if err != nil {
-			return nil, invalidInput(Interval, s)
+			return nil, dateTimeError(errBadTime, Interval, s)
 		}
 		switch strings.TrimSuffix(unit, "s") {
 		case "microsecond", "us", "usec":
@@ -739,7 +854,7 @@ func ParseInterval(s string) (Datum, error) {
 		case "century", "centurie":
 			iv.Months += int32(math.Round(n * 1200))
 		default:
-			return nil, invalidInput(Interval, s)
+			return nil, dateTimeError(errBadTime, Interval, s)
 		}
 	}
 	if ago {

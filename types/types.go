@@ -150,6 +150,10 @@ func (t T) String() string {
 		return fmt.Sprintf("numeric(%d,%d)", p, s)
 	case OidVarchar, OidBpchar:
 		return fmt.Sprintf("%s(%d)", in.sqlName, t.Typmod-4)
+	case OidTimestamp:
+		return fmt.Sprintf("timestamp(%d) without time zone", t.Typmod)
+	case OidTimestampTZ:
+		return fmt.Sprintf("timestamp(%d) with time zone", t.Typmod)
 	}
 	return in.sqlName
 }

@@ -87,6 +87,9 @@ func newConn(s *Server, nc net.Conn) *conn {
 // serve runs the connection to its end.
 func (c *conn) serve() {
 	defer c.close()
+	// A connection in startup counts as idle: Shutdown ends it, since
+	// register refuses new sessions once shutdown has begun.
+	c.idleSince.Store(time.Now().UnixNano())
 	_ = c.nc.SetDeadline(c.startupDeadline())
 	sp, err := c.negotiate()
 	if err != nil || sp == nil {
@@ -280,11 +283,15 @@ func (c *conn) sendNotices() {
 	}
 }
 
-// readyForQuery ends a cycle: reported settings that changed, then
-// ReadyForQuery, then a flush.
+// readyForQuery ends a cycle: portals of a finished transaction are
+// dropped, then reported settings that changed, ReadyForQuery and a flush.
 func (c *conn) readyForQuery() error {
 	c.sess.EndImplicit(c.implicitFailed)
 	c.implicitFailed = false
+	if !c.sess.InBlock() {
+		// The transaction has ended, implicit or not: its portals go with it.
+		c.closePortals()
+	}
 	for _, ps := range c.sess.Settings.TakeChanges() {
 		c.be.Send(&pgproto3.ParameterStatus{Name: ps.Name, Value: ps.Value})
 	}

@@ -39,5 +39,11 @@
 // lets running statements finish until its context expires, then cancels
 // them and closes every connection.
 //
+// # Tests
+//
+// The scripts in testdata/pgtest (pgtest_test.go) hold PostgreSQL's own
+// answers to sequences of protocol messages; each is replayed against a
+// Lattice node and against a real PostgreSQL, which must both give them.
+//
 // wire imports planner, metastore, types and pgerr; only cmd imports wire.
 package wire

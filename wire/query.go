@@ -19,6 +19,8 @@ func (c *conn) simpleQuery(text string) error {
 	c.dropPortal("")
 	c.sess.StartImplicit()
 	stmts, err := c.prepare(text, nil)
+	// Warnings of parse analysis (a reduced TIMESTAMP precision) come first.
+	c.sendNotices()
 	switch {
 	case err != nil:
 		c.sendError(err)
@@ -27,6 +29,15 @@ func (c *conn) simpleQuery(text string) error {
 	}
 	for _, st := range stmts {
 		if err := c.sess.CheckTxn(st); err != nil {
+			c.sendError(err)
+			break
+		}
+		// Planning errors (constant folding) come before RowDescription.
+		if err := c.plan(st, nil); err != nil {
+			c.sendError(err)
+			break
+		}
+		if err := c.checkEffect(st); err != nil {
 			c.sendError(err)
 			break
 		}
@@ -56,6 +67,14 @@ func (c *conn) prepare(text string, paramOIDs []uint32) ([]*planner.Statement, e
 	return c.sess.Prepare(ctx, text, paramOIDs)
 }
 
+// plan runs the planning step of st with its parameter values, under a
+// statement context so that cancellation and statement_timeout reach it.
+func (c *conn) plan(st *planner.Statement, args []types.Datum) error {
+	ctx, done := c.statementContext()
+	defer done()
+	return c.sess.Plan(ctx, st, args)
+}
+
 // run executes a portal, sending up to maxRows rows (0: all). It reports
 // whether the statement succeeded; a non-nil error means the connection is
 // broken.
@@ -79,6 +98,14 @@ func (c *conn) run(p *portal, maxRows int32) (bool, error) {
 		for maxRows <= 0 || sent < int64(maxRows) {
 			if !p.result.Next(ctx) {
 				break
+			}
+			if sent == 0 {
+				if err := checkFormats(p.formats); err != nil {
+					p.result.Close()
+					p.result, p.done = nil, true
+					c.sendError(err)
+					return false, nil
+				}
 			}
 			c.be.Send(c.dataRow(p.stmt.Columns, p.formats, p.result.Row()))
 			sent++
@@ -121,6 +148,17 @@ func (c *conn) run(p *portal, maxRows int32) (bool, error) {
 	return true, nil
 }
 
+// checkEffect reports an error that the statement's effect would raise,
+// before it runs.
+func (c *conn) checkEffect(st *planner.Statement) error {
+	if st.Effect == planner.EffectDeallocate {
+		if _, ok := c.stmts[st.DeallocateName]; !ok {
+			return noStatement(st.DeallocateName)
+		}
+	}
+	return nil
+}
+
 // applyEffect carries out what a statement asks of the connection.
 func (c *conn) applyEffect(st *planner.Statement) {
 	switch st.Effect {
@@ -144,6 +182,7 @@ func (c *conn) parse(m *pgproto3.Parse) error {
 	}
 	c.sess.StartImplicit()
 	stmts, err := c.prepare(m.Query, m.ParameterOIDs)
+	c.sendNotices()
 	if err != nil {
 		return err
 	}
@@ -165,7 +204,7 @@ func (c *conn) parse(m *pgproto3.Parse) error {
 func (c *conn) bind(m *pgproto3.Bind) error {
 	ps, ok := c.stmts[m.PreparedStatement]
 	if !ok {
-		return pgerr.New(pgerr.InvalidSqlStatementName, "prepared statement %q does not exist", m.PreparedStatement)
+		return noStatement(m.PreparedStatement)
 	}
 	if m.DestinationPortal != "" {
 		if _, ok := c.portals[m.DestinationPortal]; ok {
@@ -220,6 +259,11 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 		}
 		args[i] = v
 	}
+	// PostgreSQL plans at Bind, with the parameter values: errors of
+	// constant expressions (10 / $1 with 0) are Bind's.
+	if err := c.plan(ps.stmt, args); err != nil {
+		return err
+	}
 	formats, err := resultFormats(m.ResultFormatCodes, len(cols))
 	if err != nil {
 		return err
@@ -227,6 +271,14 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 	c.portals[m.DestinationPortal] = &portal{stmt: ps.stmt, args: args, formats: formats}
 	c.be.Send(&pgproto3.BindComplete{})
 	return nil
+}
+
+// noStatement is the error for a prepared statement that does not exist.
+func noStatement(name string) error {
+	if name == "" {
+		return pgerr.New(pgerr.InvalidSqlStatementName, "unnamed prepared statement does not exist")
+	}
+	return pgerr.New(pgerr.InvalidSqlStatementName, "prepared statement %q does not exist", name)
 }
 
 func formatAt(codes []int16, i int) int16 {
@@ -243,15 +295,23 @@ func resultFormats(codes []int16, ncols int) ([]int16, error) {
 	if len(codes) > 1 && len(codes) != ncols {
 		return nil, pgerr.New(pgerr.ProtocolViolation, "bind message has %d result formats but query has %d columns", len(codes), ncols)
 	}
+	// Unknown codes are accepted here and fail when a row is sent, as in
+	// PostgreSQL (Describe shows them as they are).
 	out := make([]int16, ncols)
 	for i := range out {
-		f := formatAt(codes, i)
-		if f != 0 && f != 1 {
-			return nil, pgerr.New(pgerr.ProtocolViolation, "unsupported format code: %d", f)
-		}
-		out[i] = f
+		out[i] = formatAt(codes, i)
 	}
 	return out, nil
+}
+
+// checkFormats rejects result format codes other than text and binary.
+func checkFormats(formats []int16) error {
+	for _, f := range formats {
+		if f != 0 && f != 1 {
+			return pgerr.New(pgerr.InvalidParameterValue, "unsupported format code: %d", f)
+		}
+	}
+	return nil
 }
 
 func (c *conn) describe(m *pgproto3.Describe) error {
@@ -259,7 +319,7 @@ func (c *conn) describe(m *pgproto3.Describe) error {
 	case 'S':
 		ps, ok := c.stmts[m.Name]
 		if !ok {
-			return pgerr.New(pgerr.InvalidSqlStatementName, "prepared statement %q does not exist", m.Name)
+			return noStatement(m.Name)
 		}
 		var oids []uint32
 		var cols []planner.Column
@@ -300,6 +360,11 @@ func (c *conn) execute(m *pgproto3.Execute) error {
 		if err := c.sess.CheckTxn(p.stmt); err != nil {
 			return err
 		}
+		if !p.done {
+			if err := c.checkEffect(p.stmt); err != nil {
+				return err
+			}
+		}
 	}
 	ok, err := c.run(p, int32(m.MaxRows))
 	if err != nil {
@@ -335,10 +400,6 @@ func (c *conn) closeMsg(m *pgproto3.Close) error {
 
 func (c *conn) sync() error {
 	c.ignoreTillSync = false
-	if !c.sess.InBlock() {
-		// The implicit transaction ends: its portals go with it.
-		c.closePortals()
-	}
 	return c.readyForQuery()
 }
 
