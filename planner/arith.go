@@ -381,7 +381,7 @@ func (b *binder) dateTimeOp(op string, l, r Expr, loc int32) (Expr, bool, error)
 		})
 	case lf == types.TimestampFamily && rf == types.TimestampFamily && op == "-":
 		return mk(types.Interval, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
-			d := v[0].(time.Time).Sub(v[1].(time.Time)).Microseconds()
+			d := v[0].(time.Time).UnixMicro() - v[1].(time.Time).UnixMicro()
 			days := d / 86400e6
 			return types.DInterval{Days: int32(days), Micros: d - days*86400e6}, nil
 		})

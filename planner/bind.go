@@ -72,8 +72,13 @@ func (b *binder) expr(n *pg_query.Node) (Expr, error) {
 				return nil, err
 			}
 			if p := arg.(*paramExpr); p.typ.Oid == types.OidUnknown {
-				*p.typ = t
-				return arg, nil
+				// The parameter takes the base type; a typmod (numeric(10,2),
+				// varchar(5)) is applied as a cast, as PostgreSQL does, so
+				// binary values are coerced too.
+				*p.typ = types.T{Oid: t.Oid, Typmod: -1}
+				if t.Typmod < 0 {
+					return arg, nil
+				}
 			}
 			return b.cast(arg, t, tc.Location, true)
 		}
@@ -318,8 +323,11 @@ func (b *binder) cast(e Expr, t types.T, loc int32, explicit bool) (Expr, error)
 		return &constExpr{t: t, v: v}, nil
 	}
 	if p, ok := e.(*paramExpr); ok && from.Oid == types.OidUnknown {
-		*p.typ = t
-		return p, nil
+		*p.typ = types.T{Oid: t.Oid, Typmod: -1}
+		if t.Typmod < 0 {
+			return p, nil
+		}
+		return &castExpr{arg: p, typ: t}, nil
 	}
 	if !canCast(from, t, explicit) {
 		// PostgreSQL names the types without their modifiers here.

@@ -49,10 +49,21 @@ func AppendBinary(b []byte, t T, d Datum) []byte {
 	case []byte:
 		return append(b, v...)
 	case DDate:
+		switch v {
+		case DateInfinity:
+			return binary.BigEndian.AppendUint32(b, math.MaxInt32)
+		case DateNegInfinity:
+			return binary.BigEndian.AppendUint32(b, 1<<31)
+		}
 		return binary.BigEndian.AppendUint32(b, uint32(int32(v)-pgEpochDays))
 	case time.Time:
-		us := v.Sub(pgEpoch).Microseconds()
-		return binary.BigEndian.AppendUint64(b, uint64(us))
+		switch {
+		case v.Equal(TimestampInfinity):
+			return binary.BigEndian.AppendUint64(b, math.MaxInt64)
+		case v.Equal(TimestampNegInfinity):
+			return binary.BigEndian.AppendUint64(b, 1<<63)
+		}
+		return binary.BigEndian.AppendUint64(b, uint64(v.UnixMicro()-pgEpochMicros))
 	case DInterval:
 		b = binary.BigEndian.AppendUint64(b, uint64(v.Micros))
 		b = binary.BigEndian.AppendUint32(b, uint32(v.Days))
@@ -197,13 +208,26 @@ func ParseBinary(t T, src []byte) (Datum, error) {
 		if err := want(4); err != nil {
 			return nil, err
 		}
-		return DDate(int32(binary.BigEndian.Uint32(src)) + pgEpochDays), nil
+		switch days := int32(binary.BigEndian.Uint32(src)); days {
+		case math.MaxInt32:
+			return DateInfinity, nil
+		case math.MinInt32:
+			return DateNegInfinity, nil
+		default:
+			return DDate(days + pgEpochDays), nil
+		}
 	case OidTimestamp, OidTimestampTZ:
 		if err := want(8); err != nil {
 			return nil, err
 		}
-		us := int64(binary.BigEndian.Uint64(src))
-		return pgEpoch.Add(time.Duration(us) * time.Microsecond), nil
+		switch us := int64(binary.BigEndian.Uint64(src)); us {
+		case math.MaxInt64:
+			return TimestampInfinity, nil
+		case math.MinInt64:
+			return TimestampNegInfinity, nil
+		default:
+			return time.UnixMicro(us + pgEpochMicros).UTC(), nil
+		}
 	case OidInterval:
 		if err := want(16); err != nil {
 			return nil, err

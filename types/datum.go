@@ -16,8 +16,11 @@ type DDate int32
 // pgEpoch is 2000-01-01, the zero of PostgreSQL's binary date and timestamp.
 var pgEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// pgEpochDays is pgEpoch as days since 1970-01-01.
-const pgEpochDays = 10957
+// pgEpochDays and pgEpochMicros are pgEpoch since 1970-01-01.
+const (
+	pgEpochDays   = 10957
+	pgEpochMicros = pgEpochDays * 86400 * 1e6
+)
 
 // DateFromTime returns the date of t in t's location.
 func DateFromTime(t time.Time) DDate {

@@ -45,9 +45,20 @@ func AppendText(b []byte, t T, d Datum, opt *FormatOptions) []byte {
 		b = append(b, `\x`...)
 		return hex.AppendEncode(b, v)
 	case DDate:
+		switch v {
+		case DateInfinity:
+			return append(b, "infinity"...)
+		case DateNegInfinity:
+			return append(b, "-infinity"...)
+		}
 		t := v.Time()
 		return appendBC(appendDate(b, t), t)
 	case time.Time:
+		if v.Equal(TimestampInfinity) {
+			return append(b, "infinity"...)
+		} else if v.Equal(TimestampNegInfinity) {
+			return append(b, "-infinity"...)
+		}
 		if t.Oid == OidTimestampTZ {
 			loc := opt.Location
 			if loc == nil {
@@ -567,6 +578,12 @@ func parseBytea(s string) (Datum, error) {
 // ParseDate parses ISO dates (YYYY-MM-DD, optionally followed by BC).
 func ParseDate(s string) (Datum, error) {
 	v := strings.TrimSpace(s)
+	switch strings.ToLower(v) {
+	case "infinity", "+infinity":
+		return DateInfinity, nil
+	case "-infinity":
+		return DateNegInfinity, nil
+	}
 	t, err := parseDateTime(v, false)
 	if err != nil {
 		return nil, dateTimeError(err, Date, s)
@@ -581,6 +598,12 @@ func ParseTimestamp(s string, tz bool, loc *time.Location) (Datum, error) {
 		loc = time.UTC
 	}
 	v := strings.TrimSpace(s)
+	switch strings.ToLower(v) {
+	case "infinity", "+infinity":
+		return TimestampInfinity, nil
+	case "-infinity":
+		return TimestampNegInfinity, nil
+	}
 	t, err := parseDateTimeIn(v, tz, loc)
 	if err != nil {
 		typ := Timestamp
@@ -608,114 +631,17 @@ func RoundTimestamp(t time.Time, precision int32) time.Time {
 	for i := precision; i < 6; i++ {
 		scale *= 10
 	}
-	us := t.Sub(pgEpoch).Microseconds()
+	us := t.UnixMicro() - pgEpochMicros
 	if us >= 0 {
 		us = (us + scale/2) / scale * scale
 	} else {
 		us = -((-us + scale/2) / scale * scale)
 	}
-	return pgEpoch.Add(time.Duration(us) * time.Microsecond)
+	return time.UnixMicro(us + pgEpochMicros).UTC()
 }
 
 func parseDateTime(v string, withTime bool) (time.Time, error) {
 	return parseDateTimeIn(v, withTime, time.UTC)
-}
-
-func parseDateTimeIn(v string, zoned bool, loc *time.Location) (time.Time, error) {
-	bc := false
-	if u := strings.ToUpper(v); strings.HasSuffix(u, " BC") {
-		bc = true
-		v = strings.TrimSpace(v[:len(v)-3])
-	}
-	datePart, rest := v, ""
-	if i := strings.IndexAny(v, " T"); i >= 0 {
-		datePart, rest = v[:i], strings.TrimSpace(v[i+1:])
-	}
-	f := strings.Split(datePart, "-")
-	if len(f) != 3 {
-		return time.Time{}, errBadTime
-	}
-	y, err1 := strconv.Atoi(f[0])
-	mo, err2 := strconv.Atoi(f[1])
-	d, err3 := strconv.Atoi(f[2])
-	if err1 != nil || err2 != nil || err3 != nil {
-		return time.Time{}, errBadTime
-	}
-	if mo < 1 || mo > 12 || d < 1 || d > 31 {
-		return time.Time{}, errMDFieldRange
-	}
-	if bc {
-		y = 1 - y
-	}
-	var h, mi, sec, nsec int
-	if rest != "" {
-		// split off a zone: +hh[:mm], -hh[:mm], Z, or a name after a space
-		clock := rest
-		zone := ""
-		if i := strings.IndexAny(rest, "+-Z "); i >= 0 {
-			clock, zone = rest[:i], strings.TrimSpace(rest[i:])
-		}
-		c := strings.Split(clock, ":")
-		if len(c) < 2 || len(c) > 3 {
-			return time.Time{}, errBadTime
-		}
-		var err error
-		if h, err = strconv.Atoi(c[0]); err != nil {
-			return time.Time{}, errBadTime
-		}
-		if mi, err = strconv.Atoi(c[1]); err != nil {
-			return time.Time{}, errBadTime
-		}
-		if h > 24 || mi > 59 {
-			return time.Time{}, errFieldRange
-		}
-		if len(c) == 3 {
-			secs := c[2]
-			frac := ""
-			if j := strings.IndexByte(secs, '.'); j >= 0 {
-				secs, frac = secs[:j], secs[j+1:]
-			}
-			if sec, err = strconv.Atoi(secs); err != nil {
-				return time.Time{}, errBadTime
-			}
-			if sec > 60 {
-				return time.Time{}, errFieldRange
-			}
-			if frac != "" {
-				if len(frac) > 9 {
-					frac = frac[:9]
-				}
-				n, err := strconv.Atoi(frac)
-				if err != nil {
-					return time.Time{}, errBadTime
-				}
-				for k := len(frac); k < 9; k++ {
-					n *= 10
-				}
-				// round to microseconds as PostgreSQL does
-				nsec = (n + 500) / 1000 * 1000
-			}
-		}
-		if zone != "" {
-			z, err := parseZone(zone)
-			if err != nil {
-				return time.Time{}, err
-			}
-			if zoned {
-				loc = z
-			}
-		}
-	}
-	if !zoned {
-		loc = time.UTC
-	}
-	// A day past the month's end fails; 24:00:00 and a leap second roll
-	// over, as in PostgreSQL.
-	if d > time.Date(y, time.Month(mo)+1, 0, 0, 0, 0, 0, time.UTC).Day() ||
-		(h == 24 && (mi > 0 || sec > 0 || nsec > 0)) {
-		return time.Time{}, errFieldRange
-	}
-	return time.Date(y, time.Month(mo), d, h, mi, sec, nsec, loc), nil
 }
 
 // Date/time input failures, told apart as PostgreSQL's DateTimeParseError
@@ -737,29 +663,42 @@ func dateTimeError(err error, t T, s string) error {
 		return pgerr.New(pgerr.DatetimeFieldOverflow, "date/time field value out of range: %q", s).
 			WithHint("Perhaps you need a different \"datestyle\" setting.")
 	}
-	return pgerr.New(pgerr.InvalidDatetimeFormat, "invalid input syntax for type %s: %q", t.String(), s)
+	name := t.String()
+	if t.Oid == OidTimestamp {
+		name = "timestamp" // the name timestamp_in reports, unlike format_type
+	}
+	return pgerr.New(pgerr.InvalidDatetimeFormat, "invalid input syntax for type %s: %q", name, s)
 }
 
 func parseZone(z string) (*time.Location, error) {
-	if z == "Z" || strings.EqualFold(z, "UTC") || strings.EqualFold(z, "GMT") {
+	z = strings.TrimSpace(z)
+	if z == "Z" || z == "z" || strings.EqualFold(z, "UTC") || strings.EqualFold(z, "GMT") {
 		return time.UTC, nil
 	}
-	if z[0] == '+' || z[0] == '-' {
+	if reNumOffset.MatchString(z) {
 		sign := 1
 		if z[0] == '-' {
 			sign = -1
 		}
-		parts := strings.Split(z[1:], ":")
-		if len(parts) == 1 && len(parts[0]) == 4 {
-			parts = []string{parts[0][:2], parts[0][2:]}
-		}
+		digits := strings.ReplaceAll(z[1:], ":", "")
 		secs := 0
-		for i, p := range parts {
-			n, err := strconv.Atoi(p)
-			if err != nil || i > 2 {
-				return nil, errBadTime
+		switch len(digits) {
+		case 1, 2:
+			h, _ := strconv.Atoi(digits)
+			secs = h * 3600
+		case 4, 6:
+			h, _ := strconv.Atoi(digits[:2])
+			m, _ := strconv.Atoi(digits[2:4])
+			secs = h*3600 + m*60
+			if len(digits) == 6 {
+				sec, _ := strconv.Atoi(digits[4:])
+				secs += sec
 			}
-			secs += n * []int{3600, 60, 1}[i]
+		default:
+			return nil, errBadTime
+		}
+		if secs > 15*3600+59*60+59 {
+			return nil, errFieldRange
 		}
 		return time.FixedZone("", sign*secs), nil
 	}
