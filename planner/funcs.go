@@ -127,13 +127,14 @@ func fixed(name string, params []types.T, ret types.T, fn evalFn) builtin {
 		if len(args) != len(params) {
 			return nil, wrongArgs(name, args, loc, b)
 		}
+		coerced := make([]Expr, len(args))
 		for i := range args {
 			var err error
-			if args[i], err = b.coerce(args[i], params[i], loc); err != nil {
+			if coerced[i], err = b.coerce(args[i], params[i], loc); err != nil {
 				return nil, wrongArgs(name, args, loc, b)
 			}
 		}
-		return &funcExpr{name: name, args: args, typ: ret, strict: true, fn: fn}, nil
+		return &funcExpr{name: name, args: coerced, typ: ret, strict: true, fn: fn}, nil
 	}
 }
 

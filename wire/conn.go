@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -87,6 +88,14 @@ func newConn(s *Server, nc net.Conn) *conn {
 // serve runs the connection to its end.
 func (c *conn) serve() {
 	defer c.close()
+	// A bug must cost one connection, never the node: report it to the
+	// client as an internal error and log the stack.
+	defer func() {
+		if r := recover(); r != nil {
+			c.srv.log.Error("internal error; connection closed", "panic", r, "stack", string(debug.Stack()))
+			c.fatal(pgerr.New(pgerr.InternalError, "internal error: %v", r).Fatal())
+		}
+	}()
 	// A connection in startup counts as idle: Shutdown ends it, since
 	// register refuses new sessions once shutdown has begun.
 	c.idleSince.Store(time.Now().UnixNano())
