@@ -1,10 +1,8 @@
 package planner
 
 import (
-	"bytes"
 	"math"
 	"strings"
-	"time"
 
 	"github.com/cockroachdb/apd/v3"
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -364,76 +362,7 @@ func canCast(from, to types.T, explicit bool) bool {
 }
 
 // compareFunc returns a three-way comparison for values of t.
-func compareFunc(t types.T) (func(a, b types.Datum) int, bool) {
-	switch t.Family() {
-	case types.BoolFamily:
-		return func(a, b types.Datum) int { return cmpBool(a.(bool), b.(bool)) }, true
-	case types.IntFamily:
-		return func(a, b types.Datum) int { return cmpOrdered(a.(int64), b.(int64)) }, true
-	case types.FloatFamily:
-		return func(a, b types.Datum) int { return cmpFloat(a.(float64), b.(float64)) }, true
-	case types.NumericFamily:
-		return func(a, b types.Datum) int { return a.(*apd.Decimal).Cmp(b.(*apd.Decimal)) }, true
-	case types.StringFamily:
-		if t.Oid == types.OidBpchar {
-			return func(a, b types.Datum) int {
-				return strings.Compare(strings.TrimRight(a.(string), " "), strings.TrimRight(b.(string), " "))
-			}, true
-		}
-		return func(a, b types.Datum) int { return strings.Compare(a.(string), b.(string)) }, true
-	case types.BytesFamily:
-		return func(a, b types.Datum) int { return bytes.Compare(a.([]byte), b.([]byte)) }, true
-	case types.DateFamily:
-		return func(a, b types.Datum) int { return cmpOrdered(a.(types.DDate), b.(types.DDate)) }, true
-	case types.TimestampFamily:
-		return func(a, b types.Datum) int { return a.(time.Time).Compare(b.(time.Time)) }, true
-	case types.IntervalFamily:
-		return func(a, b types.Datum) int {
-			return cmpOrdered(intervalKey(a.(types.DInterval)), intervalKey(b.(types.DInterval)))
-		}, true
-	}
-	return nil, false
-}
-
-// intervalKey orders intervals as PostgreSQL does: a month is 30 days.
-func intervalKey(iv types.DInterval) float64 {
-	return float64(iv.Months)*30*86400e6 + float64(iv.Days)*86400e6 + float64(iv.Micros)
-}
-
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case !a:
-		return -1
-	}
-	return 1
-}
-
-func cmpOrdered[T int64 | types.DDate | float64](a, b T) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// cmpFloat orders NaN above every other value and equal to itself, as
-// PostgreSQL does.
-func cmpFloat(a, b float64) int {
-	an, bn := math.IsNaN(a), math.IsNaN(b)
-	switch {
-	case an && bn:
-		return 0
-	case an:
-		return 1
-	case bn:
-		return -1
-	}
-	return cmpOrdered(a, b)
-}
+func compareFunc(t types.T) (func(a, b types.Datum) int, bool) { return types.CompareFunc(t) }
 
 func (b *binder) like(a *pg_query.A_Expr, op string) (Expr, error) {
 	l, err := b.expr(a.Lexpr)

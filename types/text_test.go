@@ -163,7 +163,7 @@ func TestParseDateTimeErrors(t *testing.T) {
 		{Date, "2024-01-32", pgerr.DatetimeFieldOverflow, `date/time field value out of range: "2024-01-32"`, true},
 		{Date, "2024-02-30", pgerr.DatetimeFieldOverflow, `date/time field value out of range: "2024-02-30"`, false},
 		{Timestamp, "2024-01-01 25:00", pgerr.DatetimeFieldOverflow, `date/time field value out of range: "2024-01-01 25:00"`, false},
-		{Timestamp, "2024-01-01 x", pgerr.InvalidDatetimeFormat, `invalid input syntax for type timestamp without time zone: "2024-01-01 x"`, false},
+		{Timestamp, "2024-01-01 x", pgerr.InvalidDatetimeFormat, `invalid input syntax for type timestamp: "2024-01-01 x"`, false},
 		{TimestampTZ, "x", pgerr.InvalidDatetimeFormat, `invalid input syntax for type timestamp with time zone: "x"`, false},
 		{Interval, "1 fortnight", pgerr.InvalidDatetimeFormat, `invalid input syntax for type interval: "1 fortnight"`, false},
 	}
