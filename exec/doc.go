@@ -1,9 +1,36 @@
-// Package exec will hold Lattice's vectorized executor: operators over
-// Arrow record batches (github.com/apache/arrow-go/v18) — scan, filter,
-// project, hash join, hash aggregate, sort, top-N, limit, union — and the
-// Parquet readers and writers for table and segment files.
+// Package exec is Lattice's executor: operators that pass Arrow record
+// batches (github.com/apache/arrow-go/v18) from one to the next, and the
+// Parquet files that hold table data.
 //
-// It is empty today: the planner answers only statements without FROM. The
-// SQL engine issue fills it. exec may import types and pgerr; it never
-// imports planner or wire.
+// # Data
+//
+// A batch is an arrow.RecordBatch; its columns carry PostgreSQL types
+// (types.T) in Column, because Arrow alone cannot tell text from
+// varchar(10). ArrowType maps each SQL type to its Arrow storage:
+//
+//	bool Boolean · smallint Int16 · integer Int32 · bigint Int64
+//	real Float32 · double precision Float64
+//	numeric(p,s) with p <= 38: Decimal128(p,s) · other numeric: String (decimal text)
+//	text, varchar, char: String · bytea: Binary · date: Date32
+//	timestamp: Timestamp(µs) · timestamptz: Timestamp(µs, UTC)
+//
+// Value and Append convert between Arrow slots and types.Datum at the edges
+// (results, literals).
+//
+// # Operators
+//
+// An Operator yields batches with Next(ctx) until it returns nil, checking
+// the context once per batch; Close releases it. Scan reads table files
+// with column projection; Filter and Project evaluate expressions
+// (BatchExpr, implemented by the planner) over whole batches; Limit cuts the
+// stream. Results stream to the client as batches arrive.
+//
+// # Files
+//
+// Table data is Parquet (zstd), one file per load, written to a temporary
+// name and renamed into place; the metastore's list of committed files is
+// the truth, so a crash leaves at most an orphan file, never half a table.
+// docs/formats.md describes the layout.
+//
+// exec imports types, pgerr and metastore; it never imports planner or wire.
 package exec

@@ -29,7 +29,8 @@ type Error struct {
 	Message  string
 	Detail   string
 	Hint     string
-	Position int32 // 1-based character position in the statement text; 0 when unknown
+	Position int32  // 1-based character position in the statement text; 0 when unknown
+	Where    string // context, as PostgreSQL's CONTEXT line ("COPY t, line 3, column a: ...")
 	cause    error
 }
 

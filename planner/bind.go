@@ -15,6 +15,7 @@ type binder struct {
 	sess   *Session
 	text   string     // the whole query text, for error positions
 	params []*types.T // $1..$n; Unknown until declared or inferred
+	scope  *scope     // the FROM clause's columns; nil without FROM
 }
 
 func newBinder(s *Session, text string, declared []types.Oid) *binder {
@@ -140,8 +141,7 @@ func (b *binder) expr(n *pg_query.Node) (Expr, error) {
 	case n.GetMinMaxExpr() != nil:
 		return b.minMax(n.GetMinMaxExpr())
 	case n.GetColumnRef() != nil:
-		cr := n.GetColumnRef()
-		return nil, b.errorf(cr.Location, pgerr.UndefinedColumn, "column %q does not exist", columnRefName(cr))
+		return b.columnRef(n.GetColumnRef())
 	case n.GetSubLink() != nil:
 		return nil, b.errorf(n.GetSubLink().Location, pgerr.FeatureNotSupported, "subqueries are not supported yet")
 	}

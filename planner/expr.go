@@ -2,6 +2,8 @@ package planner
 
 import (
 	"context"
+
+	"github.com/apache/arrow-go/v18/arrow"
 	"time"
 
 	"github.com/lattice-olap/lattice/pgerr"
@@ -20,7 +22,9 @@ type evalCtx struct {
 	ctx  context.Context
 	sess *Session
 	args []types.Datum
-	now  time.Time // transaction (or statement) start, for now()
+	now  time.Time         // transaction (or statement) start, for now()
+	rec  arrow.RecordBatch // the batch whose row is being evaluated
+	row  int
 }
 
 type constExpr struct {

@@ -23,7 +23,7 @@ func newTestPlanner(t *testing.T) (*Planner, *metastore.Store) {
 
 // exec runs every statement of text and returns the last tag, or the
 // first error.
-func exec(t *testing.T, s *Session, text string) (string, error) {
+func runSQL(t *testing.T, s *Session, text string) (string, error) {
 	t.Helper()
 	ctx := context.Background()
 	stmts, err := s.Prepare(ctx, text, nil)
@@ -66,7 +66,7 @@ func TestPeopleAndProjectStatements(t *testing.T) {
 		{"DROP DATABASE IF EXISTS nothing_here", "DROP DATABASE"},
 	} {
 		stmt, tag := c[0], c[1]
-		got, err := exec(t, admin, stmt)
+		got, err := runSQL(t, admin, stmt)
 		require.NoError(t, err, stmt)
 		require.Equal(t, tag, got, stmt)
 	}
@@ -74,59 +74,59 @@ func TestPeopleAndProjectStatements(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, metastore.RoleQuery, r)
 
-	_, err = exec(t, admin, "CREATE DATABASE sales")
+	_, err = runSQL(t, admin, "CREATE DATABASE sales")
 	require.Equal(t, pgerr.DuplicateDatabase, pgerr.CodeOf(err))
-	_, err = exec(t, admin, "CREATE USER alice WITH PASSWORD 'x'")
+	_, err = runSQL(t, admin, "CREATE USER alice WITH PASSWORD 'x'")
 	require.Equal(t, pgerr.DuplicateObject, pgerr.CodeOf(err))
-	_, err = exec(t, admin, "CREATE USER nopw")
+	_, err = runSQL(t, admin, "CREATE USER nopw")
 	require.Equal(t, pgerr.InvalidParameterValue, pgerr.CodeOf(err))
-	_, err = exec(t, admin, "GRANT WRITE ON PROJECT sales TO alice")
+	_, err = runSQL(t, admin, "GRANT WRITE ON PROJECT sales TO alice")
 	require.Equal(t, pgerr.InvalidParameterValue, pgerr.CodeOf(err))
-	_, err = exec(t, admin, "DROP DATABASE lattice")
+	_, err = runSQL(t, admin, "DROP DATABASE lattice")
 	require.Equal(t, pgerr.ObjectInUse, pgerr.CodeOf(err), "the open database cannot be dropped")
-	_, err = exec(t, admin, "BEGIN; CREATE DATABASE x")
+	_, err = runSQL(t, admin, "BEGIN; CREATE DATABASE x")
 	require.Equal(t, pgerr.ActiveSqlTransaction, pgerr.CodeOf(err))
-	_, err = exec(t, admin, "ROLLBACK")
+	_, err = runSQL(t, admin, "ROLLBACK")
 	require.NoError(t, err)
-	_, err = exec(t, admin, "CREATE PROJECT")
+	_, err = runSQL(t, admin, "CREATE PROJECT")
 	require.Equal(t, pgerr.SyntaxError, pgerr.CodeOf(err))
 
 	// A user who is not an administrator.
 	alice, err := p.NewSession("alice", "sales", false, 2, nil)
 	require.NoError(t, err)
-	_, err = exec(t, alice, "CREATE DATABASE mine")
+	_, err = runSQL(t, alice, "CREATE DATABASE mine")
 	require.Equal(t, pgerr.InsufficientPrivilege, pgerr.CodeOf(err))
-	_, err = exec(t, alice, "GRANT QUERY ON PROJECT sales TO bob")
+	_, err = runSQL(t, alice, "GRANT QUERY ON PROJECT sales TO bob")
 	require.Equal(t, pgerr.InsufficientPrivilege, pgerr.CodeOf(err))
-	_, err = exec(t, alice, "ALTER USER bob WITH PASSWORD 'x'")
+	_, err = runSQL(t, alice, "ALTER USER bob WITH PASSWORD 'x'")
 	require.Equal(t, pgerr.InsufficientPrivilege, pgerr.CodeOf(err))
-	_, err = exec(t, alice, "ALTER USER alice WITH PASSWORD 'own'")
+	_, err = runSQL(t, alice, "ALTER USER alice WITH PASSWORD 'own'")
 	require.NoError(t, err, "users may change their own password")
 	// A project ADMIN manages that project's roles.
 	bob, err := p.NewSession("bob", "ops", false, 3, nil)
 	require.NoError(t, err)
-	_, err = exec(t, bob, "GRANT OPERATION ON PROJECT ops TO alice")
+	_, err = runSQL(t, bob, "GRANT OPERATION ON PROJECT ops TO alice")
 	require.NoError(t, err)
-	_, err = exec(t, bob, "GRANT OPERATION ON PROJECT sales TO alice")
+	_, err = runSQL(t, bob, "GRANT OPERATION ON PROJECT sales TO alice")
 	require.Equal(t, pgerr.InsufficientPrivilege, pgerr.CodeOf(err))
 
-	_, err = exec(t, admin, "DROP USER alice, bob")
+	_, err = runSQL(t, admin, "DROP USER alice, bob")
 	require.NoError(t, err)
 	admin.TakeNotices()
-	_, err = exec(t, admin, "DROP USER IF EXISTS alice")
+	_, err = runSQL(t, admin, "DROP USER IF EXISTS alice")
 	require.NoError(t, err)
 	notices := admin.TakeNotices()
 	require.Len(t, notices, 1)
 	require.Equal(t, `role "alice" does not exist, skipping`, notices[0].Message)
-	_, err = exec(t, admin, "DROP USER admin")
+	_, err = runSQL(t, admin, "DROP USER admin")
 	require.Error(t, err)
-	_, err = exec(t, admin, "DROP PROJECT ops; DROP DATABASE sales")
+	_, err = runSQL(t, admin, "DROP PROJECT ops; DROP DATABASE sales")
 	require.NoError(t, err)
 	projects, err := store.Projects(ctx)
 	require.NoError(t, err)
 	require.Len(t, projects, 1)
 
 	// Statements of Lattice's surface that are not built yet say so.
-	_, err = exec(t, admin, "SHOW CUBES")
+	_, err = runSQL(t, admin, "SHOW CUBES")
 	require.Equal(t, pgerr.FeatureNotSupported, pgerr.CodeOf(err))
 }

@@ -20,6 +20,7 @@ import (
 // Config is what the planner needs from the node.
 type Config struct {
 	Store     *metastore.Store
+	DataDir   string // where table files live
 	Version   string // Lattice's version, shown in version()
 	CacheSize int    // parsed statements kept; 0 means 1024
 }
@@ -27,6 +28,7 @@ type Config struct {
 // Planner is shared by all sessions of a node.
 type Planner struct {
 	store   *metastore.Store
+	dataDir string
 	version string
 	cache   *parseCache
 }
@@ -37,7 +39,7 @@ func New(cfg Config) *Planner {
 	if size <= 0 {
 		size = 1024
 	}
-	return &Planner{store: cfg.Store, version: cfg.Version, cache: newParseCache(size)}
+	return &Planner{store: cfg.Store, dataDir: cfg.DataDir, version: cfg.Version, cache: newParseCache(size)}
 }
 
 // VersionString is what version() returns: PostgreSQL's shape, so that

@@ -30,7 +30,7 @@ func (b *binder) statement(ctx context.Context, p parsed) (*Statement, error) {
 	case n == nil:
 		return &Statement{run: func(context.Context, *Session, []types.Datum) (Result, error) { return tagOnly(""), nil }}, nil
 	case n.GetSelectStmt() != nil:
-		return b.selectStmt(n.GetSelectStmt())
+		return b.selectStmt(ctx, n.GetSelectStmt())
 	case n.GetVariableSetStmt() != nil:
 		return b.setStmt(n.GetVariableSetStmt())
 	case n.GetVariableShowStmt() != nil:
@@ -39,6 +39,16 @@ func (b *binder) statement(ctx context.Context, p parsed) (*Statement, error) {
 		return b.transactionStmt(n.GetTransactionStmt())
 	case n.GetDiscardStmt() != nil:
 		return b.discardStmt(n.GetDiscardStmt())
+	case n.GetCreateStmt() != nil:
+		return b.createTable(n.GetCreateStmt())
+	case n.GetDropStmt() != nil && n.GetDropStmt().RemoveType == pg_query.ObjectType_OBJECT_TABLE:
+		return b.dropTables(n.GetDropStmt())
+	case n.GetTruncateStmt() != nil:
+		return b.truncate(n.GetTruncateStmt())
+	case n.GetInsertStmt() != nil:
+		return b.insert(ctx, n.GetInsertStmt())
+	case n.GetCopyStmt() != nil:
+		return b.copyStmt(ctx, n.GetCopyStmt())
 	case n.GetDeallocateStmt() != nil:
 		d := n.GetDeallocateStmt()
 		if d.Isall || d.Name == "" {
@@ -59,7 +69,10 @@ func constTag(tag string) func(context.Context, *Session, []types.Datum) (Result
 }
 
 // selectStmt binds a SELECT without FROM: a single row of expressions.
-func (b *binder) selectStmt(sel *pg_query.SelectStmt) (*Statement, error) {
+func (b *binder) selectStmt(ctx context.Context, sel *pg_query.SelectStmt) (*Statement, error) {
+	if len(sel.FromClause) > 0 && sel.Op == pg_query.SetOperation_SETOP_NONE && len(sel.ValuesLists) == 0 && sel.WithClause == nil {
+		return b.selectFrom(ctx, sel)
+	}
 	if sel.Op != pg_query.SetOperation_SETOP_NONE {
 		return nil, pgerr.New(pgerr.FeatureNotSupported, "UNION, INTERSECT and EXCEPT are not supported yet")
 	}

@@ -36,6 +36,10 @@ type Statement struct {
 	Effect         Effect
 	DeallocateName string
 
+	// Copy is set for COPY ... FROM STDIN / TO STDOUT: the wire layer runs
+	// the COPY sub-protocol with it instead of executing the statement.
+	Copy *CopyOp
+
 	// txnControl marks COMMIT/ROLLBACK, which run in a failed transaction.
 	txnControl bool
 	// fold holds the expressions that Plan folds, in the order PostgreSQL's

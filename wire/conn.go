@@ -320,6 +320,7 @@ func errorResponse(e *pgerr.Error, severity string) *pgproto3.ErrorResponse {
 		Detail:              e.Detail,
 		Hint:                e.Hint,
 		Position:            e.Position,
+		Where:               e.Where,
 	}
 }
 

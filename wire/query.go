@@ -85,6 +85,14 @@ func (c *conn) run(p *portal, maxRows int32) (bool, error) {
 	}
 	ctx, done := c.statementContext()
 	defer done()
+	if p.stmt.Copy != nil {
+		if err := c.sess.CheckTxn(p.stmt); err != nil {
+			c.sendError(err)
+			return false, nil
+		}
+		p.done = true
+		return c.runCopy(ctx, p.stmt.Copy)
+	}
 	if p.result == nil && !p.done {
 		res, err := c.sess.Execute(ctx, p.stmt, p.args)
 		if err != nil {

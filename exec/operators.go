@@ -1,0 +1,286 @@
+package exec
+
+import (
+	"context"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/lattice-olap/lattice/types"
+)
+
+// Operator is a stage of a query plan that yields batches.
+type Operator interface {
+	// Columns describes the batches Next returns.
+	Columns() []Column
+	// Next returns the next batch, or nil at the end. The batch is valid
+	// until the next call; a consumer that keeps it calls Retain.
+	Next(ctx context.Context) (arrow.RecordBatch, error)
+	// Close releases the operator and its inputs.
+	Close()
+}
+
+// BatchExpr is an expression evaluated over a whole batch. The planner's
+// bound expressions implement it.
+type BatchExpr interface {
+	Type() types.T
+	EvalBatch(ctx context.Context, rec arrow.RecordBatch) (arrow.Array, error)
+}
+
+// Filter passes the rows of its input for which pred is true.
+type Filter struct {
+	in   Operator
+	pred BatchExpr
+	out  arrow.RecordBatch
+}
+
+// NewFilter returns a filter over in.
+func NewFilter(in Operator, pred BatchExpr) *Filter { return &Filter{in: in, pred: pred} }
+
+// Columns returns the input's columns.
+func (f *Filter) Columns() []Column { return f.in.Columns() }
+
+// Next returns the next non-empty filtered batch.
+func (f *Filter) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	f.release()
+	for {
+		rec, err := f.in.Next(ctx)
+		if err != nil || rec == nil {
+			return nil, err
+		}
+		mask, err := f.pred.EvalBatch(ctx, rec)
+		if err != nil {
+			return nil, err
+		}
+		b := mask.(*array.Boolean)
+		// NULL counts as false; all-true passes the batch as it is.
+		n := 0
+		for i := 0; i < b.Len(); i++ {
+			if b.IsValid(i) && b.Value(i) {
+				n++
+			}
+		}
+		switch {
+		case n == 0:
+			mask.Release()
+			continue
+		case n == int(rec.NumRows()):
+			mask.Release()
+			return rec, nil
+		}
+		out, err := compute.FilterRecordBatch(ctx, rec, mask, compute.DefaultFilterOptions())
+		mask.Release()
+		if err != nil {
+			return nil, err
+		}
+		f.out = out
+		return out, nil
+	}
+}
+
+func (f *Filter) release() {
+	if f.out != nil {
+		f.out.Release()
+		f.out = nil
+	}
+}
+
+// Close releases the filter.
+func (f *Filter) Close() {
+	f.release()
+	f.in.Close()
+}
+
+// Project computes one column per expression.
+type Project struct {
+	in    Operator
+	exprs []BatchExpr
+	cols  []Column
+	sch   *arrow.Schema
+	out   arrow.RecordBatch
+}
+
+// NewProject returns a projection of in.
+func NewProject(in Operator, exprs []BatchExpr, cols []Column) *Project {
+	return &Project{in: in, exprs: exprs, cols: cols, sch: ArrowSchema(cols)}
+}
+
+// Columns returns the projected columns.
+func (p *Project) Columns() []Column { return p.cols }
+
+// Next projects the next batch.
+func (p *Project) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if p.out != nil {
+		p.out.Release()
+		p.out = nil
+	}
+	rec, err := p.in.Next(ctx)
+	if err != nil || rec == nil {
+		return nil, err
+	}
+	arrs := make([]arrow.Array, len(p.exprs))
+	for i, e := range p.exprs {
+		a, err := e.EvalBatch(ctx, rec)
+		if err != nil {
+			for _, done := range arrs[:i] {
+				done.Release()
+			}
+			return nil, err
+		}
+		arrs[i] = a
+	}
+	p.out = array.NewRecordBatch(p.sch, arrs, rec.NumRows())
+	for _, a := range arrs {
+		a.Release()
+	}
+	return p.out, nil
+}
+
+// Close releases the projection.
+func (p *Project) Close() {
+	if p.out != nil {
+		p.out.Release()
+		p.out = nil
+	}
+	p.in.Close()
+}
+
+// Limit skips offset rows, then passes at most limit rows (limit < 0: all).
+type Limit struct {
+	in            Operator
+	limit, offset int64
+	out           arrow.RecordBatch
+}
+
+// NewLimit returns a limit over in.
+func NewLimit(in Operator, limit, offset int64) *Limit { return &Limit{in: in, limit: limit, offset: offset} }
+
+// Columns returns the input's columns.
+func (l *Limit) Columns() []Column { return l.in.Columns() }
+
+// Next returns the next slice of rows within the limit.
+func (l *Limit) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if l.out != nil {
+		l.out.Release()
+		l.out = nil
+	}
+	for l.limit != 0 {
+		rec, err := l.in.Next(ctx)
+		if err != nil || rec == nil {
+			return nil, err
+		}
+		n := rec.NumRows()
+		if l.offset >= n {
+			l.offset -= n
+			continue
+		}
+		start, end := l.offset, n
+		l.offset = 0
+		if l.limit >= 0 && end-start > l.limit {
+			end = start + l.limit
+		}
+		if l.limit > 0 {
+			l.limit -= end - start
+		}
+		if start == 0 && end == n {
+			return rec, nil
+		}
+		l.out = rec.NewSlice(start, end)
+		return l.out, nil
+	}
+	return nil, nil
+}
+
+// Close releases the limit.
+func (l *Limit) Close() {
+	if l.out != nil {
+		l.out.Release()
+		l.out = nil
+	}
+	l.in.Close()
+}
+
+// Builder collects Datum rows into batches of the given columns.
+type Builder struct {
+	cols []Column
+	rb   *array.RecordBuilder
+	n    int
+}
+
+// NewBuilder returns a builder for cols.
+func NewBuilder(cols []Column) *Builder {
+	return &Builder{cols: cols, rb: array.NewRecordBuilder(memory.DefaultAllocator, ArrowSchema(cols))}
+}
+
+// Add appends one row.
+func (b *Builder) Add(row []types.Datum) error {
+	for i, v := range row {
+		if err := Append(b.rb.Field(i), b.cols[i].Type, v); err != nil {
+			return err
+		}
+	}
+	b.n++
+	return nil
+}
+
+// Len returns the rows added since the last Batch.
+func (b *Builder) Len() int { return b.n }
+
+// Batch returns the rows added so far as a batch and starts a new one.
+func (b *Builder) Batch() arrow.RecordBatch {
+	b.n = 0
+	return b.rb.NewRecordBatch()
+}
+
+// Release frees the builder.
+func (b *Builder) Release() { b.rb.Release() }
+
+// Rows iterates over an operator's rows as Datums, for results.
+type Rows struct {
+	op   Operator
+	rec  arrow.RecordBatch
+	i    int
+	row  []types.Datum
+	cols []Column
+	err  error
+}
+
+// NewRows iterates over op's rows.
+func NewRows(op Operator) *Rows {
+	cols := op.Columns()
+	return &Rows{op: op, cols: cols, row: make([]types.Datum, len(cols))}
+}
+
+// Next advances to the next row.
+func (r *Rows) Next(ctx context.Context) bool {
+	for r.rec == nil || r.i >= int(r.rec.NumRows()) {
+		if r.err != nil {
+			return false
+		}
+		rec, err := r.op.Next(ctx)
+		if err != nil {
+			r.err = err
+			return false
+		}
+		if rec == nil {
+			return false
+		}
+		r.rec, r.i = rec, 0
+	}
+	for c := range r.cols {
+		r.row[c] = Value(r.rec.Column(c), r.i, r.cols[c].Type)
+	}
+	r.i++
+	return true
+}
+
+// Row returns the current row.
+func (r *Rows) Row() []types.Datum { return r.row }
+
+// Err returns the error that ended iteration.
+func (r *Rows) Err() error { return r.err }
+
+// Close releases the operator.
+func (r *Rows) Close() { r.op.Close() }

@@ -1,0 +1,243 @@
+package exec
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/lattice-olap/lattice/metastore"
+	"github.com/lattice-olap/lattice/types"
+)
+
+// BatchRows is the number of rows per batch and per Parquet row group page
+// that writers aim for.
+const BatchRows = 64 * 1024
+
+// FileWriter writes one table data file: to a temporary name first, renamed
+// into place by Finish, removed by Abort.
+type FileWriter struct {
+	dataDir string
+	rel     string // final path relative to dataDir
+	tmp     string
+	f       *os.File
+	w       *pqarrow.FileWriter
+	rows    int64
+	cols    []Column
+	stats   []colStats
+}
+
+type colStats struct {
+	Nulls int64  `json:"nulls"`
+	Min   string `json:"min,omitempty"`
+	Max   string `json:"max,omitempty"`
+
+	min, max types.Datum
+}
+
+// NewFileWriter starts a new data file under dataDir/dir.
+func NewFileWriter(dataDir, dir string, cols []Column) (*FileWriter, error) {
+	id := make([]byte, 12)
+	if _, err := rand.Read(id); err != nil {
+		return nil, err
+	}
+	// Names sort by creation time, so scans read rows in load order.
+	rel := filepath.Join(dir, fmt.Sprintf("%016x-%s.parquet", time.Now().UnixNano(), hex.EncodeToString(id)))
+	full := filepath.Join(dataDir, rel)
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		return nil, err
+	}
+	tmp := full + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return nil, err
+	}
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithMaxRowGroupLength(1<<20))
+	w, err := pqarrow.NewFileWriter(ArrowSchema(cols), f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return nil, err
+	}
+	return &FileWriter{dataDir: dataDir, rel: rel, tmp: tmp, f: f, w: w, cols: cols, stats: make([]colStats, len(cols))}, nil
+}
+
+// Write appends a batch.
+func (fw *FileWriter) Write(rec arrow.RecordBatch) error {
+	fw.rows += rec.NumRows()
+	fw.observe(rec)
+	return fw.w.WriteBuffered(rec)
+}
+
+// observe keeps per-column null counts and min/max, for pruning.
+func (fw *FileWriter) observe(rec arrow.RecordBatch) {
+	for c, col := range fw.cols {
+		arr := rec.Column(c)
+		st := &fw.stats[c]
+		st.Nulls += int64(arr.NullN())
+		cmp, ok := types.CompareFunc(col.Type)
+		if !ok || col.Type.Family() == types.BytesFamily {
+			continue
+		}
+		for i := 0; i < arr.Len(); i++ {
+			v := Value(arr, i, col.Type)
+			switch {
+			case v == nil:
+			case st.min == nil:
+				st.min, st.max = v, v
+			case cmp(v, st.min) < 0:
+				st.min = v
+			case cmp(v, st.max) > 0:
+				st.max = v
+			}
+		}
+	}
+}
+
+// Finish closes the file, renames it into place and returns its metastore
+// record. The caller commits it, or calls Remove on failure.
+func (fw *FileWriter) Finish() (metastore.TableFile, error) {
+	if err := fw.w.Close(); err != nil { // closes fw.f too
+		os.Remove(fw.tmp)
+		return metastore.TableFile{}, err
+	}
+	full := filepath.Join(fw.dataDir, fw.rel)
+	if err := os.Rename(fw.tmp, full); err != nil {
+		os.Remove(fw.tmp)
+		return metastore.TableFile{}, err
+	}
+	st, err := os.Stat(full)
+	if err != nil {
+		return metastore.TableFile{}, err
+	}
+	for c, col := range fw.cols {
+		st := &fw.stats[c]
+		if st.min != nil {
+			st.Min, _ = types.FormatText(col.Type, st.min, &types.DefaultFormat)
+			st.Max, _ = types.FormatText(col.Type, st.max, &types.DefaultFormat)
+		}
+	}
+	stats, _ := json.Marshal(fw.stats)
+	return metastore.TableFile{Path: fw.rel, Rows: fw.rows, Bytes: st.Size(), Stats: string(stats)}, nil
+}
+
+// Abort discards an unfinished file.
+func (fw *FileWriter) Abort() {
+	fw.w.Close()
+	os.Remove(fw.tmp)
+}
+
+// RemoveFiles deletes committed files that are no longer part of a table.
+func RemoveFiles(dataDir string, files []metastore.TableFile) error {
+	var first error
+	for _, f := range files {
+		if err := os.Remove(filepath.Join(dataDir, f.Path)); err != nil && !os.IsNotExist(err) && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// Scan reads the given columns (by index in the file) of a table's files.
+type Scan struct {
+	dataDir string
+	files   []metastore.TableFile
+	cols    []Column
+	indices []int
+
+	cur  int // next file
+	rr   pqarrow.RecordReader
+	pf   *file.Reader
+	last arrow.RecordBatch
+}
+
+// NewScan scans files; indices selects and orders the file columns that
+// cols describes.
+func NewScan(dataDir string, files []metastore.TableFile, cols []Column, indices []int) *Scan {
+	return &Scan{dataDir: dataDir, files: files, cols: cols, indices: indices}
+}
+
+// Columns returns the scanned columns.
+func (s *Scan) Columns() []Column { return s.cols }
+
+// Next returns the next batch, or nil at the end.
+func (s *Scan) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if s.last != nil {
+			s.last.Release()
+			s.last = nil
+		}
+		if s.rr == nil {
+			if s.cur >= len(s.files) {
+				return nil, nil
+			}
+			if err := s.open(ctx, s.files[s.cur]); err != nil {
+				return nil, err
+			}
+			s.cur++
+		}
+		if s.rr.Next() {
+			rec := s.rr.RecordBatch()
+			rec.Retain()
+			s.last = rec
+			return rec, nil
+		}
+		if err := s.rr.Err(); err != nil {
+			return nil, fmt.Errorf("reading %s: %w", s.files[s.cur-1].Path, err)
+		}
+		s.closeFile()
+	}
+}
+
+func (s *Scan) open(ctx context.Context, f metastore.TableFile) error {
+	pf, err := file.OpenParquetFile(filepath.Join(s.dataDir, f.Path), false)
+	if err != nil {
+		return fmt.Errorf("opening table file %s: %w", f.Path, err)
+	}
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: BatchRows, Parallel: false}, memory.DefaultAllocator)
+	if err != nil {
+		pf.Close()
+		return err
+	}
+	rr, err := fr.GetRecordReader(ctx, s.indices, nil)
+	if err != nil {
+		pf.Close()
+		return err
+	}
+	s.pf, s.rr = pf, rr
+	return nil
+}
+
+func (s *Scan) closeFile() {
+	if s.rr != nil {
+		s.rr.Release()
+		s.rr = nil
+	}
+	if s.pf != nil {
+		s.pf.Close()
+		s.pf = nil
+	}
+}
+
+// Close releases the scan.
+func (s *Scan) Close() {
+	if s.last != nil {
+		s.last.Release()
+		s.last = nil
+	}
+	s.closeFile()
+}

@@ -1,0 +1,134 @@
+package exec
+
+import (
+	"context"
+	"sort"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/lattice-olap/lattice/types"
+)
+
+// SortKey orders by one column.
+type SortKey struct {
+	Col        int
+	Desc       bool
+	NullsFirst bool
+}
+
+// Sort materializes its input and returns it ordered by keys (stable, so
+// equal keys keep their input order).
+type Sort struct {
+	in   Operator
+	keys []SortKey
+	rows [][]types.Datum
+	done bool
+	pos  int
+	bld  *Builder
+	out  arrow.RecordBatch
+}
+
+// NewSort sorts in by keys.
+func NewSort(in Operator, keys []SortKey) *Sort { return &Sort{in: in, keys: keys} }
+
+// Columns returns the input's columns.
+func (s *Sort) Columns() []Column { return s.in.Columns() }
+
+func (s *Sort) load(ctx context.Context) error {
+	cols := s.in.Columns()
+	for {
+		rec, err := s.in.Next(ctx)
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			break
+		}
+		for i := 0; i < int(rec.NumRows()); i++ {
+			row := make([]types.Datum, len(cols))
+			for c := range cols {
+				row[c] = Value(rec.Column(c), i, cols[c].Type)
+			}
+			s.rows = append(s.rows, row)
+		}
+	}
+	cmps := make([]func(a, b types.Datum) int, len(s.keys))
+	for i, k := range s.keys {
+		cmps[i], _ = types.CompareFunc(cols[k.Col].Type)
+	}
+	sort.SliceStable(s.rows, func(i, j int) bool {
+		for n, k := range s.keys {
+			a, b := s.rows[i][k.Col], s.rows[j][k.Col]
+			var c int
+			switch {
+			case a == nil && b == nil:
+				continue
+			case a == nil:
+				c = 1
+				if k.NullsFirst {
+					c = -1
+				}
+				return c < 0
+			case b == nil:
+				c = -1
+				if k.NullsFirst {
+					c = 1
+				}
+				return c < 0
+			default:
+				c = cmps[n](a, b)
+			}
+			if c == 0 {
+				continue
+			}
+			if k.Desc {
+				c = -c
+			}
+			return c < 0
+		}
+		return false
+	})
+	s.bld = NewBuilder(cols)
+	return nil
+}
+
+// Next returns the next batch of sorted rows.
+func (s *Sort) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if s.out != nil {
+		s.out.Release()
+		s.out = nil
+	}
+	if !s.done {
+		s.done = true
+		if err := s.load(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if s.pos >= len(s.rows) {
+		return nil, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	end := min(s.pos+BatchRows, len(s.rows))
+	for _, row := range s.rows[s.pos:end] {
+		if err := s.bld.Add(row); err != nil {
+			return nil, err
+		}
+	}
+	s.pos = end
+	s.out = s.bld.Batch()
+	return s.out, nil
+}
+
+// Close releases the sort.
+func (s *Sort) Close() {
+	if s.out != nil {
+		s.out.Release()
+	}
+	if s.bld != nil {
+		s.bld.Release()
+	}
+	s.rows = nil
+	s.in.Close()
+}

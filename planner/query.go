@@ -1,0 +1,587 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lattice-olap/lattice/exec"
+	"github.com/lattice-olap/lattice/exec/copyio"
+	"github.com/lattice-olap/lattice/metastore"
+	"github.com/lattice-olap/lattice/pgerr"
+	"github.com/lattice-olap/lattice/types"
+)
+
+// Queries over internal tables: the raw route. A query block becomes an
+// operator pipeline  Scan → Filter → Project → Sort → Limit  that streams
+// Arrow batches (package exec); expressions are evaluated over whole
+// batches through batchExpr.
+
+// scopeCol is a column a query block can name.
+type scopeCol struct {
+	rel  string // the table's alias or name
+	name string
+	typ  types.T
+	idx  int // position in the input batches
+}
+
+// scope is the FROM clause's namespace.
+type scope struct {
+	cols []scopeCol
+}
+
+// colRef reads a column of the current row.
+type colRef struct {
+	idx int
+	typ types.T
+}
+
+func (c *colRef) Type() types.T { return c.typ }
+
+func (c *colRef) Eval(e *evalCtx) (types.Datum, error) {
+	return exec.Value(e.rec.Column(c.idx), e.row, c.typ), nil
+}
+
+// columnRef resolves a column reference against the scope: 42703 when no
+// column has the name, 42702 when several do.
+func (b *binder) columnRef(cr *pg_query.ColumnRef) (Expr, error) {
+	var parts []string
+	for _, f := range cr.Fields {
+		if s := f.GetString_(); s != nil {
+			parts = append(parts, s.Sval)
+		} else {
+			return nil, b.errorf(cr.Location, pgerr.FeatureNotSupported, "this column reference is not supported here")
+		}
+	}
+	rel, name := "", parts[len(parts)-1]
+	if len(parts) >= 2 {
+		rel = parts[len(parts)-2]
+	}
+	if b.scope == nil {
+		return nil, b.errorf(cr.Location, pgerr.UndefinedColumn, "column %q does not exist", strings.Join(parts, "."))
+	}
+	var found *scopeCol
+	relSeen := rel == ""
+	for i := range b.scope.cols {
+		c := &b.scope.cols[i]
+		if rel != "" && c.rel != rel {
+			continue
+		}
+		relSeen = true
+		if c.name != name {
+			continue
+		}
+		if found != nil {
+			return nil, b.errorf(cr.Location, pgerr.AmbiguousColumn, "column reference %q is ambiguous", strings.Join(parts, "."))
+		}
+		found = c
+	}
+	if !relSeen {
+		return nil, b.errorf(cr.Location, pgerr.UndefinedTable, "missing FROM-clause entry for table %q", rel)
+	}
+	if found == nil {
+		if rel != "" {
+			return nil, b.errorf(cr.Location, pgerr.UndefinedColumn, "column %s.%s does not exist", rel, name)
+		}
+		return nil, b.errorf(cr.Location, pgerr.UndefinedColumn, "column %q does not exist", name)
+	}
+	return &colRef{idx: found.idx, typ: found.typ}, nil
+}
+
+// batchExpr evaluates a bound expression over batches (exec.BatchExpr).
+type batchExpr struct {
+	e  Expr
+	ec *evalCtx
+}
+
+func (x batchExpr) Type() types.T { return x.e.Type() }
+
+func (x batchExpr) EvalBatch(ctx context.Context, rec arrow.RecordBatch) (arrow.Array, error) {
+	if c, ok := x.e.(*colRef); ok {
+		a := rec.Column(c.idx)
+		a.Retain()
+		return a, nil
+	}
+	t := x.e.Type()
+	bld := array.NewBuilder(memory.DefaultAllocator, exec.ArrowType(t))
+	defer bld.Release()
+	bld.Reserve(int(rec.NumRows()))
+	x.ec.ctx, x.ec.rec = ctx, rec
+	for i := 0; i < int(rec.NumRows()); i++ {
+		x.ec.row = i
+		v, err := x.e.Eval(x.ec)
+		if err != nil {
+			return nil, err
+		}
+		if err := exec.Append(bld, t, v); err != nil {
+			return nil, err
+		}
+	}
+	return bld.NewArray(), nil
+}
+
+// sortSpec is one ORDER BY key: an output column or a hidden one.
+type sortSpec struct {
+	col        int
+	desc       bool
+	nullsFirst bool
+}
+
+// selectFrom plans a SELECT over one table.
+func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Statement, error) {
+	if len(sel.FromClause) != 1 || sel.FromClause[0].GetRangeVar() == nil {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "joins and subqueries in FROM are not supported yet")
+	}
+	if len(sel.GroupClause) > 0 || sel.HavingClause != nil || len(sel.DistinctClause) > 0 || len(sel.WindowClause) > 0 {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "GROUP BY, HAVING, DISTINCT and windows are not supported yet")
+	}
+	rv := sel.FromClause[0].GetRangeVar()
+	def, err := b.lookupTable(ctx, rv)
+	if err != nil {
+		return nil, err
+	}
+	rel := def.Name
+	if rv.Alias != nil {
+		rel = rv.Alias.Aliasname
+	}
+	tcols := defColumns(def)
+	b.scope = &scope{}
+	for i, c := range tcols {
+		b.scope.cols = append(b.scope.cols, scopeCol{rel: rel, name: c.Name, typ: c.Type, idx: i})
+	}
+	var outCols []Column
+	var exprs []Expr
+	for _, t := range sel.TargetList {
+		rt := t.GetResTarget()
+		if cr := rt.Val.GetColumnRef(); cr != nil && cr.Fields[len(cr.Fields)-1].GetAStar() != nil {
+			qual := ""
+			if len(cr.Fields) == 2 {
+				qual = cr.Fields[0].GetString_().GetSval()
+				if qual != rel {
+					return nil, b.errorf(cr.Location, pgerr.UndefinedTable, "missing FROM-clause entry for table %q", qual)
+				}
+			}
+			for _, c := range b.scope.cols {
+				outCols = append(outCols, Column{Name: c.name, Type: c.typ, TableOID: 0, AttrNum: int16(c.idx + 1)})
+				exprs = append(exprs, &colRef{idx: c.idx, typ: c.typ})
+			}
+			continue
+		}
+		e, err := b.expr(rt.Val)
+		if err != nil {
+			return nil, err
+		}
+		if isAggregateCall(rt.Val) {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "aggregates over tables are not supported yet")
+		}
+		e = b.defaultUnknown(e)
+		name := rt.Name
+		if name == "" {
+			name = figureColname(rt.Val)
+		}
+		outCols = append(outCols, Column{Name: name, Type: e.Type()})
+		exprs = append(exprs, e)
+	}
+	var where Expr
+	if sel.WhereClause != nil {
+		w, err := b.expr(sel.WhereClause)
+		if err != nil {
+			return nil, err
+		}
+		if where, err = b.coerce(w, types.Bool, 0); err != nil {
+			return nil, pgerr.New(pgerr.DatatypeMismatch, "argument of WHERE must be type boolean, not type %s", w.Type())
+		}
+	}
+	// ORDER BY: an output ordinal or name, or an expression computed as a
+	// hidden column after the outputs.
+	projected := append([]Expr(nil), exprs...)
+	var sorts []sortSpec
+	for _, n := range sel.SortClause {
+		sb := n.GetSortBy()
+		col := -1
+		if c := sb.Node.GetAConst(); c != nil && c.GetIval() != nil {
+			k := int(c.GetIval().Ival)
+			if k < 1 || k > len(outCols) {
+				return nil, b.errorf(c.Location, pgerr.InvalidColumnReference, "ORDER BY position %d is not in select list", k)
+			}
+			col = k - 1
+		} else if cr := sb.Node.GetColumnRef(); cr != nil && len(cr.Fields) == 1 && cr.Fields[0].GetString_() != nil {
+			for i, oc := range outCols {
+				if oc.Name == cr.Fields[0].GetString_().Sval {
+					col = i
+					break
+				}
+			}
+		}
+		if col < 0 {
+			e, err := b.expr(sb.Node)
+			if err != nil {
+				return nil, err
+			}
+			if _, ok := types.CompareFunc(e.Type()); !ok {
+				return nil, pgerr.New(pgerr.UndefinedFunction, "could not identify an ordering operator for type %s", e.Type())
+			}
+			col = len(projected)
+			projected = append(projected, b.defaultUnknown(e))
+		}
+		desc := sb.SortbyDir == pg_query.SortByDir_SORTBY_DESC
+		nullsFirst := desc
+		switch sb.SortbyNulls {
+		case pg_query.SortByNulls_SORTBY_NULLS_FIRST:
+			nullsFirst = true
+		case pg_query.SortByNulls_SORTBY_NULLS_LAST:
+			nullsFirst = false
+		}
+		sorts = append(sorts, sortSpec{col: col, desc: desc, nullsFirst: nullsFirst})
+	}
+	limit, err := b.optionalInt(sel.LimitCount, "LIMIT")
+	if err != nil {
+		return nil, err
+	}
+	offset, err := b.optionalInt(sel.LimitOffset, "OFFSET")
+	if err != nil {
+		return nil, err
+	}
+	params, err := b.paramTypes()
+	if err != nil {
+		return nil, err
+	}
+	fold := append([]Expr(nil), projected...)
+	for _, x := range []Expr{where, offset, limit} {
+		if x != nil {
+			fold = append(fold, x)
+		}
+	}
+	nOut := len(outCols)
+	return &Statement{Params: params, Columns: outCols, fold: fold, run: func(ctx context.Context, s *Session, args []types.Datum) (Result, error) {
+		ec := s.evalCtx(ctx, args)
+		lim, off, err := limitValues(ec, limit, offset)
+		if err != nil {
+			return nil, err
+		}
+		files, err := s.planner.store.TableFiles(ctx, def.Project, def.Schema, def.Name)
+		if err != nil {
+			return nil, err
+		}
+		indices := make([]int, len(tcols))
+		for i := range indices {
+			indices[i] = i
+		}
+		var op exec.Operator = exec.NewScan(s.planner.dataDir, files, tcols, indices)
+		if where != nil {
+			op = exec.NewFilter(op, batchExpr{where, ec})
+		}
+		pcols := make([]exec.Column, len(projected))
+		bexprs := make([]exec.BatchExpr, len(projected))
+		for i, x := range projected {
+			pcols[i] = exec.Column{Name: fmt.Sprint("c", i), Type: x.Type()}
+			bexprs[i] = batchExpr{x, ec}
+		}
+		op = exec.NewProject(op, bexprs, pcols)
+		if len(sorts) > 0 {
+			keys := make([]exec.SortKey, len(sorts))
+			for i, sp := range sorts {
+				keys[i] = exec.SortKey{Col: sp.col, Desc: sp.desc, NullsFirst: sp.nullsFirst}
+			}
+			op = exec.NewSort(op, keys)
+		}
+		if lim >= 0 || off > 0 {
+			op = exec.NewLimit(op, lim, off)
+		}
+		return &opResult{rows: exec.NewRows(op), n: nOut}, nil
+	}}, nil
+}
+
+// limitValues evaluates LIMIT and OFFSET (-1: no limit).
+func limitValues(ec *evalCtx, limit, offset Expr) (lim, off int64, err error) {
+	lim = -1
+	for _, x := range []Expr{limit, offset} {
+		if x == nil {
+			continue
+		}
+		v, err := x.Eval(ec)
+		if err != nil {
+			return 0, 0, err
+		}
+		if v == nil {
+			continue
+		}
+		n := v.(int64)
+		if n < 0 {
+			if x == limit {
+				return 0, 0, pgerr.New(pgerr.InvalidRowCountInLimitClause, "LIMIT must not be negative")
+			}
+			return 0, 0, pgerr.New(pgerr.InvalidRowCountInResultOffsetClause, "OFFSET must not be negative")
+		}
+		if x == limit {
+			lim = n
+		} else {
+			off = n
+		}
+	}
+	return lim, off, nil
+}
+
+// opResult adapts an operator pipeline to Result, showing the first n
+// columns (the rest are hidden sort keys).
+type opResult struct {
+	rows *exec.Rows
+	n    int
+}
+
+func (r *opResult) Next(ctx context.Context) bool { return r.rows.Next(ctx) }
+func (r *opResult) Row() []types.Datum            { return r.rows.Row()[:r.n] }
+func (r *opResult) Tag() string                   { return "SELECT" }
+func (r *opResult) Close()                        { r.rows.Close() }
+
+func (r *opResult) Err() error {
+	err := r.rows.Err()
+	if err == context.Canceled || err == context.DeadlineExceeded {
+		return pgerr.New(pgerr.QueryCanceled, "canceling statement due to user request")
+	}
+	return err
+}
+
+func isAggregateCall(n *pg_query.Node) bool {
+	fc := n.GetFuncCall()
+	if fc == nil {
+		return false
+	}
+	return isAggregate(strings.ToLower(opName(fc.Funcname))) || fc.AggStar
+}
+
+// insert binds INSERT INTO t [(cols)] VALUES ... | SELECT ...
+func (b *binder) insert(ctx context.Context, ins *pg_query.InsertStmt) (*Statement, error) {
+	if ins.OnConflictClause != nil || len(ins.ReturningList) > 0 || ins.WithClause != nil {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "INSERT with ON CONFLICT, RETURNING or WITH is not supported")
+	}
+	def, err := b.lookupTable(ctx, ins.Relation)
+	if err != nil {
+		return nil, err
+	}
+	target, err := b.targetColumns(def, ins.Cols)
+	if err != nil {
+		return nil, err
+	}
+	cols := defColumns(def)
+	sel := ins.SelectStmt.GetSelectStmt()
+	if sel == nil {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "INSERT ... DEFAULT VALUES is not supported")
+	}
+	if len(sel.ValuesLists) > 0 {
+		var rows [][]Expr
+		for _, vl := range sel.ValuesLists {
+			items := vl.GetList().GetItems()
+			if len(items) > len(target) {
+				return nil, pgerr.New(pgerr.SyntaxError, "INSERT has more expressions than target columns")
+			}
+			if len(items) < len(target) {
+				return nil, pgerr.New(pgerr.SyntaxError, "INSERT has more target columns than expressions")
+			}
+			row := make([]Expr, len(items))
+			for k, it := range items {
+				e, err := b.expr(it)
+				if err != nil {
+					return nil, err
+				}
+				if row[k], err = b.assign(e, cols[target[k]], 0); err != nil {
+					return nil, err
+				}
+			}
+			rows = append(rows, row)
+		}
+		params, err := b.paramTypes()
+		if err != nil {
+			return nil, err
+		}
+		return &Statement{Params: params, run: func(ctx context.Context, s *Session, args []types.Datum) (Result, error) {
+			ec := s.evalCtx(ctx, args)
+			loader := newTableLoader(s, def)
+			vals := make([]types.Datum, len(target))
+			for _, row := range rows {
+				for k, e := range row {
+					v, err := e.Eval(ec)
+					if err != nil {
+						loader.abort()
+						return nil, err
+					}
+					vals[k] = v
+				}
+				full, err := fullRow(def, target, vals)
+				if err == nil {
+					err = loader.add(full)
+				}
+				if err != nil {
+					loader.abort()
+					return nil, err
+				}
+			}
+			if err := loader.commit(ctx); err != nil {
+				return nil, err
+			}
+			return tagOnly(fmt.Sprintf("INSERT 0 %d", loader.rows)), nil
+		}}, nil
+	}
+	// INSERT ... SELECT: run the query and coerce its rows.
+	q, err := b.selectStmt(ctx, sel)
+	if err != nil {
+		return nil, err
+	}
+	if len(q.Columns) != len(target) {
+		return nil, pgerr.New(pgerr.SyntaxError, "INSERT has more %s than %s",
+			map[bool]string{true: "expressions", false: "target columns"}[len(q.Columns) > len(target)],
+			map[bool]string{true: "target columns", false: "expressions"}[len(q.Columns) > len(target)])
+	}
+	for k, c := range q.Columns {
+		if !canAssign(c.Type, cols[target[k]].Type) {
+			return nil, pgerr.New(pgerr.DatatypeMismatch, "column %q is of type %s but expression is of type %s", cols[target[k]].Name, cols[target[k]].Type, c.Type).
+				WithHint("You will need to rewrite or cast the expression.")
+		}
+	}
+	return &Statement{Params: q.Params, fold: q.fold, run: func(ctx context.Context, s *Session, args []types.Datum) (Result, error) {
+		res, err := q.run(ctx, s, args)
+		if err != nil {
+			return nil, err
+		}
+		defer res.Close()
+		loader := newTableLoader(s, def)
+		vals := make([]types.Datum, len(target))
+		for res.Next(ctx) {
+			for k, v := range res.Row() {
+				if vals[k], err = castDatum(s, v, q.Columns[k].Type, cols[target[k]].Type); err != nil {
+					loader.abort()
+					return nil, err
+				}
+			}
+			full, err := fullRow(def, target, vals)
+			if err == nil {
+				err = loader.add(full)
+			}
+			if err != nil {
+				loader.abort()
+				return nil, err
+			}
+		}
+		if err := res.Err(); err != nil {
+			loader.abort()
+			return nil, err
+		}
+		if err := loader.commit(ctx); err != nil {
+			return nil, err
+		}
+		return tagOnly(fmt.Sprintf("INSERT 0 %d", loader.rows)), nil
+	}}, nil
+}
+
+// canAssign reports PostgreSQL's assignment casts: implicit ones plus
+// number narrowing and anything to a string type.
+func canAssign(from, to types.T) bool {
+	if from.Oid == types.OidUnknown || canCast(from, to, false) {
+		return true
+	}
+	return (from.IsNumericKind() && to.IsNumericKind()) || to.Family() == types.StringFamily ||
+		(from.Family() == types.TimestampFamily && to.Family() == types.DateFamily)
+}
+
+// assign coerces a value for storage in a column (assignment context).
+func (b *binder) assign(e Expr, col exec.Column, loc int32) (Expr, error) {
+	if !canAssign(e.Type(), col.Type) {
+		return nil, b.errorf(loc, pgerr.DatatypeMismatch, "column %q is of type %s but expression is of type %s", col.Name, col.Type, e.Type()).
+			WithHint("You will need to rewrite or cast the expression.")
+	}
+	return b.cast(e, col.Type, loc, true)
+}
+
+// copyTo binds COPY t [(cols)] TO STDOUT and COPY (query) TO STDOUT.
+func (b *binder) copyTo(ctx context.Context, cs *pg_query.CopyStmt, f copyio.Format) (*Statement, error) {
+	var q *Statement
+	var err error
+	if cs.Query != nil {
+		sel := cs.Query.GetSelectStmt()
+		if sel == nil {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "COPY (query) TO supports only SELECT")
+		}
+		q, err = b.selectStmt(ctx, sel)
+	} else {
+		var def metastore.TableDef
+		if def, err = b.lookupTable(ctx, cs.Relation); err != nil {
+			return nil, err
+		}
+		target, terr := b.targetColumns(def, cs.Attlist)
+		if terr != nil {
+			return nil, terr
+		}
+		var names []string
+		for _, i := range target {
+			names = append(names, pgQuoteIdent(def.Columns[i].Name))
+		}
+		text := "SELECT " + strings.Join(names, ", ") + " FROM " + pgQuoteIdent(def.Schema) + "." + pgQuoteIdent(def.Name)
+		stmts, perr := b.sess.planner.parse(text)
+		if perr != nil {
+			return nil, perr
+		}
+		inner := newBinder(b.sess, text, nil)
+		q, err = inner.selectStmt(ctx, stmts[0].stmt.GetSelectStmt())
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(q.Params) > 0 {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "COPY (query) cannot take parameters")
+	}
+	op := &CopyOp{Columns: len(q.Columns)}
+	op.Dump = func(ctx context.Context, emit func([]byte) error) (int64, error) {
+		return b.sess.copyOut(ctx, q, f, emit)
+	}
+	return &Statement{Copy: op}, nil
+}
+
+func pgQuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// copyOut runs a query and writes its rows in COPY format.
+func (s *Session) copyOut(ctx context.Context, q *Statement, f copyio.Format, emit func([]byte) error) (int64, error) {
+	res, err := s.Execute(ctx, q, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Close()
+	w := copyio.NewWriter(f)
+	if f.Header {
+		names := make([]string, len(q.Columns))
+		for i, c := range q.Columns {
+			names[i] = c.Name
+		}
+		if err := emit(w.Header(names)); err != nil {
+			return 0, err
+		}
+	}
+	opt := s.Settings.FormatOptions()
+	fields := make([]copyio.Field, len(q.Columns))
+	var buf []byte
+	var n int64
+	for res.Next(ctx) {
+		for i, v := range res.Row() {
+			if v == nil {
+				fields[i] = copyio.Field{Null: true}
+				continue
+			}
+			fields[i] = copyio.Field{Value: textOfDatum(q.Columns[i].Type, v, &opt)}
+		}
+		buf = w.AppendRow(buf[:0], fields)
+		if err := emit(buf); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, res.Err()
+}
+
+// textOfDatum is a value's text output (PostgreSQL's output function).
+func textOfDatum(t types.T, v types.Datum, opt *types.FormatOptions) string {
+	return string(types.AppendText(nil, t, v, opt))
+}

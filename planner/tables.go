@@ -1,0 +1,495 @@
+package planner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lattice-olap/lattice/exec"
+	"github.com/lattice-olap/lattice/exec/copyio"
+	"github.com/lattice-olap/lattice/metastore"
+	"github.com/lattice-olap/lattice/pgerr"
+	"github.com/lattice-olap/lattice/types"
+)
+
+// Internal tables: CREATE TABLE, DROP TABLE, TRUNCATE, INSERT and COPY.
+// Rows are written to Parquet files under the data directory and become
+// visible only when the metastore commits the file list.
+
+// tableName resolves a RangeVar's schema (public by default).
+func tableName(rv *pg_query.RangeVar) (schema, name string) {
+	schema = rv.Schemaname
+	if schema == "" {
+		schema = "public"
+	}
+	return schema, rv.Relname
+}
+
+// tableDir is where a table's files live, relative to the data directory.
+func tableDir(def metastore.TableDef) string {
+	return filepath.Join("tables", def.Project, def.Schema, def.Name)
+}
+
+// lookupTable finds a table of the session's project; 42P01 when absent.
+func (b *binder) lookupTable(ctx context.Context, rv *pg_query.RangeVar) (metastore.TableDef, error) {
+	schema, name := tableName(rv)
+	if rv.Catalogname != "" && rv.Catalogname != b.sess.Project {
+		return metastore.TableDef{}, b.errorf(rv.Location, pgerr.FeatureNotSupported, "cross-database references are not implemented: %s.%s.%s", rv.Catalogname, schema, name)
+	}
+	def, err := b.sess.planner.store.Table(ctx, b.sess.Project, schema, name)
+	if errors.Is(err, metastore.ErrNotFound) {
+		full := name
+		if rv.Schemaname != "" {
+			full = rv.Schemaname + "." + name
+		}
+		return def, b.errorf(rv.Location, pgerr.UndefinedTable, "relation %q does not exist", full)
+	}
+	return def, err
+}
+
+func defColumns(def metastore.TableDef) []exec.Column {
+	cols := make([]exec.Column, len(def.Columns))
+	for i, c := range def.Columns {
+		cols[i] = exec.Column{Name: c.Name, Type: types.T{Oid: c.TypeOid, Typmod: c.Typmod}}
+	}
+	return cols
+}
+
+func (b *binder) createTable(cs *pg_query.CreateStmt) (*Statement, error) {
+	if len(cs.InhRelations) > 0 || cs.Partspec != nil || cs.OfTypename != nil {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "inheritance, partitioning and typed tables are not supported")
+	}
+	schema, name := tableName(cs.Relation)
+	if schema != "public" {
+		return nil, b.errorf(cs.Relation.Location, pgerr.InvalidSchemaName, "schema %q does not exist", schema).
+			WithHint("Lattice tables live in schema public.")
+	}
+	if err := checkName("table", name); err != nil {
+		return nil, err
+	}
+	def := metastore.TableDef{Project: b.sess.Project, Schema: schema, Name: name}
+	seen := map[string]bool{}
+	for _, elt := range cs.TableElts {
+		cd := elt.GetColumnDef()
+		if cd == nil {
+			if c := elt.GetConstraint(); c != nil {
+				return nil, pgerr.New(pgerr.FeatureNotSupported, "table constraints are not supported; declare NOT NULL on columns")
+			}
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "LIKE clauses are not supported")
+		}
+		if seen[cd.Colname] {
+			return nil, b.errorf(cd.Location, pgerr.DuplicateColumn, "column %q specified more than once", cd.Colname)
+		}
+		seen[cd.Colname] = true
+		t, err := b.typeName(cd.TypeName)
+		if err != nil {
+			return nil, err
+		}
+		if !storable(t) {
+			return nil, b.errorf(cd.TypeName.Location, pgerr.FeatureNotSupported, "columns of type %s are not supported", t)
+		}
+		col := metastore.ColumnDef{Name: cd.Colname, TypeOid: t.Oid, Typmod: t.Typmod, NotNull: cd.IsNotNull}
+		for _, cn := range cd.Constraints {
+			c := cn.GetConstraint()
+			switch c.GetContype() {
+			case pg_query.ConstrType_CONSTR_NOTNULL:
+				col.NotNull = true
+			case pg_query.ConstrType_CONSTR_NULL:
+			default:
+				return nil, b.errorf(c.GetLocation(), pgerr.FeatureNotSupported, "column constraints other than NOT NULL are not supported")
+			}
+		}
+		def.Columns = append(def.Columns, col)
+	}
+	if len(def.Columns) == 0 {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "tables need at least one column")
+	}
+	ifNotExists := cs.IfNotExists
+	return &Statement{run: func(ctx context.Context, s *Session, _ []types.Datum) (Result, error) {
+		err := s.planner.store.CreateTable(ctx, def)
+		if ifNotExists && pgerr.CodeOf(err) == pgerr.DuplicateTable {
+			s.notice(pgerr.New(pgerr.DuplicateTable, "relation %q already exists, skipping", name), pgerr.SeverityNotice)
+			return tagOnly("CREATE TABLE"), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return tagOnly("CREATE TABLE"), nil
+	}}, nil
+}
+
+// storable reports the column types tables accept.
+func storable(t types.T) bool {
+	switch t.Oid {
+	case types.OidBool, types.OidInt2, types.OidInt4, types.OidInt8, types.OidFloat4, types.OidFloat8, types.OidNumeric,
+		types.OidText, types.OidVarchar, types.OidBpchar, types.OidDate, types.OidTimestamp, types.OidTimestampTZ, types.OidBytea:
+		return true
+	}
+	return false
+}
+
+func (b *binder) dropTables(ds *pg_query.DropStmt) (*Statement, error) {
+	type target struct{ schema, name string }
+	var targets []target
+	for _, obj := range ds.Objects {
+		var parts []string
+		for _, n := range obj.GetList().GetItems() {
+			parts = append(parts, n.GetString_().GetSval())
+		}
+		switch len(parts) {
+		case 1:
+			targets = append(targets, target{"public", parts[0]})
+		case 2:
+			targets = append(targets, target{parts[0], parts[1]})
+		default:
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "cross-database references are not implemented: %s", strings.Join(parts, "."))
+		}
+	}
+	missingOK := ds.MissingOk
+	return &Statement{run: func(ctx context.Context, s *Session, _ []types.Datum) (Result, error) {
+		for _, tg := range targets {
+			files, err := s.planner.store.DropTable(ctx, s.Project, tg.schema, tg.name)
+			if pgerr.CodeOf(err) == pgerr.UndefinedTable {
+				if missingOK {
+					s.notice(pgerr.New(pgerr.UndefinedTable, "table %q does not exist, skipping", tg.name), pgerr.SeverityNotice)
+					continue
+				}
+				return nil, pgerr.New(pgerr.UndefinedTable, "table %q does not exist", tg.name)
+			}
+			if err != nil {
+				return nil, err
+			}
+			_ = exec.RemoveFiles(s.planner.dataDir, files) // orphans are harmless
+		}
+		return tagOnly("DROP TABLE"), nil
+	}}, nil
+}
+
+func (b *binder) truncate(ts *pg_query.TruncateStmt) (*Statement, error) {
+	var rvs []*pg_query.RangeVar
+	for _, r := range ts.Relations {
+		rvs = append(rvs, r.GetRangeVar())
+	}
+	return &Statement{run: func(ctx context.Context, s *Session, _ []types.Datum) (Result, error) {
+		for _, rv := range rvs {
+			def, err := b.lookupTable(ctx, rv)
+			if err != nil {
+				return nil, err
+			}
+			old, err := s.planner.store.CommitTableFiles(ctx, def.Project, def.Schema, def.Name, def.Version, nil, true)
+			if err != nil {
+				return nil, err
+			}
+			_ = exec.RemoveFiles(s.planner.dataDir, old)
+		}
+		return tagOnly("TRUNCATE TABLE"), nil
+	}}, nil
+}
+
+// tableLoader writes rows into new files of one table and commits them.
+type tableLoader struct {
+	s    *Session
+	def  metastore.TableDef
+	cols []exec.Column
+	fw   *exec.FileWriter
+	bld  *exec.Builder
+	rows int64
+}
+
+func newTableLoader(s *Session, def metastore.TableDef) *tableLoader {
+	return &tableLoader{s: s, def: def, cols: defColumns(def)}
+}
+
+// add appends one full row, already coerced to the column types.
+func (l *tableLoader) add(row []types.Datum) error {
+	if l.bld == nil {
+		fw, err := exec.NewFileWriter(l.s.planner.dataDir, tableDir(l.def), l.cols)
+		if err != nil {
+			return pgerr.Wrap(err, pgerr.IoError, "writing table %s", l.def.Name)
+		}
+		l.fw, l.bld = fw, exec.NewBuilder(l.cols)
+	}
+	if err := l.bld.Add(row); err != nil {
+		return err
+	}
+	l.rows++
+	if l.bld.Len() >= exec.BatchRows {
+		return l.flush()
+	}
+	return nil
+}
+
+func (l *tableLoader) flush() error {
+	if l.bld == nil || l.bld.Len() == 0 {
+		return nil
+	}
+	rec := l.bld.Batch()
+	defer rec.Release()
+	if err := l.fw.Write(rec); err != nil {
+		return pgerr.Wrap(err, pgerr.IoError, "writing table %s", l.def.Name)
+	}
+	return nil
+}
+
+// commit makes the rows part of the table in one metastore transaction.
+func (l *tableLoader) commit(ctx context.Context) error {
+	if l.fw == nil {
+		return nil
+	}
+	if err := l.flush(); err != nil {
+		l.abort()
+		return err
+	}
+	f, err := l.fw.Finish()
+	l.bld.Release()
+	l.fw, l.bld = nil, nil
+	if err != nil {
+		return pgerr.Wrap(err, pgerr.IoError, "writing table %s", l.def.Name)
+	}
+	if _, err := l.s.planner.store.CommitTableFiles(ctx, l.def.Project, l.def.Schema, l.def.Name, l.def.Version, []metastore.TableFile{f}, false); err != nil {
+		_ = exec.RemoveFiles(l.s.planner.dataDir, []metastore.TableFile{f})
+		return err
+	}
+	return nil
+}
+
+// abort discards everything written.
+func (l *tableLoader) abort() {
+	if l.fw != nil {
+		l.fw.Abort()
+		l.bld.Release()
+		l.fw, l.bld = nil, nil
+	}
+}
+
+// targetColumns maps an INSERT/COPY column list to table column indices.
+func (b *binder) targetColumns(def metastore.TableDef, list []*pg_query.Node) ([]int, error) {
+	if len(list) == 0 {
+		idx := make([]int, len(def.Columns))
+		for i := range idx {
+			idx[i] = i
+		}
+		return idx, nil
+	}
+	var idx []int
+	for _, n := range list {
+		name := ""
+		var loc int32
+		if rt := n.GetResTarget(); rt != nil {
+			name, loc = rt.Name, rt.Location
+		} else {
+			name = n.GetString_().GetSval()
+		}
+		found := -1
+		for i, c := range def.Columns {
+			if c.Name == name {
+				found = i
+			}
+		}
+		if found < 0 {
+			return nil, b.errorf(loc, pgerr.UndefinedColumn, "column %q of relation %q does not exist", name, def.Name)
+		}
+		for _, j := range idx {
+			if j == found {
+				return nil, b.errorf(loc, pgerr.DuplicateColumn, "column %q specified more than once", name)
+			}
+		}
+		idx = append(idx, found)
+	}
+	return idx, nil
+}
+
+// fullRow places values given for target columns into a table row,
+// checking NOT NULL.
+func fullRow(def metastore.TableDef, target []int, vals []types.Datum) ([]types.Datum, error) {
+	row := make([]types.Datum, len(def.Columns))
+	for k, i := range target {
+		row[i] = vals[k]
+	}
+	for i, c := range def.Columns {
+		if c.NotNull && row[i] == nil {
+			return nil, pgerr.New(pgerr.NotNullViolation, "null value in column %q of relation %q violates not-null constraint", c.Name, def.Name)
+		}
+	}
+	return row, nil
+}
+
+// CopyOp is a COPY statement's data transfer, carried out by the wire layer.
+type CopyOp struct {
+	In      bool // FROM STDIN; else TO STDOUT
+	Columns int
+	// Load reads the COPY data from r until EOF and commits it; on error
+	// nothing is committed.
+	Load func(ctx context.Context, r io.Reader) (int64, error)
+	// Dump writes the encoded rows (header first, for CSV HEADER) with emit.
+	Dump func(ctx context.Context, emit func([]byte) error) (int64, error)
+}
+
+func (b *binder) copyStmt(ctx context.Context, cs *pg_query.CopyStmt) (*Statement, error) {
+	if cs.Filename != "" || cs.IsProgram {
+		return nil, pgerr.New(pgerr.InsufficientPrivilege, "COPY to or from a file is not allowed").
+			WithHint("Use COPY ... FROM STDIN or TO STDOUT, as psql's \\copy does.")
+	}
+	if cs.WhereClause != nil {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "COPY FROM ... WHERE is not supported")
+	}
+	f, err := copyFormat(cs.Options)
+	if err != nil {
+		return nil, err
+	}
+	if !cs.IsFrom {
+		return b.copyTo(ctx, cs, f)
+	}
+	def, err := b.lookupTable(ctx, cs.Relation)
+	if err != nil {
+		return nil, err
+	}
+	target, err := b.targetColumns(def, cs.Attlist)
+	if err != nil {
+		return nil, err
+	}
+	op := &CopyOp{In: true, Columns: len(target)}
+	op.Load = func(ctx context.Context, r io.Reader) (int64, error) {
+		return b.sess.copyIn(ctx, def, target, f, r)
+	}
+	return &Statement{Copy: op}, nil
+}
+
+// copyFormat reads COPY's options.
+func copyFormat(opts []*pg_query.Node) (copyio.Format, error) {
+	var f copyio.Format
+	nullSet := false
+	for _, o := range opts {
+		d := o.GetDefElem()
+		val := ""
+		if d.Arg != nil {
+			if s := d.Arg.GetString_(); s != nil {
+				val = s.Sval
+			} else if bv := d.Arg.GetBoolean(); bv != nil {
+				val = fmt.Sprint(bv.Boolval)
+			} else if i := d.Arg.GetInteger(); i != nil {
+				val = fmt.Sprint(i.Ival)
+			}
+		}
+		oneByte := func(what string) (byte, error) {
+			if len(val) != 1 {
+				return 0, pgerr.New(pgerr.FeatureNotSupported, "COPY %s must be a single one-byte character", what)
+			}
+			return val[0], nil
+		}
+		var err error
+		switch d.Defname {
+		case "format":
+			switch strings.ToLower(val) {
+			case "text":
+			case "csv":
+				f.CSV = true
+			case "binary":
+				return f, pgerr.New(pgerr.FeatureNotSupported, "COPY BINARY is not supported; use text or csv")
+			default:
+				return f, pgerr.New(pgerr.InvalidParameterValue, "COPY format %q not recognized", val)
+			}
+		case "delimiter":
+			f.Delimiter, err = oneByte("delimiter")
+		case "null":
+			f.Null, nullSet = val, true
+		case "header":
+			f.Header = d.Arg == nil || val == "true" || val == "1" || strings.EqualFold(val, "on") || strings.EqualFold(val, "match")
+		case "quote":
+			f.Quote, err = oneByte("quote")
+		case "escape":
+			f.Escape, err = oneByte("escape")
+		case "encoding":
+			if !strings.EqualFold(strings.ReplaceAll(val, "-", ""), "utf8") {
+				return f, pgerr.New(pgerr.FeatureNotSupported, "COPY encoding %q is not supported; data must be UTF8", val)
+			}
+		default:
+			return f, pgerr.New(pgerr.SyntaxError, "option %q not recognized", d.Defname)
+		}
+		if err != nil {
+			return f, err
+		}
+	}
+	if f.Header && !f.CSV {
+		return f, pgerr.New(pgerr.FeatureNotSupported, "COPY HEADER available only in CSV mode")
+	}
+	return f.WithDefaults(nullSet), nil
+}
+
+// copyIn loads COPY data into a table: every field is parsed with its
+// column's input function; the first bad row fails the whole load, naming
+// its line and column, and nothing is committed.
+func (s *Session) copyIn(ctx context.Context, def metastore.TableDef, target []int, f copyio.Format, r io.Reader) (int64, error) {
+	cols := defColumns(def)
+	loader := newTableLoader(s, def)
+	rd := copyio.NewReader(r, f)
+	loc := s.Settings.Location()
+	vals := make([]types.Datum, len(target))
+	for {
+		fields, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		where := fmt.Sprintf("COPY %s, line %d", def.Name, rd.Line())
+		if err != nil {
+			loader.abort()
+			return 0, withWhere(err, where)
+		}
+		if len(fields) < len(target) {
+			loader.abort()
+			return 0, withWhere(pgerr.New(pgerr.BadCopyFileFormat, "missing data for column %q", cols[target[len(fields)]].Name), where)
+		}
+		if len(fields) > len(target) {
+			loader.abort()
+			return 0, withWhere(pgerr.New(pgerr.BadCopyFileFormat, "extra data after last expected column"), where)
+		}
+		for k, fl := range fields {
+			if fl.Null {
+				vals[k] = nil
+				continue
+			}
+			v, err := types.ParseText(cols[target[k]].Type, fl.Value, loc)
+			if err != nil {
+				loader.abort()
+				return 0, withWhere(err, fmt.Sprintf("%s, column %s: %q", where, cols[target[k]].Name, fl.Value))
+			}
+			vals[k] = v
+		}
+		row, err := fullRow(def, target, vals)
+		if err != nil {
+			loader.abort()
+			return 0, withWhere(err, where)
+		}
+		if err := loader.add(row); err != nil {
+			loader.abort()
+			return 0, err
+		}
+		if loader.rows%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				loader.abort()
+				return 0, canceled(ctx)
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		loader.abort()
+		return 0, canceled(ctx)
+	}
+	if err := loader.commit(ctx); err != nil {
+		return 0, err
+	}
+	return loader.rows, nil
+}
+
+// withWhere adds PostgreSQL's CONTEXT line to an error.
+func withWhere(err error, where string) error {
+	e := pgerr.From(err)
+	c := *e
+	c.Where = where
+	return &c
+}
