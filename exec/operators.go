@@ -155,7 +155,9 @@ type Limit struct {
 }
 
 // NewLimit returns a limit over in.
-func NewLimit(in Operator, limit, offset int64) *Limit { return &Limit{in: in, limit: limit, offset: offset} }
+func NewLimit(in Operator, limit, offset int64) *Limit {
+	return &Limit{in: in, limit: limit, offset: offset}
+}
 
 // Columns returns the input's columns.
 func (l *Limit) Columns() []Column { return l.in.Columns() }
