@@ -16,6 +16,7 @@ type binder struct {
 	text   string     // the whole query text, for error positions
 	params []*types.T // $1..$n; Unknown until declared or inferred
 	scope  *scope     // the FROM clause's columns; nil without FROM
+	agg    *aggScope  // set above GROUP BY: group keys and aggregates
 }
 
 func newBinder(s *Session, text string, declared []types.Oid) *binder {
@@ -55,6 +56,11 @@ func (b *binder) paramTypes() ([]types.T, error) {
 
 // expr binds an expression node.
 func (b *binder) expr(n *pg_query.Node) (Expr, error) {
+	if b.agg != nil && !b.agg.inArg {
+		if e, ok, err := b.aggExpr(n); ok || err != nil {
+			return e, err
+		}
+	}
 	switch {
 	case n.GetAConst() != nil:
 		return b.constant(n.GetAConst())

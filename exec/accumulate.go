@@ -1,0 +1,361 @@
+package exec
+
+import (
+	"math"
+	"strings"
+
+	"github.com/cockroachdb/apd/v3"
+
+	"github.com/lattice-olap/lattice/pgerr"
+	"github.com/lattice-olap/lattice/types"
+)
+
+// accumulator folds one aggregate over a group's rows.
+type accumulator interface {
+	add(v, v2 types.Datum) error
+	result(div func(a, b *apd.Decimal) (*apd.Decimal, error)) (types.Datum, error)
+}
+
+// exact is the context for exact numeric sums (no rounding in practice).
+var exact = func() *apd.Context {
+	c := apd.BaseContext.WithPrecision(2000)
+	c.Rounding = apd.RoundHalfUp
+	return c
+}()
+
+func newAccumulator(s AggSpec) accumulator {
+	var a accumulator
+	switch s.Func {
+	case AggCountStar:
+		return &countAcc{star: true}
+	case AggCount:
+		a = &countAcc{}
+	case AggSum, AggAvg:
+		a = &sumAcc{spec: s}
+	case AggMin, AggMax:
+		cmp, _ := types.CompareFunc(s.ArgType)
+		a = &minMaxAcc{cmp: cmp, max: s.Func == AggMax}
+	case AggVarSamp, AggVarPop, AggStddevSamp, AggStddevPop:
+		a = &varAcc{spec: s}
+	case AggBoolAnd, AggBoolOr:
+		a = &boolAcc{and: s.Func == AggBoolAnd}
+	case AggStringAgg:
+		a = &stringAggAcc{}
+	}
+	if s.Distinct {
+		return &distinctAcc{inner: a, t: s.ArgType, seen: map[string]bool{}}
+	}
+	return a
+}
+
+// distinctAcc passes each distinct non-NULL value once.
+type distinctAcc struct {
+	inner accumulator
+	t     types.T
+	seen  map[string]bool
+	key   []byte
+}
+
+func (d *distinctAcc) add(v, v2 types.Datum) error {
+	if v == nil {
+		return nil
+	}
+	d.key = AppendKey(d.key[:0], d.t, v)
+	if d.seen[string(d.key)] {
+		return nil
+	}
+	d.seen[string(d.key)] = true
+	return d.inner.add(v, v2)
+}
+
+func (d *distinctAcc) result(div func(a, b *apd.Decimal) (*apd.Decimal, error)) (types.Datum, error) {
+	return d.inner.result(div)
+}
+
+type countAcc struct {
+	star bool
+	n    int64
+}
+
+func (c *countAcc) add(v, _ types.Datum) error {
+	if c.star || v != nil {
+		c.n++
+	}
+	return nil
+}
+
+func (c *countAcc) result(func(a, b *apd.Decimal) (*apd.Decimal, error)) (types.Datum, error) {
+	return c.n, nil
+}
+
+// sumAcc sums (and counts, for avg) in the argument's family: int64 for
+// smallint and integer, exact decimals for bigint and numeric, float64 for
+// floats, and months/days/µs for intervals.
+type sumAcc struct {
+	spec AggSpec
+	n    int64
+	i    int64
+	f    float64
+	d    *apd.Decimal
+	iv   types.DInterval
+}
+
+func (s *sumAcc) add(v, _ types.Datum) error {
+	if v == nil {
+		return nil
+	}
+	s.n++
+	switch x := v.(type) {
+	case int64:
+		if s.spec.ArgType.Oid == types.OidInt8 || s.spec.Func == AggAvg {
+			if s.d == nil {
+				s.d = new(apd.Decimal)
+			}
+			_, err := exact.Add(s.d, s.d, apd.New(x, 0))
+			return err
+		}
+		s.i += x
+	case float64:
+		s.f += x
+	case *apd.Decimal:
+		if s.d == nil {
+			s.d = new(apd.Decimal)
+		}
+		if x.Form != apd.Finite || s.d.Form != apd.Finite {
+			// NaN and infinities follow PostgreSQL's numeric rules.
+			if x.Form == apd.NaN || s.d.Form == apd.NaN || (x.Form == apd.Infinite && s.d.Form == apd.Infinite && x.Negative != s.d.Negative) {
+				s.d = &apd.Decimal{Form: apd.NaN}
+			} else if x.Form == apd.Infinite {
+				s.d = &apd.Decimal{Form: apd.Infinite, Negative: x.Negative}
+			}
+			return nil
+		}
+		_, err := exact.Add(s.d, s.d, x)
+		return err
+	case types.DInterval:
+		s.iv.Months += x.Months
+		s.iv.Days += x.Days
+		s.iv.Micros += x.Micros
+	}
+	return nil
+}
+
+func (s *sumAcc) result(div func(a, b *apd.Decimal) (*apd.Decimal, error)) (types.Datum, error) {
+	if s.n == 0 {
+		return nil, nil
+	}
+	if s.spec.Func == AggAvg {
+		switch s.spec.ArgType.Family() {
+		case types.FloatFamily:
+			return s.f / float64(s.n), nil
+		case types.IntervalFamily:
+			n := float64(s.n)
+			return types.DInterval{Months: int32(float64(s.iv.Months) / n), Days: int32(float64(s.iv.Days) / n), Micros: int64(math.Round(float64(s.iv.Micros) / n))}, nil
+		}
+		if s.d.Form != apd.Finite {
+			return s.d, nil
+		}
+		return div(s.d, apd.New(s.n, 0))
+	}
+	switch s.spec.Result.Oid {
+	case types.OidInt8:
+		return s.i, nil
+	case types.OidFloat4:
+		return float64(float32(s.f)), nil
+	case types.OidFloat8:
+		return s.f, nil
+	case types.OidInterval:
+		return s.iv, nil
+	}
+	return s.d, nil
+}
+
+type minMaxAcc struct {
+	cmp func(a, b types.Datum) int
+	max bool
+	v   types.Datum
+}
+
+func (m *minMaxAcc) add(v, _ types.Datum) error {
+	if v == nil {
+		return nil
+	}
+	if m.v == nil {
+		m.v = v
+		return nil
+	}
+	if c := m.cmp(v, m.v); (m.max && c > 0) || (!m.max && c < 0) {
+		m.v = v
+	}
+	return nil
+}
+
+func (m *minMaxAcc) result(func(a, b *apd.Decimal) (*apd.Decimal, error)) (types.Datum, error) {
+	return m.v, nil
+}
+
+// varAcc computes variances and standard deviations as PostgreSQL does:
+// the Youngs-Cramer update in float8 for float arguments, exact sums of X
+// and X² in numeric for the others.
+type varAcc struct {
+	spec      AggSpec
+	n         float64
+	sx, sxx   float64
+	cnt       int64
+	dsx, dsxx apd.Decimal
+}
+
+func (a *varAcc) add(v, _ types.Datum) error {
+	if v == nil {
+		return nil
+	}
+	switch x := v.(type) {
+	case float64:
+		old := a.n
+		a.n++
+		a.sx += x
+		if old > 0 {
+			tmp := x*a.n - a.sx
+			a.sxx += tmp * tmp / (a.n * old)
+		} else {
+			a.sxx = 0
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				a.sxx = math.NaN()
+			}
+		}
+	default:
+		d, ok := x.(*apd.Decimal)
+		if !ok {
+			d = apd.New(x.(int64), 0)
+		}
+		a.cnt++
+		sq := new(apd.Decimal)
+		if _, err := exact.Mul(sq, d, d); err != nil {
+			return err
+		}
+		if _, err := exact.Add(&a.dsx, &a.dsx, d); err != nil {
+			return err
+		}
+		if _, err := exact.Add(&a.dsxx, &a.dsxx, sq); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *varAcc) result(div func(a, b *apd.Decimal) (*apd.Decimal, error)) (types.Datum, error) {
+	sample := a.spec.Func == AggVarSamp || a.spec.Func == AggStddevSamp
+	root := a.spec.Func == AggStddevSamp || a.spec.Func == AggStddevPop
+	if a.spec.ArgType.Family() == types.FloatFamily {
+		if a.n == 0 || (sample && a.n == 1) {
+			return nil, nil
+		}
+		d := a.n
+		if sample {
+			d = a.n - 1
+		}
+		r := a.sxx / d
+		if root {
+			r = math.Sqrt(r)
+		}
+		return r, nil
+	}
+	if a.cnt == 0 || (sample && a.cnt == 1) {
+		return nil, nil
+	}
+	n := apd.New(a.cnt, 0)
+	num := new(apd.Decimal)
+	sq := new(apd.Decimal)
+	if _, err := exact.Mul(sq, &a.dsx, &a.dsx); err != nil {
+		return nil, err
+	}
+	if _, err := exact.Mul(num, n, &a.dsxx); err != nil {
+		return nil, err
+	}
+	if _, err := exact.Sub(num, num, sq); err != nil {
+		return nil, err
+	}
+	if num.Sign() <= 0 {
+		return apd.New(0, 0), nil
+	}
+	den := new(apd.Decimal)
+	m := apd.New(a.cnt, 0)
+	if sample {
+		m = apd.New(a.cnt-1, 0)
+	}
+	if _, err := exact.Mul(den, n, m); err != nil {
+		return nil, err
+	}
+	q, err := div(num, den)
+	if err != nil {
+		return nil, err
+	}
+	if !root {
+		return q, nil
+	}
+	scale := int32(0)
+	if q.Exponent < 0 {
+		scale = -q.Exponent
+	}
+	r := new(apd.Decimal)
+	c := apd.BaseContext.WithPrecision(uint32(int32(q.NumDigits()) + scale + 20))
+	if _, err := c.Sqrt(r, q); err != nil {
+		return nil, pgerr.New(pgerr.InvalidArgumentForPowerFunction, "cannot take square root of a negative number")
+	}
+	_, err = exact.Quantize(r, r, -scale)
+	return r, err
+}
+
+type boolAcc struct {
+	and  bool
+	seen bool
+	v    bool
+}
+
+func (b *boolAcc) add(v, _ types.Datum) error {
+	if v == nil {
+		return nil
+	}
+	x := v.(bool)
+	if !b.seen {
+		b.seen, b.v = true, x
+		return nil
+	}
+	if b.and {
+		b.v = b.v && x
+	} else {
+		b.v = b.v || x
+	}
+	return nil
+}
+
+func (b *boolAcc) result(func(a, b *apd.Decimal) (*apd.Decimal, error)) (types.Datum, error) {
+	if !b.seen {
+		return nil, nil
+	}
+	return b.v, nil
+}
+
+type stringAggAcc struct {
+	sb   strings.Builder
+	seen bool
+}
+
+func (s *stringAggAcc) add(v, delim types.Datum) error {
+	if v == nil {
+		return nil
+	}
+	if s.seen && delim != nil {
+		s.sb.WriteString(delim.(string))
+	}
+	s.seen = true
+	s.sb.WriteString(v.(string))
+	return nil
+}
+
+func (s *stringAggAcc) result(func(a, b *apd.Decimal) (*apd.Decimal, error)) (types.Datum, error) {
+	if !s.seen {
+		return nil, nil
+	}
+	return s.sb.String(), nil
+}

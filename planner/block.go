@@ -1,0 +1,549 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/cockroachdb/apd/v3"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lattice-olap/lattice/exec"
+	"github.com/lattice-olap/lattice/pgerr"
+	"github.com/lattice-olap/lattice/types"
+)
+
+// relPlan is a planned relation: the columns it produces, and how to build
+// its operator pipeline for one execution.
+type relPlan struct {
+	cols  []scopeCol
+	build func(ec *evalCtx) (exec.Operator, error)
+}
+
+func (r relPlan) execCols() []exec.Column {
+	out := make([]exec.Column, len(r.cols))
+	for i, c := range r.cols {
+		out[i] = exec.Column{Name: c.name, Type: c.typ}
+	}
+	return out
+}
+
+// aggScope is the binder's state while binding expressions above GROUP BY:
+// expressions equal to a group key and aggregate calls become references to
+// the aggregation's output columns.
+type aggScope struct {
+	input     *scope
+	groupKeys []string
+	groups    []Expr
+	aggs      []aggCall
+	inArg     bool // binding an aggregate's argument: plain input scope
+}
+
+type aggCall struct {
+	spec      exec.AggSpec
+	arg, arg2 Expr
+	filter    Expr
+}
+
+// selectFrom plans a query block with a FROM clause.
+func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Statement, error) {
+	if len(sel.WindowClause) > 0 {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "window functions are not supported yet")
+	}
+	src, err := b.fromWhere(ctx, sel.FromClause, sel.WhereClause)
+	if err != nil {
+		return nil, err
+	}
+	b.scope = &scope{cols: src.cols}
+
+	// Expand the select list (stars) into nodes first, so that GROUP BY
+	// ordinals and output names can refer to it.
+	type target struct {
+		node *pg_query.Node
+		name string
+		star *scopeCol
+	}
+	var targets []target
+	for _, t := range sel.TargetList {
+		rt := t.GetResTarget()
+		if cr := rt.Val.GetColumnRef(); cr != nil && cr.Fields[len(cr.Fields)-1].GetAStar() != nil {
+			qual := ""
+			if len(cr.Fields) == 2 {
+				qual = cr.Fields[0].GetString_().GetSval()
+			}
+			matched := false
+			for i := range src.cols {
+				c := &src.cols[i]
+				if c.hidden || (qual != "" && c.rel != qual) {
+					continue
+				}
+				matched = true
+				targets = append(targets, target{name: c.name, star: c})
+			}
+			if qual != "" && !matched {
+				return nil, b.errorf(cr.Location, pgerr.UndefinedTable, "missing FROM-clause entry for table %q", qual)
+			}
+			continue
+		}
+		name := rt.Name
+		if name == "" {
+			name = figureColname(rt.Val)
+		}
+		targets = append(targets, target{node: rt.Val, name: name})
+	}
+
+	aggregated := len(sel.GroupClause) > 0 || sel.HavingClause != nil
+	for _, t := range targets {
+		if t.node != nil && hasAggregate(t.node) {
+			aggregated = true
+		}
+	}
+	for _, n := range sel.SortClause {
+		if hasAggregate(n.GetSortBy().Node) {
+			aggregated = true
+		}
+	}
+	if aggregated {
+		if src, err = b.aggregate(sel, src, func(i int) *pg_query.Node {
+			if i < 0 || i >= len(targets) {
+				return nil
+			}
+			if targets[i].star != nil {
+				return makeColumnRef(targets[i].star.rel, targets[i].star.name)
+			}
+			return targets[i].node
+		}, func(name string) *pg_query.Node {
+			for _, t := range targets {
+				if t.name == name && t.node != nil {
+					return t.node
+				}
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+
+	var outCols []Column
+	var exprs []Expr
+	for _, t := range targets {
+		var e Expr
+		if t.star != nil && !aggregated {
+			e = &colRef{idx: t.star.idx, typ: t.star.typ}
+		} else {
+			node := t.node
+			if node == nil {
+				node = makeColumnRef(t.star.rel, t.star.name)
+			}
+			var err error
+			if e, err = b.expr(node); err != nil {
+				return nil, err
+			}
+		}
+		e = b.defaultUnknown(e)
+		outCols = append(outCols, Column{Name: t.name, Type: e.Type()})
+		exprs = append(exprs, e)
+	}
+	var having Expr
+	if sel.HavingClause != nil {
+		h, err := b.expr(sel.HavingClause)
+		if err != nil {
+			return nil, err
+		}
+		if having, err = b.coerce(h, types.Bool, 0); err != nil {
+			return nil, pgerr.New(pgerr.DatatypeMismatch, "argument of HAVING must be type boolean, not type %s", h.Type())
+		}
+	}
+
+	// ORDER BY: an output ordinal or name, or an expression computed as a
+	// hidden column after the outputs.
+	projected := append([]Expr(nil), exprs...)
+	var keys []exec.SortKey
+	for _, n := range sel.SortClause {
+		sb := n.GetSortBy()
+		col := -1
+		if c := sb.Node.GetAConst(); c != nil && c.GetIval() != nil {
+			k := int(c.GetIval().Ival)
+			if k < 1 || k > len(outCols) {
+				return nil, b.errorf(c.Location, pgerr.InvalidColumnReference, "ORDER BY position %d is not in select list", k)
+			}
+			col = k - 1
+		} else if cr := sb.Node.GetColumnRef(); cr != nil && len(cr.Fields) == 1 && cr.Fields[0].GetString_() != nil {
+			name := cr.Fields[0].GetString_().Sval
+			for i, oc := range outCols {
+				if oc.Name == name {
+					if col >= 0 {
+						return nil, b.errorf(cr.Location, pgerr.AmbiguousColumn, "ORDER BY %q is ambiguous", name)
+					}
+					col = i
+				}
+			}
+		}
+		if col < 0 {
+			if len(sel.DistinctClause) > 0 {
+				return nil, pgerr.New(pgerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+			}
+			e, err := b.expr(sb.Node)
+			if err != nil {
+				return nil, err
+			}
+			if _, ok := types.CompareFunc(e.Type()); !ok {
+				return nil, pgerr.New(pgerr.UndefinedFunction, "could not identify an ordering operator for type %s", e.Type())
+			}
+			col = len(projected)
+			projected = append(projected, b.defaultUnknown(e))
+		}
+		desc := sb.SortbyDir == pg_query.SortByDir_SORTBY_DESC
+		nullsFirst := desc
+		switch sb.SortbyNulls {
+		case pg_query.SortByNulls_SORTBY_NULLS_FIRST:
+			nullsFirst = true
+		case pg_query.SortByNulls_SORTBY_NULLS_LAST:
+			nullsFirst = false
+		}
+		keys = append(keys, exec.SortKey{Col: col, Desc: desc, NullsFirst: nullsFirst})
+	}
+	limit, err := b.optionalInt(sel.LimitCount, "LIMIT")
+	if err != nil {
+		return nil, err
+	}
+	offset, err := b.optionalInt(sel.LimitOffset, "OFFSET")
+	if err != nil {
+		return nil, err
+	}
+	distinct := len(sel.DistinctClause) > 0
+	if distinct && sel.DistinctClause[0] != nil && sel.DistinctClause[0].Node != nil {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "SELECT DISTINCT ON is not supported yet")
+	}
+	params, err := b.paramTypes()
+	if err != nil {
+		return nil, err
+	}
+	fold := append([]Expr(nil), projected...)
+	for _, x := range []Expr{having, offset, limit} {
+		if x != nil {
+			fold = append(fold, x)
+		}
+	}
+	nOut := len(outCols)
+	return &Statement{Params: params, Columns: outCols, fold: fold, run: func(ctx context.Context, s *Session, args []types.Datum) (Result, error) {
+		ec := s.evalCtx(ctx, args)
+		lim, off, err := limitValues(ec, limit, offset)
+		if err != nil {
+			return nil, err
+		}
+		op, err := src.build(ec)
+		if err != nil {
+			return nil, err
+		}
+		if having != nil {
+			op = exec.NewFilter(op, batchExpr{having, ec})
+		}
+		pcols := make([]exec.Column, len(projected))
+		bexprs := make([]exec.BatchExpr, len(projected))
+		for i, x := range projected {
+			pcols[i] = exec.Column{Name: fmt.Sprint("c", i), Type: x.Type()}
+			bexprs[i] = batchExpr{x, ec}
+		}
+		op = exec.NewProject(op, bexprs, pcols)
+		if distinct {
+			op = exec.NewHashAgg(op, len(projected), nil, numericDivide)
+		}
+		if len(keys) > 0 {
+			op = exec.NewSort(op, keys)
+		}
+		if lim >= 0 || off > 0 {
+			op = exec.NewLimit(op, lim, off)
+		}
+		return &opResult{rows: exec.NewRows(op), n: nOut}, nil
+	}}, nil
+}
+
+// numericDivide divides with PostgreSQL's result scale (for avg and
+// variances).
+func numericDivide(a, b *apd.Decimal) (*apd.Decimal, error) {
+	r := new(apd.Decimal)
+	if err := numericDiv(r, a, b); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func makeColumnRef(rel, name string) *pg_query.Node {
+	var fields []*pg_query.Node
+	if rel != "" {
+		fields = append(fields, pg_query.MakeStrNode(rel))
+	}
+	fields = append(fields, pg_query.MakeStrNode(name))
+	return pg_query.MakeColumnRefNode(fields, 0)
+}
+
+// hasAggregate reports an aggregate call in n outside subqueries.
+func hasAggregate(n *pg_query.Node) bool {
+	found := false
+	walkNodes(n, func(m *pg_query.Node) bool {
+		if found || m.GetSubLink() != nil || m.GetRangeSubselect() != nil {
+			return false
+		}
+		if fc := m.GetFuncCall(); fc != nil && fc.Over == nil && (fc.AggStar || isAggregate(strings.ToLower(opName(fc.Funcname)))) {
+			found = true
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// filterPlan keeps the rows of src for which pred is true.
+func filterPlan(src relPlan, pred Expr) relPlan {
+	inner := src.build
+	src.build = func(ec *evalCtx) (exec.Operator, error) {
+		op, err := inner(ec)
+		if err != nil {
+			return nil, err
+		}
+		return exec.NewFilter(op, batchExpr{pred, ec}), nil
+	}
+	return src
+}
+
+// aggregate binds GROUP BY and plans the aggregation; afterwards the
+// binder resolves expressions against the aggregation's output.
+func (b *binder) aggregate(sel *pg_query.SelectStmt, src relPlan, ordinal func(int) *pg_query.Node, outputName func(string) *pg_query.Node) (relPlan, error) {
+	ag := &aggScope{input: b.scope}
+	for _, g := range sel.GroupClause {
+		if g.GetGroupingSet() != nil {
+			return src, pgerr.New(pgerr.FeatureNotSupported, "GROUPING SETS, ROLLUP and CUBE are not supported yet")
+		}
+		node := g
+		if c := g.GetAConst(); c != nil && c.GetIval() != nil {
+			k := int(c.GetIval().Ival)
+			if node = ordinal(k - 1); node == nil {
+				return src, b.errorf(c.Location, pgerr.InvalidColumnReference, "GROUP BY position %d is not in select list", k)
+			}
+		} else if cr := g.GetColumnRef(); cr != nil && len(cr.Fields) == 1 && cr.Fields[0].GetString_() != nil {
+			// An output column name, when no input column has it.
+			if _, err := b.columnRef(cr); err != nil {
+				if alt := outputName(cr.Fields[0].GetString_().Sval); alt != nil {
+					node = alt
+				}
+			}
+		}
+		if hasAggregate(node) {
+			return src, pgerr.New(pgerr.GroupingError, "aggregate functions are not allowed in GROUP BY")
+		}
+		e, err := b.expr(node)
+		if err != nil {
+			return src, err
+		}
+		ag.groupKeys = append(ag.groupKeys, astKey(node))
+		ag.groups = append(ag.groups, b.defaultUnknown(e))
+	}
+	b.agg = ag
+	// The aggregate calls are collected as the select list, HAVING and
+	// ORDER BY are bound (by the caller, through b.expr); the plan reads
+	// ag.aggs when it is built, after binding.
+	inner := src.build
+	out := relPlan{build: func(ec *evalCtx) (exec.Operator, error) {
+		op, err := inner(ec)
+		if err != nil {
+			return nil, err
+		}
+		// Pre-project: group keys, then each aggregate's argument(s) and
+		// filter.
+		var pre []exec.BatchExpr
+		var pcols []exec.Column
+		add := func(x Expr) int {
+			pre = append(pre, batchExpr{x, ec})
+			pcols = append(pcols, exec.Column{Name: fmt.Sprint("p", len(pcols)), Type: x.Type()})
+			return len(pre) - 1
+		}
+		for _, g := range ag.groups {
+			add(g)
+		}
+		specs := make([]exec.AggSpec, len(ag.aggs))
+		for i, a := range ag.aggs {
+			spec := a.spec
+			spec.Arg, spec.Arg2, spec.Filter = -1, -1, -1
+			if a.arg != nil {
+				spec.Arg = add(a.arg)
+			}
+			if a.arg2 != nil {
+				spec.Arg2 = add(a.arg2)
+			}
+			if a.filter != nil {
+				spec.Filter = add(a.filter)
+			}
+			specs[i] = spec
+		}
+		if len(pre) == 0 {
+			// count(*) alone: keep the row count with a constant column.
+			add(&constExpr{t: types.Bool, v: true})
+		}
+		op = exec.NewProject(op, pre, pcols)
+		return exec.NewHashAgg(op, len(ag.groups), specs, numericDivide), nil
+	}}
+	for i, g := range ag.groups {
+		out.cols = append(out.cols, scopeCol{name: fmt.Sprint("group", i), typ: g.Type(), idx: i, hidden: true})
+	}
+	return out, nil
+}
+
+// aggExpr binds n in aggregation context; ok is false when n is neither a
+// group key, an aggregate, nor a column (the caller binds it normally).
+func (b *binder) aggExpr(n *pg_query.Node) (Expr, bool, error) {
+	ag := b.agg
+	key := astKey(n)
+	for i, k := range ag.groupKeys {
+		if k == key {
+			return &colRef{idx: i, typ: ag.groups[i].Type()}, true, nil
+		}
+	}
+	if fc := n.GetFuncCall(); fc != nil && fc.Over == nil && (fc.AggStar || isAggregate(strings.ToLower(opName(fc.Funcname)))) {
+		e, err := b.aggCall(fc)
+		return e, true, err
+	}
+	if cr := n.GetColumnRef(); cr != nil {
+		saved := b.agg
+		b.agg = nil
+		in, err := b.columnRef(cr)
+		b.agg = saved
+		if err != nil {
+			return nil, true, err
+		}
+		for i, g := range ag.groups {
+			if gc, ok := g.(*colRef); ok && gc.idx == in.(*colRef).idx {
+				return &colRef{idx: i, typ: g.Type()}, true, nil
+			}
+		}
+		return nil, true, b.errorf(cr.Location, pgerr.GroupingError, "column %q must appear in the GROUP BY clause or be used in an aggregate function", columnRefName(cr))
+	}
+	return nil, false, nil
+}
+
+// aggCall binds an aggregate function call.
+func (b *binder) aggCall(fc *pg_query.FuncCall) (Expr, error) {
+	ag := b.agg
+	if ag.inArg {
+		return nil, b.errorf(fc.Location, pgerr.GroupingError, "aggregate function calls cannot be nested")
+	}
+	name := strings.ToLower(opName(fc.Funcname))
+	b.agg, ag.inArg = nil, true
+	defer func() { b.agg, ag.inArg = ag, false }()
+	var args []Expr
+	for _, a := range fc.Args {
+		e, err := b.expr(a)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, b.defaultUnknown(e))
+	}
+	call := aggCall{spec: exec.AggSpec{Distinct: fc.AggDistinct}}
+	if fc.AggFilter != nil {
+		f, err := b.expr(fc.AggFilter)
+		if err != nil {
+			return nil, err
+		}
+		if call.filter, err = b.coerce(f, types.Bool, fc.Location); err != nil {
+			return nil, err
+		}
+	}
+	argType := types.Unknown
+	if len(args) > 0 {
+		argType = args[0].Type()
+		call.arg = args[0]
+	}
+	wrong := func() error {
+		var ts []string
+		for _, a := range args {
+			ts = append(ts, a.Type().String())
+		}
+		return b.errorf(fc.Location, pgerr.UndefinedFunction, "function %s(%s) does not exist", name, strings.Join(ts, ", ")).
+			WithHint("No function matches the given name and argument types. You might need to add explicit type casts.")
+	}
+	spec := &call.spec
+	spec.ArgType = argType
+	switch {
+	case name == "count" && fc.AggStar:
+		spec.Func, spec.Result, call.arg = exec.AggCountStar, types.Int8, nil
+	case name == "count" && len(args) == 1:
+		spec.Func, spec.Result = exec.AggCount, types.Int8
+	case (name == "sum" || name == "avg") && len(args) == 1:
+		spec.Func = exec.AggSum
+		if name == "avg" {
+			spec.Func = exec.AggAvg
+		}
+		switch argType.Oid {
+		case types.OidInt2, types.OidInt4:
+			spec.Result = types.Int8
+		case types.OidInt8, types.OidNumeric:
+			spec.Result = types.Numeric
+		case types.OidFloat4:
+			spec.Result = types.Float4
+		case types.OidFloat8:
+			spec.Result = types.Float8
+		case types.OidInterval:
+			spec.Result = types.Interval
+		default:
+			return nil, wrong()
+		}
+		if name == "avg" {
+			switch argType.Family() {
+			case types.FloatFamily:
+				spec.Result = types.Float8
+			case types.IntFamily, types.NumericFamily:
+				spec.Result = types.Numeric
+			}
+		}
+	case (name == "min" || name == "max") && len(args) == 1:
+		if _, ok := types.CompareFunc(argType); !ok {
+			return nil, wrong()
+		}
+		spec.Func, spec.Result = exec.AggMin, types.T{Oid: argType.Oid, Typmod: -1}
+		if name == "max" {
+			spec.Func = exec.AggMax
+		}
+		if argType.Family() == types.StringFamily && argType.Oid != types.OidBpchar {
+			spec.Result = types.Text
+		}
+		if argType.Oid == types.OidBpchar {
+			spec.Result = argType
+		}
+	case (name == "stddev" || name == "stddev_samp" || name == "stddev_pop" || name == "variance" || name == "var_samp" || name == "var_pop") && len(args) == 1:
+		spec.Func = map[string]exec.AggFunc{"stddev": exec.AggStddevSamp, "stddev_samp": exec.AggStddevSamp, "stddev_pop": exec.AggStddevPop,
+			"variance": exec.AggVarSamp, "var_samp": exec.AggVarSamp, "var_pop": exec.AggVarPop}[name]
+		switch argType.Family() {
+		case types.FloatFamily:
+			spec.Result = types.Float8
+		case types.IntFamily, types.NumericFamily:
+			spec.Result = types.Numeric
+		default:
+			return nil, wrong()
+		}
+	case (name == "bool_and" || name == "bool_or" || name == "every") && len(args) == 1:
+		if argType.Oid != types.OidBool {
+			return nil, wrong()
+		}
+		spec.Func, spec.Result = exec.AggBoolAnd, types.Bool
+		if name == "bool_or" {
+			spec.Func = exec.AggBoolOr
+		}
+	case name == "string_agg" && len(args) == 2:
+		if args[0].Type().Family() != types.StringFamily {
+			return nil, wrong()
+		}
+		d, err := b.coerce(args[1], types.Text, fc.Location)
+		if err != nil {
+			return nil, wrong()
+		}
+		spec.Func, spec.Result, call.arg2 = exec.AggStringAgg, types.Text, d
+		if len(fc.AggOrder) > 0 {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "string_agg with ORDER BY is not supported yet")
+		}
+	default:
+		return nil, wrong()
+	}
+	ag.aggs = append(ag.aggs, call)
+	return &colRef{idx: len(ag.groups) + len(ag.aggs) - 1, typ: spec.Result}, nil
+}

@@ -1,0 +1,463 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lattice-olap/lattice/exec"
+	"github.com/lattice-olap/lattice/pgerr"
+	"github.com/lattice-olap/lattice/types"
+)
+
+// fromWhere plans a FROM clause and its WHERE. Items are joined left to
+// right. WHERE is split into conjuncts: one that reads a single item is
+// applied at that item (below the joins); an equality between the items
+// joined so far and the next one becomes a hash-join key, so comma joins
+// (FROM a, b WHERE a.k = b.k, as SSB writes them) join by hash; any other
+// conjunct becomes the join's residual as soon as its columns are present.
+func (b *binder) fromWhere(ctx context.Context, items []*pg_query.Node, where *pg_query.Node) (relPlan, error) {
+	plans := make([]relPlan, len(items))
+	offsets := make([]int, len(items)+1)
+	var all []scopeCol
+	for i, it := range items {
+		r, err := b.fromItem(ctx, it)
+		if err != nil {
+			return relPlan{}, err
+		}
+		plans[i] = r
+		offsets[i+1] = offsets[i] + len(r.cols)
+		for _, c := range r.cols {
+			c.idx += offsets[i]
+			all = append(all, c)
+		}
+	}
+	b.scope = &scope{cols: all}
+	var conds []Expr
+	if where != nil {
+		if hasAggregate(where) {
+			return relPlan{}, pgerr.New(pgerr.GroupingError, "aggregate functions are not allowed in WHERE")
+		}
+		w, err := b.expr(where)
+		if err != nil {
+			return relPlan{}, err
+		}
+		pred, err := b.coerce(w, types.Bool, 0)
+		if err != nil {
+			return relPlan{}, pgerr.New(pgerr.DatatypeMismatch, "argument of WHERE must be type boolean, not type %s", w.Type())
+		}
+		conds = conjuncts(pred)
+	}
+	itemOf := func(idx int) int {
+		for k := range plans {
+			if idx < offsets[k+1] {
+				return k
+			}
+		}
+		return len(plans) - 1
+	}
+	// Push single-item conditions down to their item.
+	var rest []Expr
+	pushed := make([][]Expr, len(plans))
+	for _, c := range conds {
+		refs := map[int]bool{}
+		colRefs(c, refs)
+		item := -1
+		for r := range refs {
+			if k := itemOf(r); item == -1 || item == k {
+				item = k
+			} else {
+				item = -2
+			}
+		}
+		if item >= 0 && !hasVolatile(c) {
+			shiftColRefs(c, offsets[item])
+			pushed[item] = append(pushed[item], c)
+			continue
+		}
+		rest = append(rest, c)
+	}
+	for k := range plans {
+		if p := andAll(pushed[k]); p != nil {
+			plans[k] = filterPlan(plans[k], p)
+		}
+	}
+	acc := plans[0]
+	for k := 1; k < len(plans); k++ {
+		var usable, later []Expr
+		for _, c := range rest {
+			refs := map[int]bool{}
+			colRefs(c, refs)
+			ok := true
+			for r := range refs {
+				if r >= offsets[k+1] {
+					ok = false
+				}
+			}
+			if ok {
+				usable = append(usable, c)
+			} else {
+				later = append(later, c)
+			}
+		}
+		rest = later
+		lkeys, rkeys, residual := splitKeys(usable, offsets[k])
+		acc = joinPlans(acc, plans[k], lkeys, rkeys, exec.InnerJoin, andAll(residual))
+	}
+	if p := andAll(rest); p != nil {
+		acc = filterPlan(acc, p)
+	}
+	return acc, nil
+}
+
+// hasVolatile reports a call whose result may change per row evaluation.
+func hasVolatile(e Expr) bool {
+	if f, ok := e.(*funcExpr); ok && (f.name == "pg_sleep" || f.name == "random" || f.name == "set_config") {
+		return true
+	}
+	for _, c := range children(e) {
+		if c != nil && hasVolatile(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// fromItem plans one FROM item: a table, a join, or a subquery.
+func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error) {
+	switch {
+	case n.GetRangeVar() != nil:
+		rv := n.GetRangeVar()
+		def, err := b.lookupTable(ctx, rv)
+		if err != nil {
+			return relPlan{}, err
+		}
+		rel := def.Name
+		if rv.Alias != nil {
+			rel = rv.Alias.Aliasname
+		}
+		tcols := defColumns(def)
+		var cols []scopeCol
+		for i, c := range tcols {
+			cols = append(cols, scopeCol{rel: rel, name: c.Name, typ: c.Type, idx: i})
+		}
+		if rv.Alias != nil {
+			for i, a := range rv.Alias.Colnames {
+				if i < len(cols) {
+					cols[i].name = a.GetString_().GetSval()
+				}
+			}
+		}
+		sess := b.sess
+		return relPlan{cols: cols, build: func(ec *evalCtx) (exec.Operator, error) {
+			files, err := sess.planner.store.TableFiles(ec.ctx, def.Project, def.Schema, def.Name)
+			if err != nil {
+				return nil, err
+			}
+			idx := make([]int, len(tcols))
+			for i := range idx {
+				idx[i] = i
+			}
+			return exec.NewScan(sess.planner.dataDir, files, tcols, idx), nil
+		}}, nil
+	case n.GetJoinExpr() != nil:
+		return b.joinExpr(ctx, n.GetJoinExpr())
+	case n.GetRangeSubselect() != nil:
+		rs := n.GetRangeSubselect()
+		if rs.Lateral {
+			return relPlan{}, pgerr.New(pgerr.FeatureNotSupported, "LATERAL subqueries are not supported yet")
+		}
+		sub := newBinder(b.sess, b.text, nil)
+		sub.params = b.params
+		st, err := sub.selectStmt(ctx, rs.Subquery.GetSelectStmt())
+		if err != nil {
+			return relPlan{}, err
+		}
+		b.params = sub.params
+		alias := ""
+		if rs.Alias != nil {
+			alias = rs.Alias.Aliasname
+		}
+		var cols []scopeCol
+		for i, c := range st.Columns {
+			name := c.Name
+			if rs.Alias != nil && i < len(rs.Alias.Colnames) {
+				name = rs.Alias.Colnames[i].GetString_().GetSval()
+			}
+			cols = append(cols, scopeCol{rel: alias, name: name, typ: c.Type, idx: i})
+		}
+		return relPlan{cols: cols, build: func(ec *evalCtx) (exec.Operator, error) {
+			res, err := st.run(ec.ctx, ec.sess, ec.args)
+			if err != nil {
+				return nil, err
+			}
+			return resultOperator(res, st.Columns), nil
+		}}, nil
+	}
+	return relPlan{}, pgerr.New(pgerr.FeatureNotSupported, "this kind of FROM item is not supported yet")
+}
+
+// joinPlans joins two plans; keys index each side's own columns, residual
+// is bound over left then right columns.
+func joinPlans(l, r relPlan, lkeys, rkeys []int, kind exec.JoinKind, residual Expr) relPlan {
+	cols := append([]scopeCol(nil), l.cols...)
+	for _, c := range r.cols {
+		c.idx += len(l.cols)
+		cols = append(cols, c)
+	}
+	return relPlan{cols: cols, build: func(ec *evalCtx) (exec.Operator, error) {
+		lo, err := l.build(ec)
+		if err != nil {
+			return nil, err
+		}
+		ro, err := r.build(ec)
+		if err != nil {
+			lo.Close()
+			return nil, err
+		}
+		var res exec.BatchExpr
+		if residual != nil {
+			res = batchExpr{residual, ec}
+		}
+		return exec.NewHashJoin(lo, ro, lkeys, rkeys, kind, res), nil
+	}}
+}
+
+// joinExpr plans a JOIN ... ON / USING / NATURAL.
+func (b *binder) joinExpr(ctx context.Context, j *pg_query.JoinExpr) (relPlan, error) {
+	l, err := b.fromItem(ctx, j.Larg)
+	if err != nil {
+		return relPlan{}, err
+	}
+	r, err := b.fromItem(ctx, j.Rarg)
+	if err != nil {
+		return relPlan{}, err
+	}
+	kind := map[pg_query.JoinType]exec.JoinKind{
+		pg_query.JoinType_JOIN_INNER: exec.InnerJoin, pg_query.JoinType_JOIN_LEFT: exec.LeftJoin,
+		pg_query.JoinType_JOIN_RIGHT: exec.RightJoin, pg_query.JoinType_JOIN_FULL: exec.FullJoin,
+	}[j.Jointype]
+	joined := joinPlans(l, r, nil, nil, kind, nil)
+	saved := b.scope
+	b.scope = &scope{cols: joined.cols}
+	defer func() { b.scope = saved }()
+
+	var conds []Expr
+	using := j.UsingClause
+	if j.IsNatural {
+		for _, lc := range l.cols {
+			for _, rc := range r.cols {
+				if lc.name == rc.name && !lc.hidden && !rc.hidden {
+					using = append(using, pg_query.MakeStrNode(lc.name))
+				}
+			}
+		}
+	}
+	for _, u := range using {
+		name := u.GetString_().GetSval()
+		li, ri := -1, -1
+		for i, c := range l.cols {
+			if c.name == name && !c.hidden {
+				li = i
+			}
+		}
+		for i, c := range r.cols {
+			if c.name == name && !c.hidden {
+				ri = i
+			}
+		}
+		if li < 0 || ri < 0 {
+			return relPlan{}, pgerr.New(pgerr.UndefinedColumn, "column %q specified in USING clause does not exist in %s table", name,
+				map[bool]string{true: "left", false: "right"}[li < 0])
+		}
+		eq, err := b.equality(&colRef{idx: li, typ: l.cols[li].typ}, &colRef{idx: len(l.cols) + ri, typ: r.cols[ri].typ}, j.Quals)
+		if err != nil {
+			return relPlan{}, err
+		}
+		conds = append(conds, eq)
+		// The merged column appears once: the right copy is hidden (for a
+		// full join both sides stay addressable by qualified name).
+		joined.cols[len(l.cols)+ri].hidden = true
+	}
+	if j.Quals != nil {
+		q, err := b.expr(j.Quals)
+		if err != nil {
+			return relPlan{}, err
+		}
+		if q, err = b.coerce(q, types.Bool, 0); err != nil {
+			return relPlan{}, pgerr.New(pgerr.DatatypeMismatch, "argument of JOIN/ON must be type boolean")
+		}
+		conds = append(conds, conjuncts(q)...)
+	}
+	lkeys, rkeys, rest := splitKeys(conds, len(l.cols))
+	out := joinPlans(l, r, lkeys, rkeys, kind, andAll(rest))
+	for i := range out.cols {
+		out.cols[i].hidden = joined.cols[i].hidden
+	}
+	if j.Alias != nil {
+		for i := range out.cols {
+			out.cols[i].rel = j.Alias.Aliasname
+		}
+	}
+	return out, nil
+}
+
+// equality binds l = r.
+func (b *binder) equality(l, r Expr, _ *pg_query.Node) (Expr, error) {
+	ul, ur, err := b.unify(l, r, 0)
+	if err != nil {
+		return nil, err
+	}
+	if ul == nil {
+		return nil, b.noOperator("=", l, r, 0)
+	}
+	cmp, ok := compareFunc(ul.Type())
+	if !ok {
+		return nil, b.noOperator("=", l, r, 0)
+	}
+	return &funcExpr{name: "=", args: []Expr{ul, ur}, typ: types.Bool, strict: true, fn: func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+		return cmp(v[0], v[1]) == 0, nil
+	}}, nil
+}
+
+// conjuncts splits an AND tree.
+func conjuncts(e Expr) []Expr {
+	if be, ok := e.(*boolExpr); ok && be.op == "and" {
+		var out []Expr
+		for _, a := range be.args {
+			out = append(out, conjuncts(a)...)
+		}
+		return out
+	}
+	return []Expr{e}
+}
+
+func andAll(es []Expr) Expr {
+	switch len(es) {
+	case 0:
+		return nil
+	case 1:
+		return es[0]
+	}
+	return &boolExpr{op: "and", args: es}
+}
+
+// splitKeys finds, among conditions over a join's combined columns, the
+// equalities of a left column with a right column of the same type: they
+// become hash keys; the rest is returned.
+func splitKeys(conds []Expr, nLeft int) (lkeys, rkeys []int, rest []Expr) {
+	for _, c := range conds {
+		f, ok := c.(*funcExpr)
+		if ok && f.name == "=" && len(f.args) == 2 {
+			a, aok := f.args[0].(*colRef)
+			bb, bok := f.args[1].(*colRef)
+			if aok && bok && a.typ.Oid == bb.typ.Oid {
+				if a.idx < nLeft && bb.idx >= nLeft {
+					lkeys, rkeys = append(lkeys, a.idx), append(rkeys, bb.idx-nLeft)
+					continue
+				}
+				if bb.idx < nLeft && a.idx >= nLeft {
+					lkeys, rkeys = append(lkeys, bb.idx), append(rkeys, a.idx-nLeft)
+					continue
+				}
+			}
+		}
+		rest = append(rest, c)
+	}
+	return lkeys, rkeys, rest
+}
+
+// colRefs returns the column indices an expression reads.
+func colRefs(e Expr, into map[int]bool) {
+	if e == nil {
+		return
+	}
+	if c, ok := e.(*colRef); ok {
+		into[c.idx] = true
+		return
+	}
+	for _, ch := range children(e) {
+		colRefs(ch, into)
+	}
+}
+
+// shiftColRefs subtracts off from every column index in e. A bound
+// subexpression may be shared (x IN (1, 2) compares the same x twice), so
+// each column reference is shifted once.
+func shiftColRefs(e Expr, off int) {
+	seen := map[*colRef]bool{}
+	var walk func(Expr)
+	walk = func(e Expr) {
+		if e == nil {
+			return
+		}
+		if c, ok := e.(*colRef); ok {
+			if !seen[c] {
+				seen[c] = true
+				c.idx -= off
+			}
+			return
+		}
+		for _, ch := range children(e) {
+			walk(ch)
+		}
+	}
+	walk(e)
+}
+
+// resultOperator turns a Result (a subquery's rows) into an operator.
+func resultOperator(res Result, cols []Column) exec.Operator {
+	ecols := make([]exec.Column, len(cols))
+	for i, c := range cols {
+		ecols[i] = exec.Column{Name: fmt.Sprint("s", i), Type: c.Type}
+	}
+	return &resultOp{res: res, cols: ecols, bld: exec.NewBuilder(ecols)}
+}
+
+type resultOp struct {
+	last arrow.RecordBatch
+	res  Result
+	cols []exec.Column
+	bld  *exec.Builder
+	done bool
+}
+
+func (r *resultOp) Columns() []exec.Column { return r.cols }
+
+func (r *resultOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if r.last != nil {
+		r.last.Release()
+		r.last = nil
+	}
+	if r.done {
+		return nil, nil
+	}
+	for r.res.Next(ctx) {
+		if err := r.bld.Add(r.res.Row()); err != nil {
+			return nil, err
+		}
+		if r.bld.Len() >= exec.BatchRows {
+			r.last = r.bld.Batch()
+			return r.last, nil
+		}
+	}
+	if err := r.res.Err(); err != nil {
+		return nil, err
+	}
+	r.done = true
+	if r.bld.Len() == 0 {
+		return nil, nil
+	}
+	r.last = r.bld.Batch()
+	return r.last, nil
+}
+
+func (r *resultOp) Close() {
+	if r.last != nil {
+		r.last.Release()
+	}
+	r.res.Close()
+	r.bld.Release()
+}
