@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -17,6 +18,8 @@ type binder struct {
 	params []*types.T // $1..$n; Unknown until declared or inferred
 	scope  *scope     // the FROM clause's columns; nil without FROM
 	agg    *aggScope  // set above GROUP BY: group keys and aggregates
+	ctes   map[string]*cteDef
+	ctx    context.Context // the Prepare's context, for catalog lookups
 }
 
 func newBinder(s *Session, text string, declared []types.Oid) *binder {
@@ -149,7 +152,7 @@ func (b *binder) expr(n *pg_query.Node) (Expr, error) {
 	case n.GetColumnRef() != nil:
 		return b.columnRef(n.GetColumnRef())
 	case n.GetSubLink() != nil:
-		return nil, b.errorf(n.GetSubLink().Location, pgerr.FeatureNotSupported, "subqueries are not supported yet")
+		return b.subLink(b.ctx, n.GetSubLink())
 	}
 	return nil, pgerr.New(pgerr.FeatureNotSupported, "expression %s is not supported yet", nodeName(n))
 }

@@ -25,6 +25,7 @@ type evalCtx struct {
 	now  time.Time         // transaction (or statement) start, for now()
 	rec  arrow.RecordBatch // the batch whose row is being evaluated
 	row  int
+	subs map[*subplanExpr]*subResult // uncorrelated subquery results
 }
 
 type constExpr struct {

@@ -127,6 +127,8 @@ func children(x Expr) []Expr {
 		return []Expr{v.l, v.r}
 	case *boolTest:
 		return []Expr{v.arg}
+	case *subplanExpr:
+		return []Expr{v.test}
 	}
 	return nil
 }

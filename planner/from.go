@@ -130,6 +130,20 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 	switch {
 	case n.GetRangeVar() != nil:
 		rv := n.GetRangeVar()
+		if cte, ok := b.ctes[rv.Relname]; ok && rv.Schemaname == "" {
+			rel := rv.Relname
+			cols := cte.cols
+			if rv.Alias != nil {
+				rel = rv.Alias.Aliasname
+				cols = append([]Column(nil), cols...)
+				for i, a := range rv.Alias.Colnames {
+					if i < len(cols) {
+						cols[i].Name = a.GetString_().GetSval()
+					}
+				}
+			}
+			return statementPlan(cte.stmt, rel, cols), nil
+		}
 		def, err := b.lookupTable(ctx, rv)
 		if err != nil {
 			return relPlan{}, err
@@ -169,8 +183,7 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 		if rs.Lateral {
 			return relPlan{}, pgerr.New(pgerr.FeatureNotSupported, "LATERAL subqueries are not supported yet")
 		}
-		sub := newBinder(b.sess, b.text, nil)
-		sub.params = b.params
+		sub := b.child()
 		st, err := sub.selectStmt(ctx, rs.Subquery.GetSelectStmt())
 		if err != nil {
 			return relPlan{}, err

@@ -355,6 +355,7 @@ func (b *binder) copyTo(ctx context.Context, cs *pg_query.CopyStmt, f copyio.For
 			return nil, perr
 		}
 		inner := newBinder(b.sess, text, nil)
+		inner.ctx = ctx
 		q, err = inner.selectStmt(ctx, stmts[0].stmt.GetSelectStmt())
 	}
 	if err != nil {

@@ -70,17 +70,18 @@ func constTag(tag string) func(context.Context, *Session, []types.Datum) (Result
 
 // selectStmt binds a SELECT without FROM: a single row of expressions.
 func (b *binder) selectStmt(ctx context.Context, sel *pg_query.SelectStmt) (*Statement, error) {
-	if len(sel.FromClause) > 0 && sel.Op == pg_query.SetOperation_SETOP_NONE && len(sel.ValuesLists) == 0 && sel.WithClause == nil {
-		return b.selectFrom(ctx, sel)
-	}
-	if sel.Op != pg_query.SetOperation_SETOP_NONE {
-		return nil, pgerr.New(pgerr.FeatureNotSupported, "UNION, INTERSECT and EXCEPT are not supported yet")
-	}
-	if len(sel.ValuesLists) > 0 {
-		return nil, pgerr.New(pgerr.FeatureNotSupported, "VALUES lists are not supported yet")
-	}
 	if sel.WithClause != nil {
-		return nil, pgerr.New(pgerr.FeatureNotSupported, "WITH queries are not supported yet")
+		if err := b.withClause(ctx, sel.WithClause); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case sel.Op != pg_query.SetOperation_SETOP_NONE:
+		return b.setOp(ctx, sel)
+	case len(sel.ValuesLists) > 0:
+		return b.values(ctx, sel)
+	case len(sel.FromClause) > 0:
+		return b.selectFrom(ctx, sel)
 	}
 	for _, f := range sel.FromClause {
 		if rv := f.GetRangeVar(); rv != nil {

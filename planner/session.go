@@ -168,6 +168,7 @@ func (s *Session) Prepare(ctx context.Context, text string, paramTypes []types.O
 	out := make([]*Statement, 0, len(stmts))
 	for _, st := range stmts {
 		b := newBinder(s, text, paramTypes)
+		b.ctx = ctx
 		stmt, err := b.statement(ctx, st)
 		if err != nil {
 			return nil, err

@@ -1,0 +1,336 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lattice-olap/lattice/exec"
+	"github.com/lattice-olap/lattice/pgerr"
+	"github.com/lattice-olap/lattice/types"
+)
+
+// Set operations, VALUES lists and WITH. Each operand is planned as its own
+// statement; the combination runs over their results.
+
+// withClause binds each (non-recursive) CTE; later FROM references to its
+// name read its rows.
+func (b *binder) withClause(ctx context.Context, w *pg_query.WithClause) error {
+	if w.Recursive {
+		return pgerr.New(pgerr.FeatureNotSupported, "WITH RECURSIVE is not supported yet")
+	}
+	for _, c := range w.Ctes {
+		cte := c.GetCommonTableExpr()
+		sel := cte.Ctequery.GetSelectStmt()
+		if sel == nil {
+			return pgerr.New(pgerr.FeatureNotSupported, "WITH queries other than SELECT are not supported")
+		}
+		sub := b.child()
+		st, err := sub.selectStmt(ctx, sel)
+		if err != nil {
+			return err
+		}
+		b.params = sub.params
+		cols := append([]Column(nil), st.Columns...)
+		for i, a := range cte.Aliascolnames {
+			if i < len(cols) {
+				cols[i].Name = a.GetString_().GetSval()
+			}
+		}
+		if b.ctes == nil {
+			b.ctes = map[string]*cteDef{}
+		}
+		b.ctes[cte.Ctename] = &cteDef{stmt: st, cols: cols}
+	}
+	return nil
+}
+
+// cteDef is a bound WITH query.
+type cteDef struct {
+	stmt *Statement
+	cols []Column
+}
+
+// child returns a binder for a subquery: same parameters and CTEs, its own
+// scope.
+func (b *binder) child() *binder {
+	c := &binder{sess: b.sess, text: b.text, params: b.params, ctx: b.ctx}
+	if len(b.ctes) > 0 {
+		c.ctes = make(map[string]*cteDef, len(b.ctes))
+		for k, v := range b.ctes {
+			c.ctes[k] = v
+		}
+	}
+	return c
+}
+
+// statementPlan turns a planned statement into a FROM item.
+func statementPlan(st *Statement, rel string, cols []Column) relPlan {
+	var sc []scopeCol
+	for i, c := range cols {
+		sc = append(sc, scopeCol{rel: rel, name: c.Name, typ: c.Type, idx: i})
+	}
+	return relPlan{cols: sc, build: func(ec *evalCtx) (exec.Operator, error) {
+		res, err := st.run(ec.ctx, ec.sess, ec.args)
+		if err != nil {
+			return nil, err
+		}
+		return resultOperator(res, st.Columns), nil
+	}}
+}
+
+// values plans VALUES (...), (...): column types are each column's common
+// type; columns are named column1, column2, ...
+func (b *binder) values(ctx context.Context, sel *pg_query.SelectStmt) (*Statement, error) {
+	lists := sel.ValuesLists
+	width := len(lists[0].GetList().GetItems())
+	rows := make([][]Expr, len(lists))
+	for i, l := range lists {
+		items := l.GetList().GetItems()
+		if len(items) != width {
+			return nil, pgerr.New(pgerr.SyntaxError, "VALUES lists must all be the same length")
+		}
+		rows[i] = make([]Expr, width)
+	}
+	cols := make([]Column, width)
+	for c := 0; c < width; c++ {
+		nodes := make([]*pg_query.Node, len(lists))
+		for i, l := range lists {
+			nodes[i] = l.GetList().GetItems()[c]
+		}
+		args, typ, err := b.commonArgs(nodes, "VALUES", 0)
+		if err != nil {
+			return nil, err
+		}
+		for i := range rows {
+			rows[i][c] = args[i]
+		}
+		cols[c] = Column{Name: fmt.Sprintf("column%d", c+1), Type: typ}
+	}
+	params, err := b.paramTypes()
+	if err != nil {
+		return nil, err
+	}
+	body := &Statement{Params: params, Columns: cols, run: func(ctx context.Context, s *Session, args []types.Datum) (Result, error) {
+		ec := s.evalCtx(ctx, args)
+		out := make([][]types.Datum, len(rows))
+		for i, r := range rows {
+			out[i] = make([]types.Datum, width)
+			for c, e := range r {
+				v, err := e.Eval(ec)
+				if err != nil {
+					return nil, err
+				}
+				out[i][c] = v
+			}
+		}
+		return newRows("SELECT", out...), nil
+	}}
+	return b.orderLimit(ctx, sel, body)
+}
+
+// setOp plans UNION / INTERSECT / EXCEPT [ALL].
+func (b *binder) setOp(ctx context.Context, sel *pg_query.SelectStmt) (*Statement, error) {
+	l, err := b.child().selectStmtShare(ctx, sel.Larg, b)
+	if err != nil {
+		return nil, err
+	}
+	r, err := b.child().selectStmtShare(ctx, sel.Rarg, b)
+	if err != nil {
+		return nil, err
+	}
+	name := map[pg_query.SetOperation]string{pg_query.SetOperation_SETOP_UNION: "UNION",
+		pg_query.SetOperation_SETOP_INTERSECT: "INTERSECT", pg_query.SetOperation_SETOP_EXCEPT: "EXCEPT"}[sel.Op]
+	if len(l.Columns) != len(r.Columns) {
+		return nil, pgerr.New(pgerr.SyntaxError, "each %s query must have the same number of columns", name)
+	}
+	cols := make([]Column, len(l.Columns))
+	for i := range cols {
+		lt, rt := l.Columns[i].Type, r.Columns[i].Type
+		t := lt
+		if lt != rt {
+			ct, ok := commonType(lt, rt)
+			if !ok {
+				return nil, pgerr.New(pgerr.DatatypeMismatch, "%s types %s and %s cannot be matched", name, lt, rt)
+			}
+			t = ct
+		}
+		cols[i] = Column{Name: l.Columns[i].Name, Type: t}
+	}
+	op, all := sel.Op, sel.All
+	params, err := b.paramTypes()
+	if err != nil {
+		return nil, err
+	}
+	body := &Statement{Params: params, Columns: cols, run: func(ctx context.Context, s *Session, args []types.Datum) (Result, error) {
+		read := func(st *Statement) ([][]types.Datum, error) {
+			res, err := st.run(ctx, s, args)
+			if err != nil {
+				return nil, err
+			}
+			defer res.Close()
+			var out [][]types.Datum
+			for res.Next(ctx) {
+				row := make([]types.Datum, len(cols))
+				for i, v := range res.Row() {
+					if row[i], err = castDatum(s, v, st.Columns[i].Type, cols[i].Type); err != nil {
+						return nil, err
+					}
+				}
+				out = append(out, row)
+			}
+			return out, res.Err()
+		}
+		left, err := read(l)
+		if err != nil {
+			return nil, err
+		}
+		right, err := read(r)
+		if err != nil {
+			return nil, err
+		}
+		return newRows("SELECT", combine(op, all, cols, left, right)...), nil
+	}}
+	return b.orderLimit(ctx, sel, body)
+}
+
+// selectStmtShare plans n as a subquery that shares parent's parameters.
+func (b *binder) selectStmtShare(ctx context.Context, n *pg_query.SelectStmt, parent *binder) (*Statement, error) {
+	st, err := b.selectStmt(ctx, n)
+	parent.params = b.params
+	return st, err
+}
+
+// combine applies a set operation to materialized rows, keeping the order
+// of first appearance.
+func combine(op pg_query.SetOperation, all bool, cols []Column, left, right [][]types.Datum) [][]types.Datum {
+	key := func(row []types.Datum) string {
+		var k []byte
+		for i, v := range row {
+			k = exec.AppendKey(k, cols[i].Type, v)
+		}
+		return string(k)
+	}
+	switch op {
+	case pg_query.SetOperation_SETOP_UNION:
+		rows := append(left, right...)
+		if all {
+			return rows
+		}
+		seen := map[string]bool{}
+		var out [][]types.Datum
+		for _, r := range rows {
+			if k := key(r); !seen[k] {
+				seen[k] = true
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	counts := map[string]int{}
+	for _, r := range right {
+		counts[key(r)]++
+	}
+	emitted := map[string]bool{}
+	var out [][]types.Datum
+	for _, r := range left {
+		k := key(r)
+		inRight := counts[k] > 0
+		switch {
+		case op == pg_query.SetOperation_SETOP_INTERSECT && all:
+			if inRight {
+				counts[k]--
+				out = append(out, r)
+			}
+		case op == pg_query.SetOperation_SETOP_INTERSECT:
+			if inRight && !emitted[k] {
+				emitted[k] = true
+				out = append(out, r)
+			}
+		case op == pg_query.SetOperation_SETOP_EXCEPT && all:
+			if inRight {
+				counts[k]--
+			} else {
+				out = append(out, r)
+			}
+		default: // EXCEPT
+			if !inRight && !emitted[k] {
+				emitted[k] = true
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+// orderLimit applies a statement's own ORDER BY (output columns by
+// ordinal or name) and LIMIT/OFFSET to a planned body.
+func (b *binder) orderLimit(ctx context.Context, sel *pg_query.SelectStmt, body *Statement) (*Statement, error) {
+	if len(sel.SortClause) == 0 && sel.LimitCount == nil && sel.LimitOffset == nil {
+		return body, nil
+	}
+	var keys []exec.SortKey
+	for _, n := range sel.SortClause {
+		sb := n.GetSortBy()
+		col := -1
+		if c := sb.Node.GetAConst(); c != nil && c.GetIval() != nil {
+			k := int(c.GetIval().Ival)
+			if k < 1 || k > len(body.Columns) {
+				return nil, b.errorf(c.Location, pgerr.InvalidColumnReference, "ORDER BY position %d is not in select list", k)
+			}
+			col = k - 1
+		} else if cr := sb.Node.GetColumnRef(); cr != nil && len(cr.Fields) == 1 && cr.Fields[0].GetString_() != nil {
+			for i, oc := range body.Columns {
+				if oc.Name == cr.Fields[0].GetString_().Sval {
+					col = i
+					break
+				}
+			}
+		}
+		if col < 0 {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "ORDER BY on a UNION/INTERSECT/EXCEPT or VALUES result must name an output column")
+		}
+		desc := sb.SortbyDir == pg_query.SortByDir_SORTBY_DESC
+		nf := desc
+		switch sb.SortbyNulls {
+		case pg_query.SortByNulls_SORTBY_NULLS_FIRST:
+			nf = true
+		case pg_query.SortByNulls_SORTBY_NULLS_LAST:
+			nf = false
+		}
+		keys = append(keys, exec.SortKey{Col: col, Desc: desc, NullsFirst: nf})
+	}
+	limit, err := b.optionalInt(sel.LimitCount, "LIMIT")
+	if err != nil {
+		return nil, err
+	}
+	offset, err := b.optionalInt(sel.LimitOffset, "OFFSET")
+	if err != nil {
+		return nil, err
+	}
+	params, err := b.paramTypes()
+	if err != nil {
+		return nil, err
+	}
+	inner := body
+	return &Statement{Params: params, Columns: inner.Columns, fold: inner.fold, run: func(ctx context.Context, s *Session, args []types.Datum) (Result, error) {
+		ec := s.evalCtx(ctx, args)
+		lim, off, err := limitValues(ec, limit, offset)
+		if err != nil {
+			return nil, err
+		}
+		res, err := inner.run(ctx, s, args)
+		if err != nil {
+			return nil, err
+		}
+		var op exec.Operator = resultOperator(res, inner.Columns)
+		if len(keys) > 0 {
+			op = exec.NewSort(op, keys)
+		}
+		if lim >= 0 || off > 0 {
+			op = exec.NewLimit(op, lim, off)
+		}
+		return &opResult{rows: exec.NewRows(op), n: len(inner.Columns)}, nil
+	}}, nil
+}

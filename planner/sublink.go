@@ -1,0 +1,200 @@
+package planner
+
+import (
+	"context"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lattice-olap/lattice/exec"
+	"github.com/lattice-olap/lattice/pgerr"
+	"github.com/lattice-olap/lattice/types"
+)
+
+// Subqueries in expressions: EXISTS (...), x IN (...), x op ANY/ALL (...)
+// and scalar (...). A subquery that does not refer to the outer query runs
+// once per execution of the statement; its result is cached in the
+// evaluation context. Correlated subqueries are not supported yet.
+
+type subplanExpr struct {
+	kind pg_query.SubLinkType
+	stmt *Statement
+	test Expr // the left operand of IN/ANY/ALL
+	op   string
+	typ  types.T // the type compared (IN/ANY) or returned (scalar)
+}
+
+type subResult struct {
+	rows    [][]types.Datum
+	keys    map[string]bool // IN: the distinct non-NULL values
+	hasNull bool
+}
+
+func (s *subplanExpr) Type() types.T {
+	if s.kind == pg_query.SubLinkType_EXPR_SUBLINK {
+		return s.typ
+	}
+	return types.Bool
+}
+
+func (s *subplanExpr) result(e *evalCtx) (*subResult, error) {
+	if r, ok := e.subs[s]; ok {
+		return r, nil
+	}
+	res, err := s.stmt.run(e.ctx, e.sess, e.args)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	r := &subResult{}
+	for res.Next(e.ctx) {
+		if s.kind == pg_query.SubLinkType_EXISTS_SUBLINK {
+			r.rows = append(r.rows, nil)
+			break
+		}
+		row := append([]types.Datum(nil), res.Row()...)
+		r.rows = append(r.rows, row)
+		if s.kind == pg_query.SubLinkType_EXPR_SUBLINK && len(r.rows) > 1 {
+			return nil, pgerr.New(pgerr.CardinalityViolation, "more than one row returned by a subquery used as an expression")
+		}
+	}
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+	if s.kind == pg_query.SubLinkType_ANY_SUBLINK && s.op == "=" {
+		r.keys = map[string]bool{}
+		for _, row := range r.rows {
+			v, err := castDatum(e.sess, row[0], s.stmt.Columns[0].Type, s.typ)
+			if err != nil {
+				return nil, err
+			}
+			if v == nil {
+				r.hasNull = true
+				continue
+			}
+			r.keys[string(exec.AppendKey(nil, s.typ, v))] = true
+		}
+	}
+	if e.subs == nil {
+		e.subs = map[*subplanExpr]*subResult{}
+	}
+	e.subs[s] = r
+	return r, nil
+}
+
+func (s *subplanExpr) Eval(e *evalCtx) (types.Datum, error) {
+	r, err := s.result(e)
+	if err != nil {
+		return nil, err
+	}
+	switch s.kind {
+	case pg_query.SubLinkType_EXISTS_SUBLINK:
+		return len(r.rows) > 0, nil
+	case pg_query.SubLinkType_EXPR_SUBLINK:
+		if len(r.rows) == 0 {
+			return nil, nil
+		}
+		return castDatum(e.sess, r.rows[0][0], s.stmt.Columns[0].Type, s.typ)
+	}
+	x, err := s.test.Eval(e)
+	if err != nil {
+		return nil, err
+	}
+	if s.kind == pg_query.SubLinkType_ANY_SUBLINK && s.op == "=" {
+		if len(r.rows) == 0 {
+			return false, nil
+		}
+		if x == nil {
+			return nil, nil
+		}
+		if r.keys[string(exec.AppendKey(nil, s.typ, x))] {
+			return true, nil
+		}
+		if r.hasNull {
+			return nil, nil
+		}
+		return false, nil
+	}
+	// op ANY / op ALL with a comparison operator.
+	cmp, _ := compareFunc(s.typ)
+	test := comparisonTest(s.op)
+	all := s.kind == pg_query.SubLinkType_ALL_SUBLINK
+	sawNull := false
+	for _, row := range r.rows {
+		v, err := castDatum(e.sess, row[0], s.stmt.Columns[0].Type, s.typ)
+		if err != nil {
+			return nil, err
+		}
+		if v == nil || x == nil {
+			sawNull = true
+			continue
+		}
+		ok := test(cmp(x, v))
+		if all && !ok {
+			return false, nil
+		}
+		if !all && ok {
+			return true, nil
+		}
+	}
+	if sawNull {
+		return nil, nil
+	}
+	return all, nil
+}
+
+// subLink binds a subquery expression.
+func (b *binder) subLink(ctx context.Context, sl *pg_query.SubLink) (Expr, error) {
+	sel := sl.Subselect.GetSelectStmt()
+	sub := b.child()
+	st, err := sub.selectStmt(ctx, sel)
+	if err != nil {
+		if pgerr.CodeOf(err) == pgerr.UndefinedColumn || pgerr.CodeOf(err) == pgerr.UndefinedTable {
+			return nil, pgerr.From(err).WithHint("Subqueries that refer to the outer query are not supported yet.")
+		}
+		return nil, err
+	}
+	b.params = sub.params
+	sp := &subplanExpr{kind: sl.SubLinkType, stmt: st}
+	switch sl.SubLinkType {
+	case pg_query.SubLinkType_EXISTS_SUBLINK:
+		return sp, nil
+	case pg_query.SubLinkType_EXPR_SUBLINK:
+		if len(st.Columns) != 1 {
+			return nil, b.errorf(sl.Location, pgerr.SyntaxError, "subquery must return only one column")
+		}
+		sp.typ = st.Columns[0].Type
+		return sp, nil
+	case pg_query.SubLinkType_ANY_SUBLINK, pg_query.SubLinkType_ALL_SUBLINK:
+		if len(st.Columns) != 1 {
+			return nil, b.errorf(sl.Location, pgerr.SyntaxError, "subquery has too many columns")
+		}
+		sp.op = "="
+		if len(sl.OperName) > 0 {
+			sp.op = opName(sl.OperName)
+		}
+		if !isComparison(sp.op) {
+			return nil, b.errorf(sl.Location, pgerr.FeatureNotSupported, "operator %s with ANY/ALL is not supported", sp.op)
+		}
+		test, err := b.expr(sl.Testexpr)
+		if err != nil {
+			return nil, err
+		}
+		t := st.Columns[0].Type
+		if test.Type().Oid == types.OidUnknown {
+			if test, err = b.cast(test, t, sl.Location, true); err != nil {
+				return nil, err
+			}
+		}
+		ct, ok := commonType(test.Type(), t)
+		if !ok {
+			return nil, b.errorf(sl.Location, pgerr.UndefinedFunction, "operator does not exist: %s %s %s", test.Type(), sp.op, t).
+				WithHint("No operator matches the given name and argument types. You might need to add explicit type casts.")
+		}
+		if test, err = b.cast(test, ct, sl.Location, false); err != nil {
+			return nil, err
+		}
+		sp.test, sp.typ = test, ct
+		return sp, nil
+	}
+	return nil, b.errorf(sl.Location, pgerr.FeatureNotSupported, "this kind of subquery is not supported")
+}
