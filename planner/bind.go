@@ -19,6 +19,7 @@ type binder struct {
 	scope  *scope     // the FROM clause's columns; nil without FROM
 	agg    *aggScope  // set above GROUP BY: group keys and aggregates
 	ctes   map[string]*cteDef
+	win    *winScope       // window calls of the block being bound
 	ctx    context.Context // the Prepare's context, for catalog lookups
 }
 

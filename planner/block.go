@@ -48,8 +48,10 @@ type aggCall struct {
 
 // selectFrom plans a query block with a FROM clause.
 func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Statement, error) {
-	if len(sel.WindowClause) > 0 {
-		return nil, pgerr.New(pgerr.FeatureNotSupported, "window functions are not supported yet")
+	ws := &winScope{named: map[string]*pg_query.WindowDef{}}
+	for _, w := range sel.WindowClause {
+		wd := w.GetWindowDef()
+		ws.named[wd.Name] = wd
 	}
 	src, err := b.fromWhere(ctx, sel.FromClause, sel.WhereClause)
 	if err != nil {
@@ -125,6 +127,10 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 		}
 	}
 
+	// Window calls in the select list and ORDER BY are collected while
+	// they are bound.
+	b.win = ws
+	defer func() { b.win = nil }()
 	var outCols []Column
 	var exprs []Expr
 	for _, t := range targets {
@@ -227,6 +233,14 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 		}
 	}
 	nOut := len(outCols)
+	// Window results come after the input's columns.
+	width := len(src.cols)
+	if b.agg != nil {
+		width = len(b.agg.groups) + len(b.agg.aggs)
+	}
+	for j, ref := range ws.refs {
+		ref.idx = width + j
+	}
 	return &Statement{Params: params, Columns: outCols, fold: fold, run: func(ctx context.Context, s *Session, args []types.Datum) (Result, error) {
 		ec := s.evalCtx(ctx, args)
 		lim, off, err := limitValues(ec, limit, offset)
@@ -239,6 +253,9 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 		}
 		if having != nil {
 			op = exec.NewFilter(op, batchExpr{having, ec})
+		}
+		if len(ws.calls) > 0 {
+			op = ws.operator(op, ec)
 		}
 		pcols := make([]exec.Column, len(projected))
 		bexprs := make([]exec.BatchExpr, len(projected))
@@ -449,6 +466,16 @@ func (b *binder) aggCall(fc *pg_query.FuncCall) (Expr, error) {
 			return nil, err
 		}
 	}
+	if err := b.aggSpec(fc, name, args, &call); err != nil {
+		return nil, err
+	}
+	ag.aggs = append(ag.aggs, call)
+	return &colRef{idx: len(ag.groups) + len(ag.aggs) - 1, typ: call.spec.Result}, nil
+}
+
+// aggSpec types an aggregate call: its function, argument and result types
+// as PostgreSQL's aggregates define them.
+func (b *binder) aggSpec(fc *pg_query.FuncCall, name string, args []Expr, call *aggCall) error {
 	argType := types.Unknown
 	if len(args) > 0 {
 		argType = args[0].Type()
@@ -486,7 +513,7 @@ func (b *binder) aggCall(fc *pg_query.FuncCall) (Expr, error) {
 		case types.OidInterval:
 			spec.Result = types.Interval
 		default:
-			return nil, wrong()
+			return wrong()
 		}
 		if name == "avg" {
 			switch argType.Family() {
@@ -498,7 +525,7 @@ func (b *binder) aggCall(fc *pg_query.FuncCall) (Expr, error) {
 		}
 	case (name == "min" || name == "max") && len(args) == 1:
 		if _, ok := types.CompareFunc(argType); !ok {
-			return nil, wrong()
+			return wrong()
 		}
 		spec.Func, spec.Result = exec.AggMin, types.T{Oid: argType.Oid, Typmod: -1}
 		if name == "max" {
@@ -519,11 +546,11 @@ func (b *binder) aggCall(fc *pg_query.FuncCall) (Expr, error) {
 		case types.IntFamily, types.NumericFamily:
 			spec.Result = types.Numeric
 		default:
-			return nil, wrong()
+			return wrong()
 		}
 	case (name == "bool_and" || name == "bool_or" || name == "every") && len(args) == 1:
 		if argType.Oid != types.OidBool {
-			return nil, wrong()
+			return wrong()
 		}
 		spec.Func, spec.Result = exec.AggBoolAnd, types.Bool
 		if name == "bool_or" {
@@ -531,19 +558,18 @@ func (b *binder) aggCall(fc *pg_query.FuncCall) (Expr, error) {
 		}
 	case name == "string_agg" && len(args) == 2:
 		if args[0].Type().Family() != types.StringFamily {
-			return nil, wrong()
+			return wrong()
 		}
 		d, err := b.coerce(args[1], types.Text, fc.Location)
 		if err != nil {
-			return nil, wrong()
+			return wrong()
 		}
 		spec.Func, spec.Result, call.arg2 = exec.AggStringAgg, types.Text, d
 		if len(fc.AggOrder) > 0 {
-			return nil, pgerr.New(pgerr.FeatureNotSupported, "string_agg with ORDER BY is not supported yet")
+			return pgerr.New(pgerr.FeatureNotSupported, "string_agg with ORDER BY is not supported yet")
 		}
 	default:
-		return nil, wrong()
+		return wrong()
 	}
-	ag.aggs = append(ag.aggs, call)
-	return &colRef{idx: len(ag.groups) + len(ag.aggs) - 1, typ: spec.Result}, nil
+	return nil
 }

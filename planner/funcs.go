@@ -63,7 +63,10 @@ func init() {
 
 func (b *binder) funcCall(fc *pg_query.FuncCall) (Expr, error) {
 	name := strings.ToLower(opName(fc.Funcname))
-	if fc.AggStar || fc.AggDistinct || fc.Over != nil || fc.AggFilter != nil || isAggregate(name) {
+	if fc.Over != nil {
+		return b.windowCall(fc)
+	}
+	if fc.AggStar || fc.AggDistinct || fc.AggFilter != nil || isAggregate(name) {
 		return nil, b.errorf(fc.Location, pgerr.FeatureNotSupported, "aggregate and window functions are not supported yet")
 	}
 	fn, ok := builtins[name]

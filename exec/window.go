@@ -1,0 +1,435 @@
+package exec
+
+import (
+	"context"
+	"sort"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/cockroachdb/apd/v3"
+
+	"github.com/lattice-olap/lattice/pgerr"
+	"github.com/lattice-olap/lattice/types"
+)
+
+// Frame bounds of a window.
+const (
+	BoundUnboundedPreceding = iota
+	BoundPreceding
+	BoundCurrentRow
+	BoundFollowing
+	BoundUnboundedFollowing
+)
+
+// OrderExpr is one ORDER BY key of a window.
+type OrderExpr struct {
+	Expr       BatchExpr
+	Desc       bool
+	NullsFirst bool
+}
+
+// WindowFunc is one window function call.
+type WindowFunc struct {
+	Name      string // row_number, rank, dense_rank, percent_rank, cume_dist, ntile, lag, lead, first_value, last_value, nth_value, or an aggregate
+	Agg       *AggSpec
+	Args      []BatchExpr
+	Partition []BatchExpr
+	Order     []OrderExpr
+	Rows      bool // ROWS frame; otherwise RANGE (peers count as one)
+	Start     int
+	End       int
+	StartOff  int64
+	EndOff    int64
+	Result    types.T
+}
+
+// Window appends one column per window function to its input's columns.
+// It materializes the input; rows come out in input order.
+type Window struct {
+	in    Operator
+	funcs []WindowFunc
+	cols  []Column
+	Div   func(a, b *apd.Decimal) (*apd.Decimal, error)
+
+	done bool
+	rows [][]types.Datum
+	pos  int
+	bld  *Builder
+	out  arrow.RecordBatch
+}
+
+// NewWindow returns a window operator.
+func NewWindow(in Operator, funcs []WindowFunc, div func(a, b *apd.Decimal) (*apd.Decimal, error)) *Window {
+	cols := append([]Column(nil), in.Columns()...)
+	for _, f := range funcs {
+		cols = append(cols, Column{Name: f.Name, Type: f.Result})
+	}
+	return &Window{in: in, funcs: funcs, cols: cols, Div: div}
+}
+
+// Columns returns the input columns and the window results.
+func (w *Window) Columns() []Column { return w.cols }
+
+// values evaluates exprs over a batch into per-row Datums appended to dst.
+func values(ctx context.Context, rec arrow.RecordBatch, exprs []BatchExpr, dst [][]types.Datum) ([][]types.Datum, error) {
+	arrs := make([]arrow.Array, len(exprs))
+	for i, e := range exprs {
+		a, err := e.EvalBatch(ctx, rec)
+		if err != nil {
+			return nil, err
+		}
+		arrs[i] = a
+	}
+	for r := 0; r < int(rec.NumRows()); r++ {
+		row := make([]types.Datum, len(exprs))
+		for i, a := range arrs {
+			row[i] = Value(a, r, exprs[i].Type())
+		}
+		dst = append(dst, row)
+	}
+	for _, a := range arrs {
+		a.Release()
+	}
+	return dst, nil
+}
+
+func (w *Window) load(ctx context.Context) error {
+	in := w.in.Columns()
+	type perFunc struct{ part, ord, args [][]types.Datum }
+	data := make([]perFunc, len(w.funcs))
+	for {
+		rec, err := w.in.Next(ctx)
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			break
+		}
+		for r := 0; r < int(rec.NumRows()); r++ {
+			row := make([]types.Datum, len(w.cols))
+			for c := range in {
+				row[c] = Value(rec.Column(c), r, in[c].Type)
+			}
+			w.rows = append(w.rows, row)
+		}
+		for i, f := range w.funcs {
+			d := &data[i]
+			if d.part, err = values(ctx, rec, f.Partition, d.part); err != nil {
+				return err
+			}
+			ords := make([]BatchExpr, len(f.Order))
+			for k, o := range f.Order {
+				ords[k] = o.Expr
+			}
+			if d.ord, err = values(ctx, rec, ords, d.ord); err != nil {
+				return err
+			}
+			if d.args, err = values(ctx, rec, f.Args, d.args); err != nil {
+				return err
+			}
+		}
+	}
+	for i, f := range w.funcs {
+		if err := w.compute(len(in)+i, f, data[i].part, data[i].ord, data[i].args); err != nil {
+			return err
+		}
+	}
+	w.bld = NewBuilder(w.cols)
+	return nil
+}
+
+// compute fills column col of every row with f's value.
+func (w *Window) compute(col int, f WindowFunc, part, ord, args [][]types.Datum) error {
+	n := len(w.rows)
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	pcmp := make([]func(a, b types.Datum) int, len(f.Partition))
+	for k, e := range f.Partition {
+		pcmp[k], _ = types.CompareFunc(e.Type())
+	}
+	ocmp := make([]func(a, b types.Datum) int, len(f.Order))
+	for k, o := range f.Order {
+		ocmp[k], _ = types.CompareFunc(o.Expr.Type())
+	}
+	cmpNull := func(a, b types.Datum, c func(a, b types.Datum) int, nullsFirst bool) int {
+		switch {
+		case a == nil && b == nil:
+			return 0
+		case a == nil:
+			if nullsFirst {
+				return -1
+			}
+			return 1
+		case b == nil:
+			if nullsFirst {
+				return 1
+			}
+			return -1
+		}
+		return c(a, b)
+	}
+	samePart := func(i, j int) bool {
+		for k := range pcmp {
+			if cmpNull(part[i][k], part[j][k], pcmp[k], false) != 0 {
+				return false
+			}
+		}
+		return true
+	}
+	ordCmp := func(i, j int) int {
+		for k, o := range f.Order {
+			c := cmpNull(ord[i][k], ord[j][k], ocmp[k], o.NullsFirst)
+			if c != 0 {
+				if o.Desc && !(ord[i][k] == nil || ord[j][k] == nil) {
+					c = -c
+				}
+				return c
+			}
+		}
+		return 0
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		i, j := idx[a], idx[b]
+		for k := range pcmp {
+			if c := cmpNull(part[i][k], part[j][k], pcmp[k], false); c != 0 {
+				return c < 0
+			}
+		}
+		return ordCmp(i, j) < 0
+	})
+	for start := 0; start < n; {
+		end := start + 1
+		for end < n && samePart(idx[start], idx[end]) {
+			end++
+		}
+		if err := w.partition(col, f, idx[start:end], args, ordCmp); err != nil {
+			return err
+		}
+		start = end
+	}
+	return nil
+}
+
+// partition computes f over one partition, whose rows p are in window order.
+func (w *Window) partition(col int, f WindowFunc, p []int, args [][]types.Datum, ordCmp func(i, j int) int) error {
+	n := len(p)
+	// peer groups: rows with equal ORDER BY keys
+	peerStart := make([]int, n)
+	peerEnd := make([]int, n)
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && ordCmp(p[i], p[j]) == 0 {
+			j++
+		}
+		for k := i; k < j; k++ {
+			peerStart[k], peerEnd[k] = i, j-1
+		}
+		i = j
+	}
+	set := func(i int, v types.Datum) { w.rows[p[i]][col] = v }
+	arg := func(i, k int) types.Datum {
+		if k < len(f.Args) {
+			return args[p[i]][k]
+		}
+		return nil
+	}
+	switch f.Name {
+	case "row_number":
+		for i := range p {
+			set(i, int64(i+1))
+		}
+		return nil
+	case "rank":
+		for i := range p {
+			set(i, int64(peerStart[i]+1))
+		}
+		return nil
+	case "dense_rank":
+		rank := int64(0)
+		for i := range p {
+			if i == 0 || peerStart[i] == i {
+				rank++
+			}
+			set(i, rank)
+		}
+		return nil
+	case "percent_rank":
+		for i := range p {
+			if n == 1 {
+				set(i, 0.0)
+			} else {
+				set(i, float64(peerStart[i])/float64(n-1))
+			}
+		}
+		return nil
+	case "cume_dist":
+		for i := range p {
+			set(i, float64(peerEnd[i]+1)/float64(n))
+		}
+		return nil
+	case "ntile":
+		for i := range p {
+			b := arg(i, 0)
+			if b == nil {
+				set(i, nil)
+				continue
+			}
+			buckets := b.(int64)
+			if buckets <= 0 {
+				return pgerr.New(pgerr.InvalidArgumentForNtile, "argument of ntile must be greater than zero")
+			}
+			per, extra := int64(n)/buckets, int64(n)%buckets
+			// the first extra buckets have one row more
+			pos := int64(i)
+			var bucket int64
+			if big := extra * (per + 1); pos < big {
+				bucket = pos/(per+1) + 1
+			} else {
+				bucket = extra + (pos-big)/max(per, 1) + 1
+			}
+			set(i, bucket)
+		}
+		return nil
+	case "lag", "lead":
+		for i := range p {
+			off := int64(1)
+			if len(f.Args) > 1 {
+				if o := arg(i, 1); o != nil {
+					off = o.(int64)
+				} else {
+					set(i, nil)
+					continue
+				}
+			}
+			if f.Name == "lag" {
+				off = -off
+			}
+			j := int64(i) + off
+			if j < 0 || j >= int64(n) {
+				set(i, arg(i, 2))
+			} else {
+				set(i, arg(int(j), 0))
+			}
+		}
+		return nil
+	}
+	// Frame-based functions: first_value, last_value, nth_value, aggregates.
+	frame := func(i int) (int, int) {
+		s, e := 0, n-1
+		switch f.Start {
+		case BoundCurrentRow:
+			s = i
+			if !f.Rows {
+				s = peerStart[i]
+			}
+		case BoundPreceding:
+			s = i - int(f.StartOff)
+		case BoundFollowing:
+			s = i + int(f.StartOff)
+		}
+		switch f.End {
+		case BoundCurrentRow:
+			e = i
+			if !f.Rows {
+				e = peerEnd[i]
+			}
+		case BoundPreceding:
+			e = i - int(f.EndOff)
+		case BoundFollowing:
+			e = i + int(f.EndOff)
+		}
+		return max(s, 0), min(e, n-1)
+	}
+	for i := range p {
+		s, e := frame(i)
+		switch f.Name {
+		case "first_value":
+			if s > e {
+				set(i, nil)
+			} else {
+				set(i, arg(s, 0))
+			}
+			continue
+		case "last_value":
+			if s > e {
+				set(i, nil)
+			} else {
+				set(i, arg(e, 0))
+			}
+			continue
+		case "nth_value":
+			k := arg(i, 1)
+			if k == nil {
+				set(i, nil)
+				continue
+			}
+			if k.(int64) <= 0 {
+				return pgerr.New(pgerr.InvalidArgumentForNthValue, "argument of nth_value must be greater than zero")
+			}
+			if j := s + int(k.(int64)) - 1; j <= e {
+				set(i, arg(j, 0))
+			} else {
+				set(i, nil)
+			}
+			continue
+		}
+		acc := newAccumulator(*f.Agg)
+		for j := s; j <= e; j++ {
+			var a0, a1 types.Datum
+			if len(f.Args) > 0 {
+				a0 = arg(j, 0)
+			}
+			if len(f.Args) > 1 {
+				a1 = arg(j, 1)
+			}
+			if err := acc.add(a0, a1); err != nil {
+				return err
+			}
+		}
+		v, err := acc.result(w.Div)
+		if err != nil {
+			return err
+		}
+		set(i, v)
+	}
+	return nil
+}
+
+// Next returns the next batch of rows with their window values.
+func (w *Window) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if w.out != nil {
+		w.out.Release()
+		w.out = nil
+	}
+	if !w.done {
+		w.done = true
+		if err := w.load(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if w.pos >= len(w.rows) {
+		return nil, nil
+	}
+	end := min(w.pos+BatchRows, len(w.rows))
+	for _, r := range w.rows[w.pos:end] {
+		if err := w.bld.Add(r); err != nil {
+			return nil, err
+		}
+	}
+	w.pos = end
+	w.out = w.bld.Batch()
+	return w.out, nil
+}
+
+// Close releases the window operator.
+func (w *Window) Close() {
+	if w.out != nil {
+		w.out.Release()
+	}
+	if w.bld != nil {
+		w.bld.Release()
+	}
+	w.rows = nil
+	w.in.Close()
+}

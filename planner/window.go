@@ -1,0 +1,271 @@
+package planner
+
+import (
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/lattice-olap/lattice/exec"
+	"github.com/lattice-olap/lattice/pgerr"
+	"github.com/lattice-olap/lattice/types"
+)
+
+// Window functions: each call is bound in the query block's scope (after
+// grouping, if any) and computed by a Window operator that appends its
+// result to the rows before the final projection.
+
+// winScope collects a query block's window calls.
+type winScope struct {
+	named map[string]*pg_query.WindowDef // WINDOW w AS (...)
+	calls []winCall
+	refs  []*colRef // result references, indexed once the input width is known
+}
+
+type winCall struct {
+	fn        exec.WindowFunc
+	args      []Expr
+	partition []Expr
+	order     []Expr
+	desc      []bool
+	nulls     []bool
+}
+
+func (b *binder) windowCall(fc *pg_query.FuncCall) (Expr, error) {
+	ws := b.win
+	if ws == nil {
+		return nil, b.errorf(fc.Location, pgerr.WindowingError, "window functions are not allowed here")
+	}
+	name := strings.ToLower(opName(fc.Funcname))
+	b.win = nil
+	defer func() { b.win = ws }()
+	def := fc.Over
+	// OVER w names a window of the WINDOW clause; OVER (w ORDER BY ...)
+	// refines one.
+	if ref := def.Name + def.Refname; ref != "" {
+		named, ok := ws.named[ref]
+		if !ok {
+			return nil, b.errorf(def.Location, pgerr.UndefinedObject, "window %q does not exist", ref)
+		}
+		if def.Name != "" {
+			def = named
+		} else {
+			merged := proto.Clone(named).(*pg_query.WindowDef)
+			if len(def.OrderClause) > 0 {
+				merged.OrderClause = def.OrderClause
+			}
+			if def.FrameOptions&1 != 0 {
+				merged.FrameOptions, merged.StartOffset, merged.EndOffset = def.FrameOptions, def.StartOffset, def.EndOffset
+			}
+			def = merged
+		}
+	}
+	var call winCall
+	var args []Expr
+	for _, a := range fc.Args {
+		e, err := b.expr(a)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, b.defaultUnknown(e))
+	}
+	for _, p := range def.PartitionClause {
+		e, err := b.expr(p)
+		if err != nil {
+			return nil, err
+		}
+		call.partition = append(call.partition, b.defaultUnknown(e))
+	}
+	for _, o := range def.OrderClause {
+		sb := o.GetSortBy()
+		e, err := b.expr(sb.Node)
+		if err != nil {
+			return nil, err
+		}
+		desc := sb.SortbyDir == pg_query.SortByDir_SORTBY_DESC
+		nf := desc
+		switch sb.SortbyNulls {
+		case pg_query.SortByNulls_SORTBY_NULLS_FIRST:
+			nf = true
+		case pg_query.SortByNulls_SORTBY_NULLS_LAST:
+			nf = false
+		}
+		call.order = append(call.order, b.defaultUnknown(e))
+		call.desc = append(call.desc, desc)
+		call.nulls = append(call.nulls, nf)
+	}
+	f := &call.fn
+	f.Name = name
+	if err := b.frame(def, f); err != nil {
+		return nil, err
+	}
+	argType := func(i int) types.T {
+		if i < len(args) {
+			return args[i].Type()
+		}
+		return types.Unknown
+	}
+	switch name {
+	case "row_number", "rank", "dense_rank":
+		f.Result = types.Int8
+	case "percent_rank", "cume_dist":
+		f.Result = types.Float8
+	case "ntile":
+		if len(args) != 1 {
+			return nil, b.errorf(fc.Location, pgerr.UndefinedFunction, "function ntile requires one argument")
+		}
+		var err error
+		if args[0], err = b.coerce(args[0], types.Int4, fc.Location); err != nil {
+			return nil, err
+		}
+		f.Result = types.Int4
+	case "lag", "lead":
+		if len(args) < 1 || len(args) > 3 {
+			return nil, b.errorf(fc.Location, pgerr.UndefinedFunction, "function %s requires one to three arguments", name)
+		}
+		var err error
+		if len(args) > 1 {
+			if args[1], err = b.coerce(args[1], types.Int4, fc.Location); err != nil {
+				return nil, err
+			}
+		}
+		if len(args) > 2 {
+			if args[2], err = b.coerce(args[2], args[0].Type(), fc.Location); err != nil {
+				return nil, err
+			}
+		}
+		f.Result = argType(0)
+	case "first_value", "last_value", "nth_value":
+		if len(args) < 1 {
+			return nil, b.errorf(fc.Location, pgerr.UndefinedFunction, "function %s requires an argument", name)
+		}
+		if name == "nth_value" {
+			var err error
+			if len(args) != 2 {
+				return nil, b.errorf(fc.Location, pgerr.UndefinedFunction, "function nth_value requires two arguments")
+			}
+			if args[1], err = b.coerce(args[1], types.Int4, fc.Location); err != nil {
+				return nil, err
+			}
+		}
+		f.Result = argType(0)
+	default:
+		if !isAggregate(name) && !fc.AggStar {
+			return nil, b.errorf(fc.Location, pgerr.WrongObjectType, "function %s is not a window function nor an aggregate", name)
+		}
+		if fc.AggDistinct {
+			return nil, b.errorf(fc.Location, pgerr.FeatureNotSupported, "DISTINCT is not implemented for window functions")
+		}
+		var ac aggCall
+		if err := b.aggSpec(fc, name, args, &ac); err != nil {
+			return nil, err
+		}
+		spec := ac.spec
+		spec.Arg, spec.Arg2, spec.Filter = 0, -1, -1
+		if ac.arg2 != nil {
+			args = []Expr{ac.arg, ac.arg2}
+		} else if ac.arg != nil {
+			args = []Expr{ac.arg}
+		} else {
+			args = nil
+		}
+		f.Agg = &spec
+		f.Name = "aggregate"
+		f.Result = spec.Result
+	}
+	call.args = args
+	ws.calls = append(ws.calls, call)
+	ref := &colRef{idx: -1, typ: f.Result}
+	ws.refs = append(ws.refs, ref)
+	return ref, nil
+}
+
+// frame reads a window's frame clause.
+func (b *binder) frame(def *pg_query.WindowDef, f *exec.WindowFunc) error {
+	const (
+		nondefault      = 0x00001
+		rows            = 0x00004
+		groups          = 0x00008
+		startUnbounded  = 0x00020
+		endUnboundedFol = 0x00100
+		startCurrent    = 0x00200
+		endCurrent      = 0x00400
+		startPreceding  = 0x00800
+		endPreceding    = 0x01000
+		startFollowing  = 0x02000
+		endFollowing    = 0x04000
+		exclusion       = 0x08000 | 0x10000 | 0x20000
+	)
+	opt := def.FrameOptions
+	f.Start, f.End = exec.BoundUnboundedPreceding, exec.BoundCurrentRow
+	if len(def.OrderClause) == 0 {
+		f.End = exec.BoundUnboundedFollowing // no ORDER BY: every row is a peer
+	}
+	if opt&nondefault == 0 {
+		return nil
+	}
+	if opt&groups != 0 || opt&exclusion != 0 {
+		return pgerr.New(pgerr.FeatureNotSupported, "GROUPS frames and frame exclusion are not supported yet")
+	}
+	f.Rows = opt&rows != 0
+	offset := func(n *pg_query.Node) (int64, error) {
+		c := n.GetAConst()
+		if c == nil || c.GetIval() == nil {
+			return 0, pgerr.New(pgerr.FeatureNotSupported, "frame offsets must be integer constants")
+		}
+		if !f.Rows {
+			return 0, pgerr.New(pgerr.FeatureNotSupported, "RANGE with offsets is not supported yet")
+		}
+		return int64(c.GetIval().Ival), nil
+	}
+	var err error
+	switch {
+	case opt&startUnbounded != 0:
+		f.Start = exec.BoundUnboundedPreceding
+	case opt&startCurrent != 0:
+		f.Start = exec.BoundCurrentRow
+	case opt&startPreceding != 0:
+		f.Start = exec.BoundPreceding
+		f.StartOff, err = offset(def.StartOffset)
+	case opt&startFollowing != 0:
+		f.Start = exec.BoundFollowing
+		f.StartOff, err = offset(def.StartOffset)
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case opt&endUnboundedFol != 0:
+		f.End = exec.BoundUnboundedFollowing
+	case opt&endCurrent != 0:
+		f.End = exec.BoundCurrentRow
+	case opt&endPreceding != 0:
+		f.End = exec.BoundPreceding
+		f.EndOff, err = offset(def.EndOffset)
+	case opt&endFollowing != 0:
+		f.End = exec.BoundFollowing
+		f.EndOff, err = offset(def.EndOffset)
+	default:
+		f.End = exec.BoundCurrentRow // "ROWS n PRECEDING" alone ends at the current row
+	}
+	return err
+}
+
+// windowOperator builds the Window operator for the block's calls.
+func (ws *winScope) operator(in exec.Operator, ec *evalCtx) exec.Operator {
+	funcs := make([]exec.WindowFunc, len(ws.calls))
+	for i, c := range ws.calls {
+		f := c.fn
+		for _, a := range c.args {
+			f.Args = append(f.Args, batchExpr{a, ec})
+		}
+		for _, p := range c.partition {
+			f.Partition = append(f.Partition, batchExpr{p, ec})
+		}
+		for k, o := range c.order {
+			f.Order = append(f.Order, exec.OrderExpr{Expr: batchExpr{o, ec}, Desc: c.desc[k], NullsFirst: c.nulls[k]})
+		}
+		funcs[i] = f
+	}
+	return exec.NewWindow(in, funcs, numericDivide)
+}
