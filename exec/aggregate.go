@@ -57,6 +57,12 @@ type HashAgg struct {
 	// result scale; the planner provides it.
 	Div func(a, b *apd.Decimal) (*apd.Decimal, error)
 
+	// Sets lists, for GROUPING SETS, ROLLUP and CUBE, which group columns
+	// each grouping set uses; the output then has a grouping-set number
+	// (int4) after the group columns, and group columns outside a row's
+	// set are NULL. Nil means one set of all group columns.
+	Sets [][]int
+
 	groups map[string]*group
 	order  []*group
 	done   bool
@@ -67,6 +73,7 @@ type HashAgg struct {
 
 type group struct {
 	keys []types.Datum
+	set  int
 	acc  []accumulator
 }
 
@@ -81,6 +88,15 @@ func NewHashAgg(in Operator, nGroups int, aggs []AggSpec, div func(a, b *apd.Dec
 
 // Columns returns group columns then aggregate results.
 func (h *HashAgg) Columns() []Column { return h.cols }
+
+// WithSets makes the aggregation compute grouping sets.
+func (h *HashAgg) WithSets(sets [][]int) *HashAgg {
+	h.Sets = sets
+	cols := append([]Column(nil), h.cols[:h.nGroups]...)
+	cols = append(cols, Column{Name: "grouping", Type: types.Int4})
+	h.cols = append(cols, h.cols[h.nGroups:]...)
+	return h
+}
 
 // AppendKey appends a grouping key for v: values that PostgreSQL treats as
 // equal for grouping (0 and -0, 1.0 and 1.00, 'a' and 'a ' as char) get the
@@ -131,44 +147,65 @@ func (h *HashAgg) load(ctx context.Context) error {
 		if rec == nil {
 			break
 		}
-		for i := 0; i < int(rec.NumRows()); i++ {
-			key = key[:0]
-			for c := 0; c < h.nGroups; c++ {
-				key = AppendKey(key, in[c].Type, Value(rec.Column(c), i, in[c].Type))
+		sets := h.Sets
+		if sets == nil {
+			all := make([]int, h.nGroups)
+			for c := range all {
+				all[c] = c
 			}
-			g, ok := h.groups[string(key)]
-			if !ok {
-				g = &group{keys: make([]types.Datum, h.nGroups), acc: make([]accumulator, len(h.aggs))}
-				for c := 0; c < h.nGroups; c++ {
-					g.keys[c] = Value(rec.Column(c), i, in[c].Type)
+			sets = [][]int{all}
+		}
+		for i := 0; i < int(rec.NumRows()); i++ {
+			for si, set := range sets {
+				key = append(key[:0], byte(si), byte(si>>8))
+				for _, c := range set {
+					key = AppendKey(key, in[c].Type, Value(rec.Column(c), i, in[c].Type))
+				}
+				g, ok := h.groups[string(key)]
+				if !ok {
+					g = &group{keys: make([]types.Datum, h.nGroups), set: si, acc: make([]accumulator, len(h.aggs))}
+					for _, c := range set {
+						g.keys[c] = Value(rec.Column(c), i, in[c].Type)
+					}
+					for a, spec := range h.aggs {
+						g.acc[a] = newAccumulator(spec)
+					}
+					h.groups[string(key)] = g
+					h.order = append(h.order, g)
 				}
 				for a, spec := range h.aggs {
-					g.acc[a] = newAccumulator(spec)
-				}
-				h.groups[string(key)] = g
-				h.order = append(h.order, g)
-			}
-			for a, spec := range h.aggs {
-				if spec.Filter >= 0 {
-					if v := Value(rec.Column(spec.Filter), i, types.Bool); v != true {
-						continue
+					if spec.Filter >= 0 {
+						if v := Value(rec.Column(spec.Filter), i, types.Bool); v != true {
+							continue
+						}
 					}
-				}
-				var arg, arg2 types.Datum
-				if spec.Arg >= 0 {
-					arg = Value(rec.Column(spec.Arg), i, in[spec.Arg].Type)
-				}
-				if spec.Arg2 >= 0 {
-					arg2 = Value(rec.Column(spec.Arg2), i, in[spec.Arg2].Type)
-				}
-				if err := g.acc[a].add(arg, arg2); err != nil {
-					return err
+					var arg, arg2 types.Datum
+					if spec.Arg >= 0 {
+						arg = Value(rec.Column(spec.Arg), i, in[spec.Arg].Type)
+					}
+					if spec.Arg2 >= 0 {
+						arg2 = Value(rec.Column(spec.Arg2), i, in[spec.Arg2].Type)
+					}
+					if err := g.acc[a].add(arg, arg2); err != nil {
+						return err
+					}
 				}
 			}
 		}
 	}
-	if h.nGroups == 0 && len(h.order) == 0 {
-		g := &group{acc: make([]accumulator, len(h.aggs))}
+	// An empty grouping set yields one row even without input.
+	sets := h.Sets
+	if sets == nil && h.nGroups == 0 {
+		sets = [][]int{nil}
+	}
+	for si, set := range sets {
+		if len(set) > 0 {
+			continue
+		}
+		if _, ok := h.groups[string([]byte{byte(si), byte(si >> 8)})]; ok {
+			continue
+		}
+		g := &group{keys: make([]types.Datum, h.nGroups), set: si, acc: make([]accumulator, len(h.aggs))}
 		for a, spec := range h.aggs {
 			g.acc[a] = newAccumulator(spec)
 		}
@@ -195,14 +232,21 @@ func (h *HashAgg) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	}
 	end := min(h.pos+BatchRows, len(h.order))
 	row := make([]types.Datum, len(h.cols))
+	first := h.nGroups
+	if h.Sets != nil {
+		first++
+	}
 	for _, g := range h.order[h.pos:end] {
 		copy(row, g.keys)
+		if h.Sets != nil {
+			row[h.nGroups] = int64(g.set)
+		}
 		for a := range h.aggs {
 			v, err := g.acc[a].result(h.Div)
 			if err != nil {
 				return nil, err
 			}
-			row[h.nGroups+a] = v
+			row[first+a] = v
 		}
 		if err := h.bld.Add(row); err != nil {
 			return nil, err

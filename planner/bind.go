@@ -152,6 +152,8 @@ func (b *binder) expr(n *pg_query.Node) (Expr, error) {
 		return b.minMax(n.GetMinMaxExpr())
 	case n.GetColumnRef() != nil:
 		return b.columnRef(n.GetColumnRef())
+	case n.GetGroupingFunc() != nil:
+		return b.groupingFunc(n.GetGroupingFunc())
 	case n.GetSubLink() != nil:
 		return b.subLink(b.ctx, n.GetSubLink())
 	}

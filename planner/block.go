@@ -38,6 +38,18 @@ type aggScope struct {
 	groups    []Expr
 	aggs      []aggCall
 	inArg     bool // binding an aggregate's argument: plain input scope
+	// sets lists each grouping set's group indices (GROUPING SETS,
+	// ROLLUP, CUBE); nil for a plain GROUP BY. With sets, the
+	// aggregation's output has the set number after the group columns.
+	sets [][]int
+}
+
+// first is the output index of the first aggregate.
+func (ag *aggScope) first() int {
+	if ag.sets != nil {
+		return len(ag.groups) + 1
+	}
+	return len(ag.groups)
 }
 
 type aggCall struct {
@@ -236,7 +248,7 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 	// Window results come after the input's columns.
 	width := len(src.cols)
 	if b.agg != nil {
-		width = len(b.agg.groups) + len(b.agg.aggs)
+		width = b.agg.first() + len(b.agg.aggs)
 	}
 	for j, ref := range ws.refs {
 		ref.idx = width + j
@@ -329,10 +341,12 @@ func filterPlan(src relPlan, pred Expr) relPlan {
 // binder resolves expressions against the aggregation's output.
 func (b *binder) aggregate(sel *pg_query.SelectStmt, src relPlan, ordinal func(int) *pg_query.Node, outputName func(string) *pg_query.Node) (relPlan, error) {
 	ag := &aggScope{input: b.scope}
-	for _, g := range sel.GroupClause {
-		if g.GetGroupingSet() != nil {
-			return src, pgerr.New(pgerr.FeatureNotSupported, "GROUPING SETS, ROLLUP and CUBE are not supported yet")
-		}
+	items, sets, err := expandGroupingSets(sel.GroupClause)
+	if err != nil {
+		return src, err
+	}
+	ag.sets = sets
+	for _, g := range items {
 		node := g
 		if c := g.GetAConst(); c != nil && c.GetIval() != nil {
 			k := int(c.GetIval().Ival)
@@ -399,7 +413,11 @@ func (b *binder) aggregate(sel *pg_query.SelectStmt, src relPlan, ordinal func(i
 			add(&constExpr{t: types.Bool, v: true})
 		}
 		op = exec.NewProject(op, pre, pcols)
-		return exec.NewHashAgg(op, len(ag.groups), specs, numericDivide), nil
+		h := exec.NewHashAgg(op, len(ag.groups), specs, numericDivide)
+		if ag.sets != nil {
+			h = h.WithSets(ag.sets)
+		}
+		return h, nil
 	}}
 	for i, g := range ag.groups {
 		out.cols = append(out.cols, scopeCol{name: fmt.Sprint("group", i), typ: g.Type(), idx: i, hidden: true})
@@ -470,7 +488,7 @@ func (b *binder) aggCall(fc *pg_query.FuncCall) (Expr, error) {
 		return nil, err
 	}
 	ag.aggs = append(ag.aggs, call)
-	return &colRef{idx: len(ag.groups) + len(ag.aggs) - 1, typ: call.spec.Result}, nil
+	return &colRef{idx: ag.first() + len(ag.aggs) - 1, typ: call.spec.Result}, nil
 }
 
 // aggSpec types an aggregate call: its function, argument and result types

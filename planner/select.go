@@ -244,6 +244,8 @@ func figureColnameInternal(n *pg_query.Node) (string, int) {
 		if s := names[len(names)-1].GetString_(); s != nil {
 			return s.Sval, 1
 		}
+	case n.GetGroupingFunc() != nil:
+		return "grouping", 2
 	case n.GetCaseExpr() != nil:
 		return "case", 1
 	case n.GetCoalesceExpr() != nil:
