@@ -170,6 +170,9 @@ func (h *HashAgg) load(ctx context.Context) error {
 					for a, spec := range h.aggs {
 						g.acc[a] = newAccumulator(spec)
 					}
+					if err := Charge(ctx, rowBytes(g.keys)+int64(len(key))+64*int64(len(h.aggs))); err != nil {
+						return err
+					}
 					h.groups[string(key)] = g
 					h.order = append(h.order, g)
 				}

@@ -25,7 +25,7 @@ const (
 // columns (left then right), further restricts a match. Without keys every
 // pair is a candidate (a nested-loop join). NULL keys never match.
 type HashJoin struct {
-	left, right Operator
+	left, right  Operator
 	lkeys, rkeys []int
 	kind         JoinKind
 	residual     BatchExpr
@@ -65,6 +65,9 @@ func (j *HashJoin) build(ctx context.Context) error {
 			row := make([]types.Datum, len(rcols))
 			for c := range rcols {
 				row[c] = Value(rec.Column(c), i, rcols[c].Type)
+			}
+			if err := Charge(ctx, rowBytes(row)); err != nil {
+				return err
 			}
 			n := len(j.rrows)
 			j.rrows = append(j.rrows, row)

@@ -21,6 +21,9 @@ type SortKey struct {
 type Sort struct {
 	in   Operator
 	keys []SortKey
+	// TopN, when positive, is how many leading rows are wanted (LIMIT +
+	// OFFSET): the sort then keeps only that many rows as it reads.
+	TopN int64
 	rows [][]types.Datum
 	done bool
 	pos  int
@@ -36,6 +39,20 @@ func (s *Sort) Columns() []Column { return s.in.Columns() }
 
 func (s *Sort) load(ctx context.Context) error {
 	cols := s.in.Columns()
+	cmps := make([]func(a, b types.Datum) int, len(s.keys))
+	for i, k := range s.keys {
+		cmps[i], _ = types.CompareFunc(cols[k.Col].Type)
+	}
+	less := func(i, j int) bool { return s.less(cmps, s.rows[i], s.rows[j]) }
+	trim := func() {
+		sort.SliceStable(s.rows, less)
+		var dropped int64
+		for _, r := range s.rows[s.TopN:] {
+			dropped += rowBytes(r)
+		}
+		_ = Charge(ctx, -dropped) // what was dropped goes back to the budget
+		s.rows = s.rows[:s.TopN]
+	}
 	for {
 		rec, err := s.in.Next(ctx)
 		if err != nil {
@@ -49,16 +66,28 @@ func (s *Sort) load(ctx context.Context) error {
 			for c := range cols {
 				row[c] = Value(rec.Column(c), i, cols[c].Type)
 			}
+			if s.TopN > 0 && int64(len(s.rows)) >= 2*s.TopN+1024 {
+				trim()
+			}
+			if err := Charge(ctx, rowBytes(row)); err != nil {
+				return err
+			}
 			s.rows = append(s.rows, row)
 		}
 	}
-	cmps := make([]func(a, b types.Datum) int, len(s.keys))
-	for i, k := range s.keys {
-		cmps[i], _ = types.CompareFunc(cols[k.Col].Type)
+	sort.SliceStable(s.rows, less)
+	if s.TopN > 0 && int64(len(s.rows)) > s.TopN {
+		s.rows = s.rows[:s.TopN]
 	}
-	sort.SliceStable(s.rows, func(i, j int) bool {
+	s.bld = NewBuilder(cols)
+	return nil
+}
+
+// less orders two rows by the sort keys.
+func (s *Sort) less(cmps []func(a, b types.Datum) int, ri, rj []types.Datum) bool {
+	{
 		for n, k := range s.keys {
-			a, b := s.rows[i][k.Col], s.rows[j][k.Col]
+			a, b := ri[k.Col], rj[k.Col]
 			var c int
 			switch {
 			case a == nil && b == nil:
@@ -87,9 +116,7 @@ func (s *Sort) load(ctx context.Context) error {
 			return c < 0
 		}
 		return false
-	})
-	s.bld = NewBuilder(cols)
-	return nil
+	}
 }
 
 // Next returns the next batch of sorted rows.

@@ -109,6 +109,9 @@ func (w *Window) load(ctx context.Context) error {
 			for c := range in {
 				row[c] = Value(rec.Column(c), r, in[c].Type)
 			}
+			if err := Charge(ctx, rowBytes(row)); err != nil {
+				return err
+			}
 			w.rows = append(w.rows, row)
 		}
 		for i, f := range w.funcs {

@@ -280,7 +280,11 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 			op = exec.NewHashAgg(op, len(projected), nil, numericDivide)
 		}
 		if len(keys) > 0 {
-			op = exec.NewSort(op, keys)
+			srt := exec.NewSort(op, keys)
+			if lim >= 0 {
+				srt.TopN = lim + off
+			}
+			op = srt
 		}
 		if lim >= 0 || off > 0 {
 			op = exec.NewLimit(op, lim, off)

@@ -21,16 +21,18 @@ import (
 type Config struct {
 	Store     *metastore.Store
 	DataDir   string // where table files live
+	MaxMemory int64  // per-query memory budget in bytes; 0 means none
 	Version   string // Lattice's version, shown in version()
 	CacheSize int    // parsed statements kept; 0 means 1024
 }
 
 // Planner is shared by all sessions of a node.
 type Planner struct {
-	store   *metastore.Store
-	dataDir string
-	version string
-	cache   *parseCache
+	store     *metastore.Store
+	dataDir   string
+	maxMemory int64
+	version   string
+	cache     *parseCache
 }
 
 // New returns a planner.
@@ -39,7 +41,7 @@ func New(cfg Config) *Planner {
 	if size <= 0 {
 		size = 1024
 	}
-	return &Planner{store: cfg.Store, dataDir: cfg.DataDir, version: cfg.Version, cache: newParseCache(size)}
+	return &Planner{store: cfg.Store, dataDir: cfg.DataDir, maxMemory: cfg.MaxMemory, version: cfg.Version, cache: newParseCache(size)}
 }
 
 // VersionString is what version() returns: PostgreSQL's shape, so that

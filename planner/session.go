@@ -2,6 +2,8 @@ package planner
 
 import (
 	"context"
+
+	"github.com/lattice-olap/lattice/exec"
 	"time"
 
 	"github.com/lattice-olap/lattice/pgerr"
@@ -215,4 +217,10 @@ func (s *Session) EndImplicit(failed bool) {
 		s.Settings.restore(s.implicit)
 	}
 	s.implicit = nil
+}
+
+// StatementContext returns the context a statement runs under: ctx with
+// the query memory budget (lattice.query.max-memory).
+func (s *Session) StatementContext(ctx context.Context) context.Context {
+	return exec.WithBudget(ctx, s.planner.maxMemory)
 }

@@ -183,7 +183,7 @@ func (c *conn) cancelRunning(cause error) {
 // statementContext returns the context for one statement's execution,
 // cancellable by CancelRequest and bounded by statement_timeout.
 func (c *conn) statementContext() (context.Context, func()) {
-	ctx, cancel := context.WithCancelCause(context.Background())
+	ctx, cancel := context.WithCancelCause(c.sess.StatementContext(context.Background()))
 	var stop func() bool
 	if d := c.sess.Settings.StatementTimeout(); d > 0 {
 		t := time.AfterFunc(d, func() { cancel(errStmtTimeout) })

@@ -113,7 +113,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 
-	pl := planner.New(planner.Config{Store: store, DataDir: cfg.DataDir, Version: version})
+	pl := planner.New(planner.Config{Store: store, DataDir: cfg.DataDir, MaxMemory: cfg.QueryMaxMemory, Version: version})
 	srv := wire.NewServer(wire.Config{
 		Planner:        pl,
 		Store:          store,
