@@ -19,6 +19,7 @@ import (
 type relPlan struct {
 	cols  []scopeCol
 	build func(ec *evalCtx) (exec.Operator, error)
+	node  *planNode
 }
 
 func (r relPlan) execCols() []exec.Column {
@@ -245,6 +246,39 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 		}
 	}
 	nOut := len(outCols)
+	top := src.node
+	var havingNode, windowNode, distinctNode, sortNode, limitNode *planNode
+	if having != nil {
+		havingNode = newNode("Filter", top).detail("Filter: %s", exprString(having, nil))
+		top = havingNode
+	}
+	if len(ws.calls) > 0 {
+		windowNode = newNode("WindowAgg", top)
+		top = windowNode
+	}
+	if distinct {
+		distinctNode = newNode("HashAggregate (DISTINCT)", top)
+		top = distinctNode
+	}
+	if len(keys) > 0 {
+		sortNode = newNode("Sort", top)
+		for _, k := range keys {
+			dir := ""
+			if k.Desc {
+				dir = " DESC"
+			}
+			name := fmt.Sprintf("column %d", k.Col+1)
+			if k.Col < len(outCols) {
+				name = outCols[k.Col].Name
+			}
+			sortNode.detail("Sort Key: %s%s", name, dir)
+		}
+		top = sortNode
+	}
+	if limit != nil || offset != nil {
+		limitNode = newNode("Limit", top)
+		top = limitNode
+	}
 	// Window results come after the input's columns.
 	width := len(src.cols)
 	if b.agg != nil {
@@ -253,7 +287,7 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 	for j, ref := range ws.refs {
 		ref.idx = width + j
 	}
-	return &Statement{Params: params, Columns: outCols, fold: fold, run: func(ctx context.Context, s *Session, args []types.Datum) (Result, error) {
+	return &Statement{Params: params, Columns: outCols, fold: fold, plan: top, run: func(ctx context.Context, s *Session, args []types.Datum) (Result, error) {
 		ec := s.evalCtx(ctx, args)
 		lim, off, err := limitValues(ec, limit, offset)
 		if err != nil {
@@ -264,10 +298,10 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 			return nil, err
 		}
 		if having != nil {
-			op = exec.NewFilter(op, batchExpr{having, ec})
+			op = havingNode.instrument(exec.NewFilter(op, batchExpr{having, ec}), ec)
 		}
 		if len(ws.calls) > 0 {
-			op = ws.operator(op, ec)
+			op = windowNode.instrument(ws.operator(op, ec), ec)
 		}
 		pcols := make([]exec.Column, len(projected))
 		bexprs := make([]exec.BatchExpr, len(projected))
@@ -277,17 +311,20 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 		}
 		op = exec.NewProject(op, bexprs, pcols)
 		if distinct {
-			op = exec.NewHashAgg(op, len(projected), nil, numericDivide)
+			op = distinctNode.instrument(exec.NewHashAgg(op, len(projected), nil, numericDivide), ec)
 		}
 		if len(keys) > 0 {
 			srt := exec.NewSort(op, keys)
 			if lim >= 0 {
 				srt.TopN = lim + off
 			}
-			op = srt
+			op = sortNode.instrument(srt, ec)
 		}
 		if lim >= 0 || off > 0 {
 			op = exec.NewLimit(op, lim, off)
+			if limitNode != nil {
+				op = limitNode.instrument(op, ec)
+			}
 		}
 		return &opResult{rows: exec.NewRows(op), n: nOut}, nil
 	}}, nil
@@ -331,12 +368,14 @@ func hasAggregate(n *pg_query.Node) bool {
 // filterPlan keeps the rows of src for which pred is true.
 func filterPlan(src relPlan, pred Expr) relPlan {
 	inner := src.build
+	node := newNode("Filter", src.node).detail("Filter: %s", exprString(pred, src.cols))
+	src.node = node
 	src.build = func(ec *evalCtx) (exec.Operator, error) {
 		op, err := inner(ec)
 		if err != nil {
 			return nil, err
 		}
-		return exec.NewFilter(op, batchExpr{pred, ec}), nil
+		return node.instrument(exec.NewFilter(op, batchExpr{pred, ec}), ec), nil
 	}
 	return src
 }
@@ -380,7 +419,15 @@ func (b *binder) aggregate(sel *pg_query.SelectStmt, src relPlan, ordinal func(i
 	// ORDER BY are bound (by the caller, through b.expr); the plan reads
 	// ag.aggs when it is built, after binding.
 	inner := src.build
-	out := relPlan{build: func(ec *evalCtx) (exec.Operator, error) {
+	aggNode := newNode("HashAggregate", src.node)
+	for _, g := range ag.groups {
+		aggNode.detail("Group Key: %s", exprString(g, src.cols))
+	}
+	if ag.sets != nil {
+		aggNode.label = "MixedAggregate"
+		aggNode.detail("Grouping Sets: %d", len(ag.sets))
+	}
+	out := relPlan{node: aggNode, build: func(ec *evalCtx) (exec.Operator, error) {
 		op, err := inner(ec)
 		if err != nil {
 			return nil, err
@@ -421,7 +468,7 @@ func (b *binder) aggregate(sel *pg_query.SelectStmt, src relPlan, ordinal func(i
 		if ag.sets != nil {
 			h = h.WithSets(ag.sets)
 		}
-		return h, nil
+		return aggNode.instrument(h, ec), nil
 	}}
 	for i, g := range ag.groups {
 		out.cols = append(out.cols, scopeCol{name: fmt.Sprint("group", i), typ: g.Type(), idx: i, hidden: true})

@@ -26,6 +26,8 @@ type evalCtx struct {
 	rec  arrow.RecordBatch // the batch whose row is being evaluated
 	row  int
 	subs map[*subplanExpr]*subResult // uncorrelated subquery results
+	// analyze instruments operators for EXPLAIN ANALYZE.
+	analyze bool
 }
 
 type constExpr struct {

@@ -165,7 +165,12 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 			}
 		}
 		sess := b.sess
-		return relPlan{cols: cols, build: func(ec *evalCtx) (exec.Operator, error) {
+		label := "Seq Scan on " + def.Name
+		if rel != def.Name {
+			label += " " + rel
+		}
+		node := newNode(label)
+		return relPlan{cols: cols, node: node, build: func(ec *evalCtx) (exec.Operator, error) {
 			files, err := sess.planner.store.TableFiles(ec.ctx, def.Project, def.Schema, def.Name)
 			if err != nil {
 				return nil, err
@@ -174,7 +179,7 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 			for i := range idx {
 				idx[i] = i
 			}
-			return exec.NewScan(sess.planner.dataDir, files, tcols, idx), nil
+			return node.instrument(exec.NewScan(sess.planner.dataDir, files, tcols, idx), ec), nil
 		}}, nil
 	case n.GetJoinExpr() != nil:
 		return b.joinExpr(ctx, n.GetJoinExpr())
@@ -201,12 +206,13 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 			}
 			cols = append(cols, scopeCol{rel: alias, name: name, typ: c.Type, idx: i})
 		}
-		return relPlan{cols: cols, build: func(ec *evalCtx) (exec.Operator, error) {
+		node := newNode("Subquery Scan on "+alias, st.plan)
+		return relPlan{cols: cols, node: node, build: func(ec *evalCtx) (exec.Operator, error) {
 			res, err := st.run(ec.ctx, ec.sess, ec.args)
 			if err != nil {
 				return nil, err
 			}
-			return resultOperator(res, st.Columns), nil
+			return node.instrument(resultOperator(res, st.Columns), ec), nil
 		}}, nil
 	}
 	return relPlan{}, pgerr.New(pgerr.FeatureNotSupported, "this kind of FROM item is not supported yet")
@@ -220,7 +226,18 @@ func joinPlans(l, r relPlan, lkeys, rkeys []int, kind exec.JoinKind, residual Ex
 		c.idx += len(l.cols)
 		cols = append(cols, c)
 	}
-	return relPlan{cols: cols, build: func(ec *evalCtx) (exec.Operator, error) {
+	kindName := map[exec.JoinKind]string{exec.InnerJoin: "", exec.LeftJoin: "Left ", exec.RightJoin: "Right ", exec.FullJoin: "Full "}[kind]
+	node := newNode("Hash "+kindName+"Join", l.node, r.node)
+	if len(lkeys) == 0 {
+		node.label = "Nested Loop " + kindName + "Join"
+	}
+	for i := range lkeys {
+		node.detail("Hash Cond: (%s = %s)", exprString(&colRef{idx: lkeys[i]}, cols), exprString(&colRef{idx: len(l.cols) + rkeys[i]}, cols))
+	}
+	if residual != nil {
+		node.detail("Join Filter: %s", exprString(residual, cols))
+	}
+	return relPlan{cols: cols, node: node, build: func(ec *evalCtx) (exec.Operator, error) {
 		lo, err := l.build(ec)
 		if err != nil {
 			return nil, err
@@ -234,7 +251,7 @@ func joinPlans(l, r relPlan, lkeys, rkeys []int, kind exec.JoinKind, residual Ex
 		if residual != nil {
 			res = batchExpr{residual, ec}
 		}
-		return exec.NewHashJoin(lo, ro, lkeys, rkeys, kind, res), nil
+		return node.instrument(exec.NewHashJoin(lo, ro, lkeys, rkeys, kind, res), ec), nil
 	}}
 }
 

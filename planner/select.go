@@ -49,6 +49,8 @@ func (b *binder) statement(ctx context.Context, p parsed) (*Statement, error) {
 		return b.insert(ctx, n.GetInsertStmt())
 	case n.GetCopyStmt() != nil:
 		return b.copyStmt(ctx, n.GetCopyStmt())
+	case n.GetExplainStmt() != nil:
+		return b.explainStmt(ctx, n.GetExplainStmt())
 	case n.GetDeallocateStmt() != nil:
 		d := n.GetDeallocateStmt()
 		if d.Isall || d.Name == "" {
@@ -206,7 +208,7 @@ func (s *Session) evalCtx(ctx context.Context, args []types.Datum) *evalCtx {
 	if s.txn == TxnIdle || now.IsZero() {
 		now = time.Now().UTC().Truncate(time.Microsecond)
 	}
-	return &evalCtx{ctx: ctx, sess: s, args: args, now: now}
+	return &evalCtx{ctx: ctx, sess: s, args: args, now: now, analyze: s.analyze}
 }
 
 // figureColname names a result column as PostgreSQL's FigureColname does.

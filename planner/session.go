@@ -40,6 +40,7 @@ type Session struct {
 	txnStart   time.Time
 	notices    []*pgerr.Error
 	implicit   map[string]string // settings at the start of the implicit transaction
+	analyze    bool              // the running statement is under EXPLAIN ANALYZE
 }
 
 // NewSession starts a session for user on project. startup holds the

@@ -71,7 +71,8 @@ func statementPlan(st *Statement, rel string, cols []Column) relPlan {
 	for i, c := range cols {
 		sc = append(sc, scopeCol{rel: rel, name: c.Name, typ: c.Type, idx: i})
 	}
-	return relPlan{cols: sc, build: func(ec *evalCtx) (exec.Operator, error) {
+	node := newNode("CTE Scan on "+rel, st.plan)
+	return relPlan{cols: sc, node: node, build: func(ec *evalCtx) (exec.Operator, error) {
 		res, err := st.run(ec.ctx, ec.sess, ec.args)
 		if err != nil {
 			return nil, err

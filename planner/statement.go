@@ -40,6 +40,9 @@ type Statement struct {
 	// the COPY sub-protocol with it instead of executing the statement.
 	Copy *CopyOp
 
+	// plan describes the operators, for EXPLAIN.
+	plan *planNode
+
 	// txnControl marks COMMIT/ROLLBACK, which run in a failed transaction.
 	txnControl bool
 	// fold holds the expressions that Plan folds, in the order PostgreSQL's
