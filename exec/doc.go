@@ -20,10 +20,17 @@
 // # Operators
 //
 // An Operator yields batches with Next(ctx) until it returns nil, checking
-// the context once per batch; Close releases it. Scan reads table files
-// with column projection; Filter and Project evaluate expressions
-// (BatchExpr, implemented by the planner) over whole batches; Limit cuts the
-// stream. Results stream to the client as batches arrive.
+// the context once per batch; Close releases it. Scan reads table files;
+// Filter and Project evaluate expressions (BatchExpr, implemented by the
+// planner) over whole batches; HashJoin, HashAgg (with grouping sets),
+// Window and Sort (with top-N) hold rows and charge the query's memory
+// Budget (53200 past it); Limit cuts the stream; Instrument counts rows and
+// time for EXPLAIN ANALYZE. Results stream to the client as batches arrive.
+//
+// The operators that hold rows keep them as types.Datum today, and most
+// expressions are evaluated row by row inside a batch; typed vectorized
+// kernels for the hot paths (comparisons, arithmetic, hashing on primitive
+// columns) and parallel scans are the next step for speed.
 //
 // # Files
 //
