@@ -17,11 +17,20 @@
 // and transaction status. A Session is used by one goroutine at a time, the
 // connection's.
 //
-// Today the planner answers statements without FROM (expressions, casts,
-// parameters, built-in functions) and the session statements (SET, SHOW,
-// RESET, BEGIN/COMMIT/ROLLBACK, DISCARD, DEALLOCATE). Queries over tables go
-// to the executor (package exec) once the SQL engine lands; the cube matcher
-// will sit between binding and the choice of route.
+// Query blocks (block.go) are planned as relPlans: each FROM item (from.go:
+// tables, joins, subqueries, CTEs) yields its columns and a function that
+// builds its exec operators for one execution. WHERE conjuncts are pushed to
+// single tables, equalities between tables become hash-join keys; GROUP BY
+// binds the select list against a hash aggregation (aggScope); window calls
+// (window.go) are computed before the final projection; set operations and
+// VALUES are in setops.go, subqueries in expressions in sublink.go. Each
+// plan keeps a planNode tree for EXPLAIN (explain.go).
+//
+// Lattice's own statements (CREATE PROJECT, GRANT ... ON PROJECT; later
+// CREATE CUBE, BUILD, ...) have a small grammar in lattice.go. The cube
+// matcher will sit between binding and the choice of route: a block whose
+// join graph, group keys and aggregates a cube covers will be answered from
+// its smallest cuboid instead of these raw-route operators.
 //
 // planner may import exec, metastore, types and pgerr; it never imports wire.
 package planner
