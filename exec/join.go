@@ -5,8 +5,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-
-	"github.com/lattice-olap/lattice/types"
+	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // JoinKind is the kind of a join.
@@ -24,19 +24,24 @@ const (
 // into a hash table) on equal keys; Residual, evaluated over the combined
 // columns (left then right), further restricts a match. Without keys every
 // pair is a candidate (a nested-loop join). NULL keys never match.
+//
+// Only key columns are read value by value; output columns are gathered
+// with Arrow's take kernel from the probe batch and the concatenated build
+// side.
 type HashJoin struct {
 	left, right  Operator
 	lkeys, rkeys []int
 	kind         JoinKind
 	residual     BatchExpr
 	cols         []Column
+	sch          *arrow.Schema
 
 	built   bool
-	rrows   [][]types.Datum
-	table   map[string][]int
+	rarrs   []arrow.Array // build side, one array per right column
+	rn      int
+	table   map[string][]int32
 	matched []bool // build rows matched, for right and full joins
 	tailed  bool   // unmatched build rows emitted
-	bld     *Builder
 	out     arrow.RecordBatch
 	key     []byte
 }
@@ -44,7 +49,7 @@ type HashJoin struct {
 // NewHashJoin returns a join of left and right.
 func NewHashJoin(left, right Operator, lkeys, rkeys []int, kind JoinKind, residual BatchExpr) *HashJoin {
 	cols := append(append([]Column(nil), left.Columns()...), right.Columns()...)
-	return &HashJoin{left: left, right: right, lkeys: lkeys, rkeys: rkeys, kind: kind, residual: residual, cols: cols}
+	return &HashJoin{left: left, right: right, lkeys: lkeys, rkeys: rkeys, kind: kind, residual: residual, cols: cols, sch: ArrowSchema(cols)}
 }
 
 // Columns returns the left columns followed by the right ones.
@@ -52,7 +57,12 @@ func (j *HashJoin) Columns() []Column { return j.cols }
 
 func (j *HashJoin) build(ctx context.Context) error {
 	rcols := j.right.Columns()
-	j.table = map[string][]int{}
+	var batches []arrow.RecordBatch
+	defer func() {
+		for _, b := range batches {
+			b.Release()
+		}
+	}()
 	for {
 		rec, err := j.right.Next(ctx)
 		if err != nil {
@@ -61,36 +71,110 @@ func (j *HashJoin) build(ctx context.Context) error {
 		if rec == nil {
 			break
 		}
-		for i := 0; i < int(rec.NumRows()); i++ {
-			row := make([]types.Datum, len(rcols))
-			for c := range rcols {
-				row[c] = Value(rec.Column(c), i, rcols[c].Type)
-			}
-			if err := Charge(ctx, rowBytes(row)); err != nil {
-				return err
-			}
-			n := len(j.rrows)
-			j.rrows = append(j.rrows, row)
-			if k, ok := j.keyOf(row, j.rkeys, rcols); ok {
-				j.table[k] = append(j.table[k], n)
+		var size int64
+		for _, c := range rec.Columns() {
+			for _, buf := range c.Data().Buffers() {
+				if buf != nil {
+					size += int64(buf.Len())
+				}
 			}
 		}
+		if err := Charge(ctx, size+rec.NumRows()*16); err != nil {
+			return err
+		}
+		rec.Retain()
+		batches = append(batches, rec)
 	}
-	j.matched = make([]bool, len(j.rrows))
-	j.bld = NewBuilder(j.cols)
+	j.rarrs = make([]arrow.Array, len(rcols))
+	for c := range rcols {
+		parts := make([]arrow.Array, len(batches))
+		for b, rec := range batches {
+			parts[b] = rec.Column(c)
+		}
+		if len(parts) == 0 {
+			j.rarrs[c] = array.MakeArrayOfNull(memory.DefaultAllocator, ArrowType(rcols[c].Type), 0)
+			continue
+		}
+		a, err := array.Concatenate(parts, memory.DefaultAllocator)
+		if err != nil {
+			return err
+		}
+		j.rarrs[c] = a
+	}
+	if len(j.rarrs) > 0 {
+		j.rn = j.rarrs[0].Len()
+	}
+	j.table = map[string][]int32{}
+	for i := 0; i < j.rn; i++ {
+		if k, ok := j.keyAt(j.rarrs, j.rkeys, rcols, i); ok {
+			j.table[k] = append(j.table[k], int32(i))
+		}
+	}
+	j.matched = make([]bool, j.rn)
 	return nil
 }
 
-// keyOf encodes the key columns of row; ok is false when one is NULL.
-func (j *HashJoin) keyOf(row []types.Datum, keys []int, cols []Column) (string, bool) {
+// keyAt encodes row i's key columns; ok is false when one is NULL.
+func (j *HashJoin) keyAt(arrs []arrow.Array, keys []int, cols []Column, i int) (string, bool) {
 	j.key = j.key[:0]
 	for _, k := range keys {
-		if row[k] == nil {
+		v := Value(arrs[k], i, cols[k].Type)
+		if v == nil {
 			return "", false
 		}
-		j.key = AppendKey(j.key, cols[k].Type, row[k])
+		j.key = AppendKey(j.key, cols[k].Type, v)
 	}
 	return string(j.key), true
+}
+
+// gather builds a batch of the joined rows: left row li[n] with right row
+// ri[n]; a negative index stands for a row of NULLs on that side.
+func (j *HashJoin) gather(ctx context.Context, left arrow.RecordBatch, li, ri []int64) (arrow.RecordBatch, error) {
+	mk := func(idx []int64) arrow.Array {
+		b := array.NewInt64Builder(memory.DefaultAllocator)
+		defer b.Release()
+		for _, v := range idx {
+			if v < 0 {
+				b.AppendNull()
+			} else {
+				b.Append(v)
+			}
+		}
+		return b.NewArray()
+	}
+	n := len(li)
+	lidx, ridx := mk(li), mk(ri)
+	defer lidx.Release()
+	defer ridx.Release()
+	nl := len(j.left.Columns())
+	out := make([]arrow.Array, 0, len(j.cols))
+	release := func() {
+		for _, a := range out {
+			a.Release()
+		}
+	}
+	for c := 0; c < nl; c++ {
+		var a arrow.Array
+		var err error
+		if left == nil {
+			a = array.MakeArrayOfNull(memory.DefaultAllocator, ArrowType(j.cols[c].Type), n)
+		} else if a, err = compute.TakeArray(ctx, left.Column(c), lidx); err != nil {
+			release()
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	for c := range j.rarrs {
+		a, err := compute.TakeArray(ctx, j.rarrs[c], ridx)
+		if err != nil {
+			release()
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	rec := array.NewRecordBatch(j.sch, out, int64(n))
+	release()
+	return rec, nil
 }
 
 // Next returns the next batch of joined rows.
@@ -106,7 +190,6 @@ func (j *HashJoin) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		}
 	}
 	lcols := j.left.Columns()
-	nl := len(lcols)
 	for {
 		rec, err := j.left.Next(ctx)
 		if err != nil {
@@ -115,101 +198,82 @@ func (j *HashJoin) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		if rec == nil {
 			break
 		}
-		// Candidate pairs of this batch, then the residual over them.
-		type pair struct{ l, r int } // r < 0: no match (outer)
-		var pairs []pair
-		lrows := make([][]types.Datum, rec.NumRows())
-		for i := range lrows {
-			row := make([]types.Datum, nl)
-			for c := range lcols {
-				row[c] = Value(rec.Column(c), i, lcols[c].Type)
-			}
-			lrows[i] = row
+		nrows := int(rec.NumRows())
+		var li, ri []int64
+		larrs := rec.Columns()
+		for i := 0; i < nrows; i++ {
 			if len(j.lkeys) == 0 {
-				for r := range j.rrows {
-					pairs = append(pairs, pair{i, r})
+				for r := 0; r < j.rn; r++ {
+					li, ri = append(li, int64(i)), append(ri, int64(r))
 				}
 				continue
 			}
-			if k, ok := j.keyOf(row, j.lkeys, lcols); ok {
+			if k, ok := j.keyAt(larrs, j.lkeys, lcols, i); ok {
 				for _, r := range j.table[k] {
-					pairs = append(pairs, pair{i, r})
+					li, ri = append(li, int64(i)), append(ri, int64(r))
 				}
 			}
 		}
-		keep := make([]bool, len(pairs))
-		for p := range keep {
-			keep[p] = true
-		}
-		if j.residual != nil && len(pairs) > 0 {
-			for _, p := range pairs {
-				if err := j.bld.Add(append(append([]types.Datum(nil), lrows[p.l]...), j.rrows[p.r]...)); err != nil {
-					return nil, err
-				}
+		if j.residual != nil && len(li) > 0 {
+			cand, err := j.gather(ctx, rec, li, ri)
+			if err != nil {
+				return nil, err
 			}
-			cand := j.bld.Batch()
 			mask, err := j.residual.EvalBatch(ctx, cand)
 			cand.Release()
 			if err != nil {
 				return nil, err
 			}
 			b := mask.(*array.Boolean)
-			for p := range keep {
-				keep[p] = b.IsValid(p) && b.Value(p)
+			k := 0
+			for p := range li {
+				if b.IsValid(p) && b.Value(p) {
+					li[k], ri[k] = li[p], ri[p]
+					k++
+				}
 			}
+			li, ri = li[:k], ri[:k]
 			mask.Release()
 		}
-		lmatched := make([]bool, len(lrows))
-		row := make([]types.Datum, len(j.cols))
-		for p, pr := range pairs {
-			if !keep[p] {
-				continue
-			}
-			lmatched[pr.l] = true
-			j.matched[pr.r] = true
-			copy(row, lrows[pr.l])
-			copy(row[nl:], j.rrows[pr.r])
-			if err := j.bld.Add(row); err != nil {
-				return nil, err
-			}
+		for _, r := range ri {
+			j.matched[r] = true
 		}
 		if j.kind == LeftJoin || j.kind == FullJoin {
-			for i, m := range lmatched {
-				if m {
-					continue
-				}
-				copy(row, lrows[i])
-				for c := nl; c < len(row); c++ {
-					row[c] = nil
-				}
-				if err := j.bld.Add(row); err != nil {
-					return nil, err
+			seen := make([]bool, nrows)
+			for _, l := range li {
+				seen[l] = true
+			}
+			for i, s := range seen {
+				if !s {
+					li, ri = append(li, int64(i)), append(ri, -1)
 				}
 			}
 		}
-		if j.bld.Len() > 0 {
-			j.out = j.bld.Batch()
-			return j.out, nil
+		if len(li) == 0 {
+			continue
 		}
+		out, err := j.gather(ctx, rec, li, ri)
+		if err != nil {
+			return nil, err
+		}
+		j.out = out
+		return out, nil
 	}
 	if (j.kind == RightJoin || j.kind == FullJoin) && !j.tailed {
 		j.tailed = true
-		row := make([]types.Datum, len(j.cols))
+		var li, ri []int64
 		for r, m := range j.matched {
-			if m {
-				continue
-			}
-			for c := 0; c < nl; c++ {
-				row[c] = nil
-			}
-			copy(row[nl:], j.rrows[r])
-			if err := j.bld.Add(row); err != nil {
-				return nil, err
+			if !m {
+				li, ri = append(li, -1), append(ri, int64(r))
 			}
 		}
-		if j.bld.Len() > 0 {
-			j.out = j.bld.Batch()
-			return j.out, nil
+		if len(ri) > 0 {
+			out, err := j.gather(ctx, nil, li, ri)
+			if err != nil {
+				return nil, err
+			}
+			j.out = out
+			return out, nil
 		}
 	}
 	return nil, nil
@@ -220,10 +284,10 @@ func (j *HashJoin) Close() {
 	if j.out != nil {
 		j.out.Release()
 	}
-	if j.bld != nil {
-		j.bld.Release()
+	for _, a := range j.rarrs {
+		a.Release()
 	}
-	j.rrows, j.table = nil, nil
+	j.rarrs, j.table = nil, nil
 	j.left.Close()
 	j.right.Close()
 }

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -91,7 +92,17 @@ func Value(arr arrow.Array, i int, t types.T) types.Datum {
 	case *array.Decimal128:
 		dt := a.DataType().(*arrow.Decimal128Type)
 		n := a.Value(i)
-		d, _, _ := apd.NewFromString(n.ToString(dt.Scale))
+		// Most values fit 64 bits: skip the big-integer path.
+		if hi, lo := n.HighBits(), n.LowBits(); (hi == 0 && lo <= math.MaxInt64) || (hi == -1 && lo > math.MaxInt64) {
+			return apd.New(int64(lo), -dt.Scale)
+		}
+		d := new(apd.Decimal)
+		d.Coeff.SetMathBigInt(n.BigInt())
+		if d.Coeff.Sign() < 0 {
+			d.Coeff.Neg(&d.Coeff)
+			d.Negative = true
+		}
+		d.Exponent = -dt.Scale
 		return d
 	case *array.String:
 		if t.Oid == types.OidNumeric {
@@ -133,7 +144,18 @@ func Append(b array.Builder, t types.T, d types.Datum) error {
 		bb.Append(d.(float64))
 	case *array.Decimal128Builder:
 		dt := bb.Type().(*arrow.Decimal128Type)
-		n, err := decimal128.FromString(types.FormatNumeric(d.(*apd.Decimal)), dt.Precision, dt.Scale)
+		x := d.(*apd.Decimal)
+		// The common case: already at the column's scale, with a
+		// coefficient that fits 64 bits (apd keeps the sign apart).
+		if x.Form == apd.Finite && x.Exponent == -dt.Scale && x.Coeff.IsInt64() {
+			v := x.Coeff.Int64()
+			if x.Negative {
+				v = -v
+			}
+			bb.Append(decimal128.FromI64(v))
+			return nil
+		}
+		n, err := decimal128.FromString(types.FormatNumeric(x), dt.Precision, dt.Scale)
 		if err != nil {
 			return err
 		}

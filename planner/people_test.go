@@ -11,7 +11,7 @@ import (
 	"github.com/lattice-olap/lattice/pgerr"
 )
 
-func newTestPlanner(t *testing.T) (*Planner, *metastore.Store) {
+func newTestPlanner(t testing.TB) (*Planner, *metastore.Store) {
 	t.Helper()
 	ctx := context.Background()
 	store, err := metastore.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "meta.db"))
@@ -23,7 +23,7 @@ func newTestPlanner(t *testing.T) (*Planner, *metastore.Store) {
 
 // exec runs every statement of text and returns the last tag, or the
 // first error.
-func runSQL(t *testing.T, s *Session, text string) (string, error) {
+func runSQL(t testing.TB, s *Session, text string) (string, error) {
 	t.Helper()
 	ctx := context.Background()
 	stmts, err := s.Prepare(ctx, text, nil)
