@@ -18,7 +18,7 @@ func newTestPlanner(t testing.TB) (*Planner, *metastore.Store) {
 	require.NoError(t, err)
 	t.Cleanup(func() { store.Close() })
 	require.NoError(t, store.Bootstrap(ctx, "pw"))
-	return New(Config{Store: store, Version: "test"}), store
+	return New(Config{Store: store, DataDir: t.TempDir(), Version: "test"}), store
 }
 
 // exec runs every statement of text and returns the last tag, or the
