@@ -1,0 +1,5 @@
+//go:build !race
+
+package sqltests
+
+const raceEnabled = false

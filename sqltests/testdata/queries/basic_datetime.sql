@@ -1,0 +1,118 @@
+-- dataset: basic
+-- Dates, timestamps and timestamptz: arithmetic across month ends, year
+-- ends and leap days, date_trunc, extract, date_part, to_char and
+-- intervals. The session TimeZone is UTC.
+
+-- query: date_plus_int
+SELECT id, d + 1, d - 1, d + 365 FROM alltypes;
+
+-- query: date_minus_date
+SELECT id, d - DATE '2024-01-01', DATE '2024-03-01' - DATE '2024-02-01', DATE '2023-03-01' - DATE '2023-02-01' FROM alltypes;
+
+-- query: date_plus_interval_month
+SELECT id, d + INTERVAL '1 month', d - INTERVAL '1 month', d + INTERVAL '1 year' FROM alltypes;
+
+-- query: month_end_arithmetic
+SELECT DATE '2024-01-31' + INTERVAL '1 month', DATE '2023-01-31' + INTERVAL '1 month', DATE '2024-02-29' + INTERVAL '1 year', DATE '2024-03-31' - INTERVAL '1 month';
+
+-- query: timestamp_plus_interval
+SELECT id, ts + INTERVAL '1 day', ts + INTERVAL '1 hour 30 minutes', ts - INTERVAL '1 second', ts + INTERVAL '1.5 seconds' FROM alltypes;
+
+-- query: timestamptz_plus_interval
+SELECT id, tz + INTERVAL '1 day', tz - INTERVAL '2 hours', tz + INTERVAL '1 month' FROM alltypes;
+
+-- query: timestamp_minus_timestamp
+SELECT id, ts - TIMESTAMP '2024-01-01 00:00:00', tz - TIMESTAMPTZ '2024-01-01 00:00:00+00' FROM alltypes;
+
+-- query: date_minus_timestamp
+SELECT id, d - TIMESTAMP '2024-02-28 12:00:00' FROM alltypes;
+
+-- query: interval_literals
+SELECT INTERVAL '1 day', INTERVAL '2 hours', INTERVAL '1 year 2 months', INTERVAL '-3 days', INTERVAL '90 minutes', INTERVAL '1 day 01:02:03.5', INTERVAL '36 hours';
+
+-- query: interval_arithmetic
+SELECT INTERVAL '1 day' * 3, INTERVAL '1 hour' / 2, INTERVAL '1 day' + INTERVAL '25 hours', INTERVAL '1 month' - INTERVAL '1 day', -INTERVAL '2 days';
+
+-- query: interval_comparison
+SELECT INTERVAL '1 day' = INTERVAL '24 hours', INTERVAL '1 month' > INTERVAL '29 days', INTERVAL '30 days' = INTERVAL '1 month';
+
+-- query: date_trunc_timestamp
+SELECT id, date_trunc('year', ts), date_trunc('quarter', ts), date_trunc('month', ts), date_trunc('week', ts) FROM alltypes;
+
+-- query: date_trunc_small_units
+SELECT id, date_trunc('day', ts), date_trunc('hour', ts), date_trunc('minute', ts), date_trunc('second', ts), date_trunc('milliseconds', ts) FROM alltypes;
+
+-- query: date_trunc_timestamptz
+SELECT id, date_trunc('month', tz), date_trunc('day', tz), date_trunc('hour', tz) FROM alltypes;
+
+-- query: date_trunc_date
+SELECT id, date_trunc('month', d), date_trunc('year', d) FROM alltypes;
+
+-- query: extract_date_fields
+SELECT id, extract(year FROM d), extract(month FROM d), extract(day FROM d), extract(quarter FROM d) FROM alltypes;
+
+-- query: extract_dow_doy_week
+SELECT id, extract(dow FROM d), extract(isodow FROM d), extract(doy FROM d), extract(week FROM d), extract(isoyear FROM d) FROM alltypes;
+
+-- query: extract_timestamp_fields
+SELECT id, extract(hour FROM ts), extract(minute FROM ts), extract(second FROM ts), extract(microseconds FROM ts), extract(milliseconds FROM ts) FROM alltypes;
+
+-- query: extract_epoch
+SELECT id, extract(epoch FROM ts), extract(epoch FROM tz), extract(epoch FROM d) FROM alltypes;
+
+-- query: extract_timestamptz_fields
+SELECT id, extract(year FROM tz), extract(hour FROM tz), extract(timezone FROM tz) FROM alltypes;
+
+-- query: extract_century_decade
+SELECT id, extract(century FROM d), extract(decade FROM d), extract(millennium FROM d) FROM alltypes;
+
+-- query: extract_interval
+SELECT extract(day FROM INTERVAL '3 days 4 hours'), extract(hour FROM INTERVAL '3 days 4 hours'), extract(epoch FROM INTERVAL '1 day 1 second'), extract(month FROM INTERVAL '14 months');
+
+-- query: date_part
+SELECT id, date_part('year', d), date_part('month', ts), date_part('dow', ts), date_part('epoch', ts), date_part('hour', tz) FROM alltypes;
+
+-- query: date_part_second_fraction
+SELECT id, date_part('second', ts), date_part('milliseconds', ts) FROM alltypes;
+
+-- query: to_char_date_patterns
+SELECT id, to_char(d, 'YYYY-MM-DD'), to_char(d, 'DD/MM/YYYY'), to_char(d, 'YYYYMMDD'), to_char(d, 'YY-Mon-DD') FROM alltypes;
+
+-- query: to_char_month_day_names
+SELECT id, to_char(d, 'Month'), to_char(d, 'FMMonth'), to_char(d, 'Mon'), to_char(d, 'MON'), to_char(d, 'Day'), to_char(d, 'FMDay'), to_char(d, 'Dy') FROM alltypes;
+
+-- query: to_char_time_patterns
+SELECT id, to_char(ts, 'HH24:MI:SS'), to_char(ts, 'HH12:MI AM'), to_char(ts, 'HH:MI:SS.MS'), to_char(ts, 'YYYY-MM-DD"T"HH24:MI:SS.US') FROM alltypes;
+
+-- query: to_char_other_fields
+SELECT id, to_char(d, 'Q'), to_char(d, 'WW'), to_char(d, 'IW'), to_char(d, 'DDD'), to_char(d, 'D'), to_char(d, 'FMDD'), to_char(d, 'FMMM') FROM alltypes;
+
+-- query: to_char_timestamptz
+SELECT id, to_char(tz, 'YYYY-MM-DD HH24:MI:SS TZ'), to_char(tz, 'YYYY-MM-DD HH24:MI:SSOF') FROM alltypes;
+
+-- query: to_char_numbers
+SELECT id, to_char(n12, '999,999,999.99'), to_char(n12, 'FM999999990.00'), to_char(i4, '00000'), to_char(i4, 'FM9999') FROM alltypes WHERE id NOT IN (7, 8);
+
+-- query: to_char_number_sign_patterns
+SELECT to_char(-12.5, '999.99'), to_char(12.5, 'S999.99'), to_char(-12.5, 'FM999.99'), to_char(0.5, '0.00'), to_char(1234567.891, '9,999,999.9');
+
+-- query: date_comparison_across_types
+SELECT id, d = ts::date, d < ts, ts < tz FROM alltypes;
+
+-- query: leap_day_checks
+SELECT id, d, extract(day FROM (date_trunc('month', d) + INTERVAL '1 month' - INTERVAL '1 day')) AS days_in_month FROM alltypes;
+
+-- query: last_day_of_month
+SELECT id, (date_trunc('month', d) + INTERVAL '1 month - 1 day')::date AS month_end FROM alltypes;
+
+-- query: timestamp_literal_microseconds
+SELECT TIMESTAMP '2024-02-29 23:59:59.999999' + INTERVAL '1 microsecond', TIMESTAMP '1999-12-31 23:59:59.5' + INTERVAL '0.5 second';
+
+-- query: date_order_across_years
+SELECT id, d FROM alltypes WHERE d IS NOT NULL ORDER BY d;
+
+-- query: timestamp_order_desc
+SELECT id, ts FROM alltypes WHERE ts IS NOT NULL ORDER BY ts DESC;
+
+-- query: timestamptz_order
+SELECT id, tz FROM alltypes ORDER BY tz NULLS FIRST, id;

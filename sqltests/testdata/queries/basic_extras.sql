@@ -1,0 +1,117 @@
+-- dataset: basic
+-- PostgreSQL functions and syntax beyond the list in issue 4 (more string,
+-- math and date/time functions, time zones, regular expressions): what users
+-- and BI tools also send. Expected to come after the core list.
+
+-- query: greatest_least
+SELECT id, GREATEST(i2, i4, 15), LEAST(i2, i4, 15), GREATEST(d, DATE '2024-01-01') FROM alltypes;
+
+-- query: trunc
+SELECT trunc(3.789), trunc(-3.789), trunc(3.789, 1), trunc(1234.5, -2), trunc(-2.5::float8);
+
+-- query: sign
+SELECT id, sign(i4), sign(n12), sign(f8) FROM alltypes;
+
+-- query: sqrt_exp_ln
+SELECT sqrt(16), sqrt(2::numeric), sqrt(2::float8), exp(1::float8), ln(10::float8), log(100::float8), log(2::numeric, 8::numeric);
+
+-- query: cbrt_pi
+SELECT cbrt(27::float8), pi(), degrees(pi()), radians(180);
+
+-- query: div_function
+SELECT div(7, 2), div(-7, 2), div(7.5, 2), div(-7.5, 2);
+
+-- query: bit_ops_int
+SELECT 12 & 10, 12 | 10, 12 # 10, ~12, 1 << 4, 256 >> 2;
+
+-- query: octet_length
+SELECT id, octet_length(t), octet_length(bin), length(bin) FROM alltypes;
+
+-- query: left_right
+SELECT id, left(t, 3), right(t, 2), left(t, -2), right(t, -3) FROM alltypes;
+
+-- query: concat_ws
+SELECT id, concat_ws(', ', t, vc, c, NULL, n12) FROM alltypes;
+
+-- query: reverse_repeat
+SELECT id, reverse(t), repeat(vc, 2) FROM alltypes;
+
+-- query: lpad_rpad
+SELECT id, lpad(t, 8, '*'), rpad(t, 8, '.'), lpad(vc, 3), rpad(t, 2) FROM alltypes;
+
+-- query: initcap
+SELECT id, initcap(t) FROM alltypes;
+
+-- query: ascii_chr
+SELECT id, ascii(t), chr(65), chr(233) FROM alltypes;
+
+-- query: starts_with
+SELECT id FROM alltypes WHERE starts_with(t, 'a') OR starts_with(vc, 'ex');
+
+-- query: translate
+SELECT id, translate(t, 'ae', 'AE') FROM alltypes;
+
+-- query: md5
+SELECT id, md5(t) FROM alltypes;
+
+-- query: quote_functions
+SELECT id, quote_literal(t), quote_ident(vc) FROM alltypes WHERE t IS NOT NULL AND vc IS NOT NULL;
+
+-- query: regexp_like_operator
+SELECT id FROM alltypes WHERE t ~ '^[a-z]+$';
+
+-- query: regexp_replace
+SELECT id, regexp_replace(t, '[aeiou]', '_', 'g') FROM alltypes;
+
+-- query: to_hex_encode
+SELECT id, encode(bin, 'hex'), encode(bin, 'base64'), to_hex(i4) FROM alltypes;
+
+-- query: to_date_to_timestamp
+SELECT to_date('2024-02-29', 'YYYY-MM-DD'), to_date('29/02/2024', 'DD/MM/YYYY'), to_timestamp('2024-02-29 13:14:15', 'YYYY-MM-DD HH24:MI:SS');
+
+-- query: make_date
+SELECT make_date(2024, 2, 29), make_date(2023, 12, 31), make_timestamp(2024, 1, 1, 12, 30, 15.5);
+
+-- query: timestamptz_at_time_zone
+SELECT id, tz AT TIME ZONE 'UTC', tz AT TIME ZONE 'America/New_York', ts AT TIME ZONE 'Asia/Tokyo' FROM alltypes;
+
+-- query: dst_transition
+SELECT TIMESTAMPTZ '2024-03-10 01:30:00 America/New_York' + INTERVAL '1 hour', TIMESTAMP '2024-03-10 02:30:00' AT TIME ZONE 'America/New_York';
+
+-- query: age_two_args
+SELECT id, age(ts, TIMESTAMP '2000-01-01') FROM alltypes;
+
+-- query: justify_interval
+SELECT justify_days(INTERVAL '35 days'), justify_hours(INTERVAL '27 hours'), justify_interval(INTERVAL '1 month -1 hour');
+
+-- query: generate_dates
+SELECT d::date FROM generate_series(DATE '2024-02-27', DATE '2024-03-02', INTERVAL '1 day') AS g(d);
+
+-- query: infinite_dates
+SELECT 'infinity'::date, '-infinity'::timestamp, 'infinity'::date > DATE '2999-01-01';
+
+-- query: bc_dates
+SELECT DATE '0044-03-15 BC', DATE '0001-01-01' - 1, extract(year FROM DATE '0044-03-15 BC');
+
+-- query: bool_aggregates
+SELECT bool_and(b), bool_or(b), every(b), bool_and(i4 > -100), count(bin) FROM alltypes;
+
+-- query: string_agg_ordered
+SELECT grp, string_agg(t, ',' ORDER BY id) FROM alltypes GROUP BY grp;
+
+-- query: fetch_with_ties
+-- The rows within a tie may come in any order; the set is determined.
+-- unordered
+SELECT k, id FROM alltypes WHERE k IS NOT NULL ORDER BY k FETCH FIRST 3 ROWS WITH TIES;
+
+-- query: log_of_zero
+-- error 2201E
+SELECT ln(0::float8);
+
+-- query: sqrt_negative
+-- error 2201F
+SELECT sqrt(-1::float8);
+
+-- query: invalid_regular_expression
+-- error 2201B
+SELECT 'a' ~ '(';

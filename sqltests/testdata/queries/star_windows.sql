@@ -1,0 +1,60 @@
+-- dataset: star
+-- Window functions. Every window ORDER BY ends with a unique key, so
+-- row_number and running sums are determined.
+
+-- query: row_number_global
+SELECT sale_id, row_number() OVER (ORDER BY sold_at NULLS LAST, sale_id) FROM sales WHERE customer_id < 20;
+
+-- query: row_number_partitioned
+SELECT sale_id, customer_id, row_number() OVER (PARTITION BY customer_id ORDER BY sale_id) FROM sales WHERE customer_id <= 30;
+
+-- query: rank_dense_rank
+SELECT sale_id, quantity, rank() OVER (ORDER BY quantity DESC), dense_rank() OVER (ORDER BY quantity DESC) FROM sales WHERE date_key BETWEEN 20240201 AND 20240229;
+
+-- query: rank_partitioned
+SELECT sale_id, channel, quantity, rank() OVER (PARTITION BY channel ORDER BY quantity), dense_rank() OVER (PARTITION BY channel ORDER BY quantity) FROM sales WHERE customer_id BETWEEN 40 AND 60;
+
+-- query: sum_over_partition
+SELECT sale_id, customer_id, revenue, sum(revenue) OVER (PARTITION BY customer_id) FROM sales WHERE customer_id <= 25;
+
+-- query: avg_over_partition
+SELECT sale_id, channel, amount, avg(amount) OVER (PARTITION BY channel) FROM sales WHERE product_id = 3;
+
+-- query: count_over_partition
+SELECT sale_id, product_id, count(*) OVER (PARTITION BY product_id), count(note) OVER (PARTITION BY product_id) FROM sales WHERE customer_id < 15;
+
+-- query: running_sum
+SELECT sale_id, quantity, sum(quantity) OVER (ORDER BY sale_id) FROM sales WHERE customer_id = 7;
+
+-- query: running_sum_partitioned
+SELECT sale_id, channel, revenue, sum(revenue) OVER (PARTITION BY channel ORDER BY sale_id) FROM sales WHERE date_key BETWEEN 20231220 AND 20240110;
+
+-- query: running_sum_with_peers
+SELECT date_key, sale_id, sum(quantity) OVER (ORDER BY date_key) FROM sales WHERE date_key BETWEEN 20240225 AND 20240302;
+
+-- query: window_min_max
+SELECT sale_id, customer_id, unit_price, min(unit_price) OVER (PARTITION BY customer_id), max(unit_price) OVER (PARTITION BY customer_id ORDER BY sale_id) FROM sales WHERE customer_id BETWEEN 100 AND 110;
+
+-- query: window_over_empty
+SELECT sale_id, sum(quantity) OVER (), count(*) OVER () FROM sales WHERE customer_id = 3;
+
+-- query: window_over_aggregate
+SELECT channel, sum(revenue) AS rev, rank() OVER (ORDER BY sum(revenue) DESC) FROM sales GROUP BY channel;
+
+-- query: window_share_of_total
+SELECT p.category, sum(s.revenue) AS rev, sum(s.revenue) * 100 / sum(sum(s.revenue)) OVER () AS pct FROM sales s JOIN d_product p ON s.product_id = p.product_id GROUP BY p.category;
+
+-- query: top_n_per_group
+SELECT customer_id, sale_id, revenue FROM (SELECT customer_id, sale_id, revenue, row_number() OVER (PARTITION BY customer_id ORDER BY revenue DESC NULLS LAST, sale_id) AS rn FROM sales) x WHERE rn <= 2 AND customer_id <= 40;
+
+-- query: window_ordered_output
+SELECT sale_id, customer_id, row_number() OVER (PARTITION BY customer_id ORDER BY sale_id DESC) AS rn FROM sales WHERE customer_id BETWEEN 1 AND 5 ORDER BY customer_id, rn;
+
+-- query: multiple_windows
+SELECT sale_id, sum(quantity) OVER (PARTITION BY channel), sum(quantity) OVER (PARTITION BY customer_id), row_number() OVER (ORDER BY sale_id DESC) FROM sales WHERE product_id = 10;
+
+-- query: window_on_join
+SELECT s.sale_id, p.category, dense_rank() OVER (PARTITION BY p.category ORDER BY s.unit_price DESC, s.sale_id) FROM sales s JOIN d_product p ON s.product_id = p.product_id WHERE s.customer_id < 10;
+
+-- query: month_over_month
+SELECT y, m, rev, rev - lag(rev) OVER (ORDER BY y, m) AS delta FROM (SELECT d.year AS y, d.month AS m, sum(s.revenue) AS rev FROM sales s JOIN d_date d ON s.date_key = d.date_key GROUP BY 1, 2) t;
