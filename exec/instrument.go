@@ -21,7 +21,9 @@ type Instrumented struct {
 }
 
 // Instrument wraps op so that its rows and time accumulate in stats.
-func Instrument(op Operator, stats *OpStats) Operator { return &Instrumented{Operator: op, stats: stats} }
+func Instrument(op Operator, stats *OpStats) Operator {
+	return &Instrumented{Operator: op, stats: stats}
+}
 
 // Next passes the batch on, counting it.
 func (i *Instrumented) Next(ctx context.Context) (arrow.RecordBatch, error) {

@@ -47,6 +47,8 @@ func ArrowType(t types.T) arrow.DataType {
 		return &arrow.TimestampType{Unit: arrow.Microsecond}
 	case types.OidTimestampTZ:
 		return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+	case types.OidInterval:
+		return arrow.FixedWidthTypes.MonthDayNanoInterval
 	}
 	return arrow.BinaryTypes.String
 }
@@ -119,6 +121,9 @@ func Value(arr arrow.Array, i int, t types.T) types.Datum {
 		return types.DDate(a.Value(i))
 	case *array.Timestamp:
 		return time.UnixMicro(int64(a.Value(i))).UTC()
+	case *array.MonthDayNanoInterval:
+		v := a.Value(i)
+		return types.DInterval{Months: v.Months, Days: v.Days, Micros: v.Nanoseconds / 1000}
 	}
 	panic(fmt.Sprintf("exec: no Datum for Arrow type %s", arr.DataType()))
 }
@@ -172,6 +177,9 @@ func Append(b array.Builder, t types.T, d types.Datum) error {
 		bb.Append(arrow.Date32(d.(types.DDate)))
 	case *array.TimestampBuilder:
 		bb.Append(arrow.Timestamp(d.(time.Time).UnixMicro()))
+	case *array.MonthDayNanoIntervalBuilder:
+		iv := d.(types.DInterval)
+		bb.Append(arrow.MonthDayNanoInterval{Months: iv.Months, Days: iv.Days, Nanoseconds: iv.Micros * 1000})
 	default:
 		return fmt.Errorf("exec: cannot append %T to %T", d, b)
 	}

@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/cockroachdb/apd/v3"
@@ -88,12 +89,29 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 				qual = cr.Fields[0].GetString_().GetSval()
 			}
 			matched := false
-			for i := range src.cols {
+			// Columns merged by USING come first, as in PostgreSQL.
+			order := make([]int, 0, len(src.cols))
+			for i, c := range src.cols {
+				if c.usingPos > 0 && qual == "" {
+					order = append(order, i)
+				}
+			}
+			sort.SliceStable(order, func(a, b int) bool { return src.cols[order[a]].usingPos < src.cols[order[b]].usingPos })
+			for i, c := range src.cols {
+				if !(c.usingPos > 0 && qual == "") {
+					order = append(order, i)
+				}
+			}
+			for _, i := range order {
 				c := &src.cols[i]
 				if c.hidden || (qual != "" && c.rel != qual) {
 					continue
 				}
 				matched = true
+				if c.usingPos > 0 && qual == "" {
+					targets = append(targets, target{name: c.name, node: makeColumnRef("", c.name)})
+					continue
+				}
 				targets = append(targets, target{name: c.name, star: c})
 			}
 			if qual != "" && !matched {
@@ -471,7 +489,7 @@ func (b *binder) aggregate(sel *pg_query.SelectStmt, src relPlan, ordinal func(i
 		return aggNode.instrument(h, ec), nil
 	}}
 	for i, g := range ag.groups {
-		out.cols = append(out.cols, scopeCol{name: fmt.Sprint("group", i), typ: g.Type(), idx: i, hidden: true})
+		out.cols = append(out.cols, scopeCol{name: fmt.Sprint("group", i), typ: g.Type(), idx: i, hidden: true, partner: -1})
 	}
 	return out, nil
 }

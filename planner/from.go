@@ -31,6 +31,9 @@ func (b *binder) fromWhere(ctx context.Context, items []*pg_query.Node, where *p
 		offsets[i+1] = offsets[i] + len(r.cols)
 		for _, c := range r.cols {
 			c.idx += offsets[i]
+			if c.partner >= 0 {
+				c.partner += offsets[i]
+			}
 			all = append(all, c)
 		}
 	}
@@ -155,7 +158,7 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 		tcols := defColumns(def)
 		var cols []scopeCol
 		for i, c := range tcols {
-			cols = append(cols, scopeCol{rel: rel, name: c.Name, typ: c.Type, idx: i})
+			cols = append(cols, scopeCol{rel: rel, name: c.Name, typ: c.Type, idx: i, partner: -1})
 		}
 		if rv.Alias != nil {
 			for i, a := range rv.Alias.Colnames {
@@ -204,7 +207,7 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 			if rs.Alias != nil && i < len(rs.Alias.Colnames) {
 				name = rs.Alias.Colnames[i].GetString_().GetSval()
 			}
-			cols = append(cols, scopeCol{rel: alias, name: name, typ: c.Type, idx: i})
+			cols = append(cols, scopeCol{rel: alias, name: name, typ: c.Type, idx: i, partner: -1})
 		}
 		node := newNode("Subquery Scan on "+alias, st.plan)
 		return relPlan{cols: cols, node: node, build: func(ec *evalCtx) (exec.Operator, error) {
@@ -224,6 +227,9 @@ func joinPlans(l, r relPlan, lkeys, rkeys []int, kind exec.JoinKind, residual Ex
 	cols := append([]scopeCol(nil), l.cols...)
 	for _, c := range r.cols {
 		c.idx += len(l.cols)
+		if c.partner >= 0 {
+			c.partner += len(l.cols)
+		}
 		cols = append(cols, c)
 	}
 	kindName := map[exec.JoinKind]string{exec.InnerJoin: "", exec.LeftJoin: "Left ", exec.RightJoin: "Right ", exec.FullJoin: "Full "}[kind]
@@ -307,9 +313,13 @@ func (b *binder) joinExpr(ctx context.Context, j *pg_query.JoinExpr) (relPlan, e
 			return relPlan{}, err
 		}
 		conds = append(conds, eq)
-		// The merged column appears once: the right copy is hidden (for a
-		// full join both sides stay addressable by qualified name).
+		// The merged column appears once, first in SELECT *: an
+		// unqualified name means COALESCE(left, right); both copies stay
+		// addressable by qualified name.
 		joined.cols[len(l.cols)+ri].hidden = true
+		joined.cols[len(l.cols)+ri].usingDup = true
+		joined.cols[li].partner = len(l.cols) + ri
+		joined.cols[li].usingPos = len(conds)
 	}
 	if j.Quals != nil {
 		q, err := b.expr(j.Quals)
@@ -324,7 +334,8 @@ func (b *binder) joinExpr(ctx context.Context, j *pg_query.JoinExpr) (relPlan, e
 	lkeys, rkeys, rest := splitKeys(conds, len(l.cols))
 	out := joinPlans(l, r, lkeys, rkeys, kind, andAll(rest))
 	for i := range out.cols {
-		out.cols[i].hidden = joined.cols[i].hidden
+		out.cols[i].hidden, out.cols[i].usingDup = joined.cols[i].hidden, joined.cols[i].usingDup
+		out.cols[i].partner, out.cols[i].usingPos = joined.cols[i].partner, joined.cols[i].usingPos
 	}
 	if j.Alias != nil {
 		for i := range out.cols {

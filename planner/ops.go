@@ -123,10 +123,13 @@ func (b *binder) unaryOp(op string, arg *pg_query.Node, loc int32) (Expr, error)
 			return nil, err
 		}
 	}
-	t := e.Type()
+	t := types.T{Oid: e.Type().Oid, Typmod: -1} // operators drop typmods
 	switch op {
 	case "+":
 		if t.IsNumericKind() || t.Oid == types.OidInterval {
+			if e.Type().Typmod >= 0 {
+				return &castExpr{arg: e, typ: t}, nil
+			}
 			return e, nil
 		}
 	case "-":
@@ -195,8 +198,10 @@ func (b *binder) binaryOp(op string, l Expr, ln, rn *pg_query.Node, loc int32) (
 	if err != nil {
 		return nil, err
 	}
-	if e, ok, err := b.dateTimeOp(op, l, r, loc); ok || err != nil {
-		return e, err
+	if op != "||" {
+		if e, ok, err := b.dateTimeOp(op, l, r, loc); ok || err != nil {
+			return e, err
+		}
 	}
 	if op == "||" {
 		l, r = b.defaultUnknown(l), b.defaultUnknown(r)

@@ -29,6 +29,14 @@ type scopeCol struct {
 	typ    types.T
 	idx    int  // position in the input batches
 	hidden bool // not expanded by * (USING duplicates, internal columns)
+	// A column merged by USING/NATURAL: the left copy names its right
+	// partner (an index into the scope, -1 otherwise) and is what an
+	// unqualified reference means, as COALESCE(left, right); the right copy
+	// is usingDup and only reachable qualified. usingPos orders merged
+	// columns first in SELECT *.
+	partner  int
+	usingDup bool
+	usingPos int
 }
 
 // scope is the FROM clause's namespace.
@@ -74,7 +82,7 @@ func (b *binder) columnRef(cr *pg_query.ColumnRef) (Expr, error) {
 			continue
 		}
 		relSeen = true
-		if c.name != name {
+		if c.name != name || (rel == "" && c.usingDup) {
 			continue
 		}
 		if found != nil {
@@ -90,6 +98,10 @@ func (b *binder) columnRef(cr *pg_query.ColumnRef) (Expr, error) {
 			return nil, b.errorf(cr.Location, pgerr.UndefinedColumn, "column %s.%s does not exist", rel, name)
 		}
 		return nil, b.errorf(cr.Location, pgerr.UndefinedColumn, "column %q does not exist", name)
+	}
+	if rel == "" && found.usingPos > 0 && found.partner >= 0 {
+		p := b.scope.cols[found.partner]
+		return &coalesceExpr{args: []Expr{&colRef{idx: found.idx, typ: found.typ}, &colRef{idx: p.idx, typ: p.typ}}, typ: found.typ}, nil
 	}
 	return &colRef{idx: found.idx, typ: found.typ}, nil
 }

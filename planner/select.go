@@ -249,6 +249,10 @@ func figureColnameInternal(n *pg_query.Node) (string, int) {
 	case n.GetGroupingFunc() != nil:
 		return "grouping", 2
 	case n.GetCaseExpr() != nil:
+		// A CASE is named after its ELSE when that has a name.
+		if name, strength := figureColnameInternal(n.GetCaseExpr().Defresult); strength > 1 {
+			return name, strength
+		}
 		return "case", 1
 	case n.GetCoalesceExpr() != nil:
 		return "coalesce", 2

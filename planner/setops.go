@@ -69,7 +69,7 @@ func (b *binder) child() *binder {
 func statementPlan(st *Statement, rel string, cols []Column) relPlan {
 	var sc []scopeCol
 	for i, c := range cols {
-		sc = append(sc, scopeCol{rel: rel, name: c.Name, typ: c.Type, idx: i})
+		sc = append(sc, scopeCol{rel: rel, name: c.Name, typ: c.Type, idx: i, partner: -1})
 	}
 	node := newNode("CTE Scan on "+rel, st.plan)
 	return relPlan{cols: sc, node: node, build: func(ec *evalCtx) (exec.Operator, error) {

@@ -130,7 +130,20 @@ func (b *binder) windowCall(fc *pg_query.FuncCall) (Expr, error) {
 			}
 		}
 		if len(args) > 2 {
-			if args[2], err = b.coerce(args[2], args[0].Type(), fc.Location); err != nil {
+			// lag/lead(anycompatible, int, anycompatible): value and
+			// default meet at their common type.
+			t := args[0].Type()
+			if args[2].Type().Oid != types.OidUnknown {
+				ct, ok := commonType(t, args[2].Type())
+				if !ok {
+					return nil, b.errorf(fc.Location, pgerr.DatatypeMismatch, "%s types %s and %s cannot be matched", name, t, args[2].Type())
+				}
+				t = ct
+			}
+			if args[0], err = b.coerce(args[0], t, fc.Location); err != nil {
+				return nil, err
+			}
+			if args[2], err = b.coerce(args[2], t, fc.Location); err != nil {
 				return nil, err
 			}
 		}
