@@ -379,6 +379,24 @@ func (b *binder) dateTimeOp(op string, l, r Expr, loc int32) (Expr, bool, error)
 		return mk(res, func(e *evalCtx, v []types.Datum) (types.Datum, error) {
 			return addInterval(toTime(v[1]), v[0].(types.DInterval), tz, e.sess.Settings.Location()), nil
 		})
+	case op == "-" && ((lf == types.DateFamily && rf == types.TimestampFamily) || (lf == types.TimestampFamily && rf == types.DateFamily)):
+		// date - timestamp: the date is midnight of that day.
+		t := rt
+		if lf == types.TimestampFamily {
+			t = lt
+		}
+		var err error
+		if l, err = b.cast(l, t, loc, false); err != nil {
+			return nil, true, err
+		}
+		if r, err = b.cast(r, t, loc, false); err != nil {
+			return nil, true, err
+		}
+		return mk(types.Interval, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+			d := v[0].(time.Time).UnixMicro() - v[1].(time.Time).UnixMicro()
+			days := d / 86400e6
+			return types.DInterval{Days: int32(days), Micros: d - days*86400e6}, nil
+		})
 	case lf == types.TimestampFamily && rf == types.TimestampFamily && op == "-":
 		return mk(types.Interval, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
 			d := v[0].(time.Time).UnixMicro() - v[1].(time.Time).UnixMicro()

@@ -622,7 +622,7 @@ func (b *binder) aggSpec(fc *pg_query.FuncCall, name string, args []Expr, call *
 			spec.Result = types.Text
 		}
 		if argType.Oid == types.OidBpchar {
-			spec.Result = argType
+			spec.Result = types.Bpchar
 		}
 	case (name == "stddev" || name == "stddev_samp" || name == "stddev_pop" || name == "variance" || name == "var_samp" || name == "var_pop") && len(args) == 1:
 		spec.Func = map[string]exec.AggFunc{"stddev": exec.AggStddevSamp, "stddev_samp": exec.AggStddevSamp, "stddev_pop": exec.AggStddevPop,

@@ -30,6 +30,10 @@ func (b *binder) aExpr(a *pg_query.A_Expr) (Expr, error) {
 		if a.Lexpr == nil {
 			return b.unaryOp(op, a.Rexpr, a.Location)
 		}
+		switch op {
+		case "~~", "!~~", "~~*", "!~~*":
+			return b.likeOp(a.Lexpr, a.Rexpr, strings.HasSuffix(op, "*"), strings.HasPrefix(op, "!"), op, a.Location)
+		}
 		return b.binaryOp(op, nil, a.Lexpr, a.Rexpr, a.Location)
 	case pg_query.A_Expr_Kind_AEXPR_DISTINCT, pg_query.A_Expr_Kind_AEXPR_NOT_DISTINCT:
 		l, err := b.expr(a.Lexpr)
@@ -88,6 +92,30 @@ func (b *binder) aExpr(a *pg_query.A_Expr) (Expr, error) {
 			in = &boolExpr{op: "not", args: []Expr{in}}
 		}
 		return in, nil
+	case pg_query.A_Expr_Kind_AEXPR_BETWEEN_SYM, pg_query.A_Expr_Kind_AEXPR_NOT_BETWEEN_SYM:
+		// x BETWEEN SYMMETRIC a AND b: either order of the bounds.
+		l, err := b.expr(a.Lexpr)
+		if err != nil {
+			return nil, err
+		}
+		bounds := a.Rexpr.GetList().Items
+		var ors []Expr
+		for _, pair := range [][2]*pg_query.Node{{bounds[0], bounds[1]}, {bounds[1], bounds[0]}} {
+			lo, err := b.binaryOp(">=", l, nil, pair[0], a.Location)
+			if err != nil {
+				return nil, err
+			}
+			hi, err := b.binaryOp("<=", l, nil, pair[1], a.Location)
+			if err != nil {
+				return nil, err
+			}
+			ors = append(ors, &boolExpr{op: "and", args: []Expr{lo, hi}})
+		}
+		var e Expr = &boolExpr{op: "or", args: ors}
+		if a.Kind == pg_query.A_Expr_Kind_AEXPR_NOT_BETWEEN_SYM {
+			e = &boolExpr{op: "not", args: []Expr{e}}
+		}
+		return e, nil
 	case pg_query.A_Expr_Kind_AEXPR_BETWEEN, pg_query.A_Expr_Kind_AEXPR_NOT_BETWEEN:
 		l, err := b.expr(a.Lexpr)
 		if err != nil {
@@ -327,7 +355,9 @@ func commonType(a, b types.T) (types.T, bool) {
 	}
 	fa, fb := a.Family(), b.Family()
 	if fa == types.StringFamily && fb == types.StringFamily {
-		return types.Text, true
+		// PostgreSQL keeps the first string type: text, varchar and char
+		// convert implicitly both ways, so none is preferred over it.
+		return types.T{Oid: a.Oid, Typmod: -1}, true
 	}
 	if (fa == types.DateFamily || fa == types.TimestampFamily) && (fb == types.DateFamily || fb == types.TimestampFamily) {
 		if a.Oid == types.OidTimestampTZ || b.Oid == types.OidTimestampTZ {
@@ -370,28 +400,58 @@ func canCast(from, to types.T, explicit bool) bool {
 func compareFunc(t types.T) (func(a, b types.Datum) int, bool) { return types.CompareFunc(t) }
 
 func (b *binder) like(a *pg_query.A_Expr, op string) (Expr, error) {
-	l, err := b.expr(a.Lexpr)
+	return b.likeOp(a.Lexpr, a.Rexpr, a.Kind == pg_query.A_Expr_Kind_AEXPR_ILIKE, strings.HasPrefix(op, "!"), op, a.Location)
+}
+
+// likeOp binds [NOT] LIKE / ILIKE (also spelled ~~, ~~*, !~~, !~~*), with
+// an optional ESCAPE (the parser turns it into like_escape(pattern, esc)).
+func (b *binder) likeOp(ln, rn *pg_query.Node, fold, negate bool, op string, loc int32) (Expr, error) {
+	l, err := b.expr(ln)
 	if err != nil {
 		return nil, err
 	}
-	r, err := b.expr(a.Rexpr)
+	var escape Expr
+	if fc := rn.GetFuncCall(); fc != nil && strings.EqualFold(opName(fc.Funcname), "like_escape") && len(fc.Args) == 2 {
+		rn = fc.Args[0]
+		if escape, err = b.expr(fc.Args[1]); err != nil {
+			return nil, err
+		}
+		if escape, err = b.coerce(escape, types.Text, loc); err != nil {
+			return nil, err
+		}
+	}
+	r, err := b.expr(rn)
 	if err != nil {
 		return nil, err
 	}
-	if l, err = b.coerce(l, types.Text, a.Location); err != nil {
+	if l, err = b.coerce(l, types.Text, loc); err != nil {
 		return nil, err
 	}
-	if r, err = b.coerce(r, types.Text, a.Location); err != nil {
+	if r, err = b.coerce(r, types.Text, loc); err != nil {
 		return nil, err
 	}
-	fold := a.Kind == pg_query.A_Expr_Kind_AEXPR_ILIKE
-	negate := strings.HasPrefix(op, "!")
-	return &funcExpr{name: op, args: []Expr{l, r}, typ: types.Bool, strict: true, fn: func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+	args := []Expr{l, r}
+	if escape != nil {
+		args = append(args, escape)
+	}
+	return &funcExpr{name: op, args: args, typ: types.Bool, strict: true, fn: func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
 		s, p := v[0].(string), v[1].(string)
 		if fold {
 			s, p = strings.ToLower(s), strings.ToLower(p)
 		}
-		m, err := likeMatch(s, p)
+		esc := '\\'
+		if len(v) == 3 {
+			e := []rune(v[2].(string))
+			switch len(e) {
+			case 0:
+				esc = -1
+			case 1:
+				esc = e[0]
+			default:
+				return nil, pgerr.New(pgerr.InvalidEscapeSequence, "invalid escape string").WithHint("Escape string must be empty or one character.")
+			}
+		}
+		m, err := likeMatch(s, p, esc)
 		if err != nil {
 			return nil, err
 		}
@@ -399,50 +459,56 @@ func (b *binder) like(a *pg_query.A_Expr, op string) (Expr, error) {
 	}}, nil
 }
 
-// likeMatch implements LIKE with % and _ and backslash escapes.
-func likeMatch(s, p string) (bool, error) {
-	sr, pr := []rune(s), []rune(p)
-	var match func(i, j int) (bool, error)
-	match = func(i, j int) (bool, error) {
-		for j < len(pr) {
-			switch c := pr[j]; c {
-			case '%':
-				for j < len(pr) && pr[j] == '%' {
-					j++
-				}
-				if j == len(pr) {
-					return true, nil
-				}
-				for k := i; k <= len(sr); k++ {
-					if ok, err := match(k, j); ok || err != nil {
-						return ok, err
-					}
-				}
-				return false, nil
-			case '_':
-				if i >= len(sr) {
-					return false, nil
-				}
-				i++
-				j++
-			default:
-				if c == '\\' {
-					j++
-					if j == len(pr) {
-						return false, pgerr.New(pgerr.InvalidEscapeSequence, "LIKE pattern must not end with escape character")
-					}
-					c = pr[j]
-				}
-				if i >= len(sr) || sr[i] != c {
-					return false, nil
-				}
-				i++
-				j++
-			}
-		}
-		return i == len(sr), nil
+// likeMatch matches s against a LIKE pattern: % any run, _ any one
+// character, esc (or -1 for none) makes the next character literal. It
+// backtracks only to the last %, so it runs in O(len(s) × len(p)).
+func likeMatch(s, p string, esc rune) (bool, error) {
+	type item struct {
+		kind byte // 'l' literal, '_' one, '%' run
+		r    rune
 	}
-	return match(0, 0)
+	var items []item
+	pr := []rune(p)
+	for i := 0; i < len(pr); i++ {
+		c := pr[i]
+		switch {
+		case c == esc:
+			i++
+			if i == len(pr) {
+				return false, pgerr.New(pgerr.InvalidEscapeSequence, "LIKE pattern must not end with escape character")
+			}
+			items = append(items, item{'l', pr[i]})
+		case c == '%':
+			if len(items) == 0 || items[len(items)-1].kind != '%' {
+				items = append(items, item{kind: '%'})
+			}
+		case c == '_':
+			items = append(items, item{kind: '_'})
+		default:
+			items = append(items, item{'l', c})
+		}
+	}
+	sr := []rune(s)
+	si, pi, starP, starS := 0, 0, -1, 0
+	for si < len(sr) {
+		switch {
+		case pi < len(items) && (items[pi].kind == '_' || (items[pi].kind == 'l' && items[pi].r == sr[si])):
+			si++
+			pi++
+		case pi < len(items) && items[pi].kind == '%':
+			starP, starS = pi, si
+			pi++
+		case starP >= 0:
+			starS++
+			si, pi = starS, starP+1
+		default:
+			return false, nil
+		}
+	}
+	for pi < len(items) && items[pi].kind == '%' {
+		pi++
+	}
+	return pi == len(items), nil
 }
 
 // textOf renders a value as text for || and casts to text.

@@ -19,7 +19,7 @@ func CompareFunc(t T) (func(a, b Datum) int, bool) {
 	case FloatFamily:
 		return func(a, b Datum) int { return cmpFloat(a.(float64), b.(float64)) }, true
 	case NumericFamily:
-		return func(a, b Datum) int { return a.(*apd.Decimal).Cmp(b.(*apd.Decimal)) }, true
+		return func(a, b Datum) int { return CompareNumeric(a.(*apd.Decimal), b.(*apd.Decimal)) }, true
 	case StringFamily:
 		if t.Oid == OidBpchar {
 			return func(a, b Datum) int {
@@ -79,4 +79,19 @@ func cmpFloat(a, b float64) int {
 		return -1
 	}
 	return cmpOrdered(a, b)
+}
+
+// CompareNumeric orders numerics as PostgreSQL does: NaN equals NaN and
+// sorts above every other value, infinities included.
+func CompareNumeric(a, b *apd.Decimal) int {
+	an, bn := a.Form == apd.NaN || a.Form == apd.NaNSignaling, b.Form == apd.NaN || b.Form == apd.NaNSignaling
+	switch {
+	case an && bn:
+		return 0
+	case an:
+		return 1
+	case bn:
+		return -1
+	}
+	return a.Cmp(b)
 }
