@@ -76,7 +76,16 @@ func immutable(x Expr) bool {
 	case *funcExpr:
 		switch v.name {
 		case "", // constFn: version(), now(), current_user and kin
-			"pg_sleep", "set_config", "current_setting", "current_date", "localtimestamp", "concat":
+			"pg_sleep", "set_config", "current_setting", "current_date", "localtimestamp", "concat",
+			"concat_ws",
+			"random",
+			"to_char",
+			"date_trunc(timestamptz)",
+			"date_part(timestamptz)",
+			"extract(timestamptz)",
+			"age(timestamp)",
+			"age(timestamptz)",
+			"make_timestamptz":
 			return false
 		}
 		return true
