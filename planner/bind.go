@@ -19,8 +19,12 @@ type binder struct {
 	scope  *scope     // the FROM clause's columns; nil without FROM
 	agg    *aggScope  // set above GROUP BY: group keys and aggregates
 	ctes   map[string]*cteDef
-	win    *winScope       // window calls of the block being bound
-	ctx    context.Context // the Prepare's context, for catalog lookups
+	win    *winScope // window calls of the block being bound
+	// outer is the enclosing query's binder, for a subquery in an
+	// expression; correlated is set when the subquery refers to it.
+	outer      *binder
+	correlated bool
+	ctx        context.Context // the Prepare's context, for catalog lookups
 }
 
 func newBinder(s *Session, text string, declared []types.Oid) *binder {

@@ -87,7 +87,7 @@ func (b *binder) funcCall(fc *pg_query.FuncCall) (Expr, error) {
 
 func isAggregate(name string) bool {
 	switch name {
-	case "count", "sum", "avg", "min", "max", "stddev", "variance", "stddev_samp", "stddev_pop", "var_samp", "var_pop", "bool_and", "bool_or", "string_agg", "array_agg":
+	case "count", "sum", "avg", "min", "max", "stddev", "variance", "stddev_samp", "stddev_pop", "var_samp", "var_pop", "bool_and", "bool_or", "every", "string_agg", "array_agg":
 		return true
 	}
 	return false

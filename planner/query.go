@@ -59,6 +59,30 @@ func (c *colRef) Eval(e *evalCtx) (types.Datum, error) {
 // columnRef resolves a column reference against the scope: 42703 when no
 // column has the name, 42702 when several do.
 func (b *binder) columnRef(cr *pg_query.ColumnRef) (Expr, error) {
+	e, err := b.localColumnRef(cr)
+	if err == nil || b.outer == nil {
+		return e, err
+	}
+	if c := pgerr.CodeOf(err); c != pgerr.UndefinedColumn && c != pgerr.UndefinedTable {
+		return nil, err
+	}
+	// Not ours: maybe the enclosing query's (a correlated subquery).
+	oe, oerr := b.outer.columnRef(cr)
+	if oerr != nil {
+		return nil, err
+	}
+	b.correlated = true
+	switch x := oe.(type) {
+	case *colRef:
+		return &outerRef{level: 1, idx: x.idx, typ: x.typ}, nil
+	case *outerRef:
+		return &outerRef{level: x.level + 1, idx: x.idx, typ: x.typ}, nil
+	}
+	return nil, pgerr.New(pgerr.FeatureNotSupported, "this outer reference is not supported yet")
+}
+
+// localColumnRef resolves a column reference in this query's own scope.
+func (b *binder) localColumnRef(cr *pg_query.ColumnRef) (Expr, error) {
 	var parts []string
 	for _, f := range cr.Fields {
 		if s := f.GetString_(); s != nil {

@@ -18,9 +18,12 @@ import (
 type subplanExpr struct {
 	kind pg_query.SubLinkType
 	stmt *Statement
-	test Expr // the left operand of IN/ANY/ALL
-	op   string
-	typ  types.T // the type compared (IN/ANY) or returned (scalar)
+	// correlated subqueries read the outer row (outerRef) and run again
+	// for every row instead of once.
+	correlated bool
+	test       Expr // the left operand of IN/ANY/ALL
+	op         string
+	typ        types.T // the type compared (IN/ANY) or returned (scalar)
 }
 
 type subResult struct {
@@ -37,16 +40,22 @@ func (s *subplanExpr) Type() types.T {
 }
 
 func (s *subplanExpr) result(e *evalCtx) (*subResult, error) {
-	if r, ok := e.subs[s]; ok {
+	if r, ok := e.subs[s]; ok && !s.correlated {
 		return r, nil
 	}
-	res, err := s.stmt.run(e.ctx, e.sess, e.args)
+	ctx := e.ctx
+	if s.correlated {
+		// The subquery's outerRefs read this row through the context.
+		outer, _ := ctx.Value(outerKey{}).([]*evalCtx)
+		ctx = context.WithValue(ctx, outerKey{}, append(outer[:len(outer):len(outer)], e))
+	}
+	res, err := s.stmt.run(ctx, e.sess, e.args)
 	if err != nil {
 		return nil, err
 	}
 	defer res.Close()
 	r := &subResult{}
-	for res.Next(e.ctx) {
+	for res.Next(ctx) {
 		if s.kind == pg_query.SubLinkType_EXISTS_SUBLINK {
 			r.rows = append(r.rows, nil)
 			break
@@ -74,11 +83,34 @@ func (s *subplanExpr) result(e *evalCtx) (*subResult, error) {
 			r.keys[string(exec.AppendKey(nil, s.typ, v))] = true
 		}
 	}
-	if e.subs == nil {
-		e.subs = map[*subplanExpr]*subResult{}
+	if !s.correlated {
+		if e.subs == nil {
+			e.subs = map[*subplanExpr]*subResult{}
+		}
+		e.subs[s] = r
 	}
-	e.subs[s] = r
 	return r, nil
+}
+
+// outerKey keys the stack of outer rows in a correlated subquery's context.
+type outerKey struct{}
+
+// outerRef is a column of an enclosing query's current row.
+type outerRef struct {
+	level int // 1: the immediately enclosing query
+	idx   int
+	typ   types.T
+}
+
+func (o *outerRef) Type() types.T { return o.typ }
+
+func (o *outerRef) Eval(e *evalCtx) (types.Datum, error) {
+	stack, _ := e.ctx.Value(outerKey{}).([]*evalCtx)
+	if len(stack) < o.level {
+		return nil, pgerr.New(pgerr.InternalError, "outer reference evaluated outside its subquery")
+	}
+	oe := stack[len(stack)-o.level]
+	return exec.Value(oe.rec.Column(o.idx), oe.row, o.typ), nil
 }
 
 func (s *subplanExpr) Eval(e *evalCtx) (types.Datum, error) {
@@ -146,15 +178,13 @@ func (s *subplanExpr) Eval(e *evalCtx) (types.Datum, error) {
 func (b *binder) subLink(ctx context.Context, sl *pg_query.SubLink) (Expr, error) {
 	sel := sl.Subselect.GetSelectStmt()
 	sub := b.child()
+	sub.outer = b
 	st, err := sub.selectStmt(ctx, sel)
 	if err != nil {
-		if pgerr.CodeOf(err) == pgerr.UndefinedColumn || pgerr.CodeOf(err) == pgerr.UndefinedTable {
-			return nil, pgerr.From(err).WithHint("Subqueries that refer to the outer query are not supported yet.")
-		}
 		return nil, err
 	}
 	b.params = sub.params
-	sp := &subplanExpr{kind: sl.SubLinkType, stmt: st}
+	sp := &subplanExpr{kind: sl.SubLinkType, stmt: st, correlated: sub.correlated}
 	switch sl.SubLinkType {
 	case pg_query.SubLinkType_EXISTS_SUBLINK:
 		return sp, nil
