@@ -103,8 +103,8 @@ func intArith(op string, t types.T) (evalFn, types.T, bool) {
 			return a % b, false, nil
 		}
 	case "^":
-		return func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
-			return powFloat(float64(v[0].(int64)), float64(v[1].(int64)))
+		return func(e *evalCtx, v []types.Datum) (types.Datum, error) {
+			return floatPower(e, []types.Datum{float64(v[0].(int64)), float64(v[1].(int64))})
 		}, types.Float8, true
 	default:
 		return nil, t, false
@@ -150,9 +150,7 @@ func floatArith(op string, t types.T) (evalFn, types.T, bool) {
 			return a / b, nil
 		}
 	case "^":
-		return func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
-			return powFloat(v[0].(float64), v[1].(float64))
-		}, types.Float8, true
+		return floatPower, types.Float8, true
 	default:
 		return nil, t, false
 	}
@@ -166,19 +164,6 @@ func floatArith(op string, t types.T) (evalFn, types.T, bool) {
 	}, t, true
 }
 
-func powFloat(a, b float64) (types.Datum, error) {
-	if a == 0 && b < 0 {
-		return nil, pgerr.New(pgerr.InvalidArgumentForPowerFunction, "zero raised to a negative power is undefined")
-	}
-	if a < 0 && b != math.Trunc(b) {
-		return nil, pgerr.New(pgerr.InvalidArgumentForPowerFunction, "a negative number raised to a non-integer power yields a complex result")
-	}
-	r := math.Pow(a, b)
-	if math.IsInf(r, 0) && !math.IsInf(a, 0) && !math.IsInf(b, 0) {
-		return nil, floatOverflow()
-	}
-	return r, nil
-}
 
 // decCtx is the context for exact numeric arithmetic: enough precision that
 // +, - and * never round (PostgreSQL's numeric carries up to 131072 digits
@@ -211,21 +196,7 @@ func numericArith(op string) (evalFn, types.T, bool) {
 			return err
 		}
 	case "^":
-		f = func(r, a, b *apd.Decimal) error {
-			if a.IsZero() && b.Negative {
-				return pgerr.New(pgerr.InvalidArgumentForPowerFunction, "zero raised to a negative power is undefined")
-			}
-			c := apd.BaseContext.WithPrecision(34)
-			if _, err := c.Pow(r, a, b); err != nil {
-				return pgerr.New(pgerr.InvalidArgumentForPowerFunction, "a negative number raised to a non-integer power yields a complex result")
-			}
-			scale := int32(16)
-			if s := -a.Exponent; s > scale {
-				scale = s
-			}
-			_, err := decCtx.Quantize(r, r, -scale)
-			return err
-		}
+		return numericPower, types.Numeric, true
 	default:
 		return nil, types.Numeric, false
 	}

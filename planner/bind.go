@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"math"
 	"context"
 	"strconv"
 	"strings"
@@ -156,6 +157,21 @@ func (b *binder) expr(n *pg_query.Node) (Expr, error) {
 		return b.minMax(n.GetMinMaxExpr())
 	case n.GetColumnRef() != nil:
 		return b.columnRef(n.GetColumnRef())
+	case n.GetCollateClause() != nil:
+		// Lattice compares text by code point, which is the C collation;
+		// COLLATE "C", "POSIX" and "default" change nothing.
+		cc := n.GetCollateClause()
+		var parts []string
+		for _, p := range cc.Collname {
+			parts = append(parts, p.GetString_().GetSval())
+		}
+		switch strings.ToLower(strings.Join(parts, ".")) {
+		case "c", "posix", "default", "pg_catalog.c", "pg_catalog.posix", "pg_catalog.default", "ucs_basic":
+		default:
+			return nil, b.errorf(cc.Location, pgerr.UndefinedObject, "collation %q for encoding \"UTF8\" does not exist", strings.Join(parts, ".")).
+				WithHint("Lattice compares text by code point: use COLLATE \"C\".")
+		}
+		return b.expr(cc.Arg)
 	case n.GetGroupingFunc() != nil:
 		return b.groupingFunc(n.GetGroupingFunc())
 	case n.GetSubLink() != nil:
@@ -198,6 +214,11 @@ func (b *binder) constant(c *pg_query.A_Const) (Expr, error) {
 		s := v.Fval.Fval
 		if !strings.ContainsAny(s, ".eE") {
 			if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+				// As make_const: int4 when it fits (-2147483648 arrives
+				// here, folded by the grammar), else int8.
+				if n >= math.MinInt32 && n <= math.MaxInt32 {
+					return &constExpr{t: types.Int4, v: n}, nil
+				}
 				return &constExpr{t: types.Int8, v: n}, nil
 			}
 		}

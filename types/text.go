@@ -743,6 +743,11 @@ func ParseInterval(s string) (Datum, error) {
 		if f == "" {
 			continue
 		}
+		// "1 month - 1 day": a lone sign belongs to the next number.
+		if (f == "-" || f == "+") && i+1 < len(fields) {
+			i++
+			f += fields[i]
+		}
 		if strings.Contains(f, ":") {
 			us, err := parseClockInterval(f)
 			if err != nil {
