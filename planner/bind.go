@@ -520,12 +520,25 @@ func (b *binder) commonArgs(nodes []*pg_query.Node, what string, loc int32) ([]E
 	if typ.Oid == types.OidUnknown {
 		typ = types.Text
 	}
+	// The result keeps a typmod only when every input has the same one
+	// (select_common_typmod); an untyped literal has none.
+	mod := int32(-1)
+	for i, e := range args {
+		t := e.Type()
+		if t.Oid != typ.Oid || (i > 0 && t.Typmod != mod) {
+			mod = -1
+			break
+		}
+		mod = t.Typmod
+	}
+	typ = types.T{Oid: typ.Oid, Typmod: -1}
 	for i, e := range args {
 		var err error
 		if args[i], err = b.coerce(e, typ, loc); err != nil {
 			return nil, typ, err
 		}
 	}
+	typ.Typmod = mod
 	return args, typ, nil
 }
 
