@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
@@ -160,12 +161,14 @@ type Scan struct {
 	rr   pqarrow.RecordReader
 	pf   *file.Reader
 	last arrow.RecordBatch
+	sch  *arrow.Schema
 }
 
-// NewScan scans files; indices selects and orders the file columns that
-// cols describes.
-func NewScan(dataDir string, files []metastore.TableFile, cols []Column, indices []int) *Scan {
-	return &Scan{dataDir: dataDir, files: files, cols: cols, indices: indices}
+// NewScan scans files whose columns are cols, reading only the columns
+// listed in read (ascending); the others come out as NULL placeholders, so
+// column positions never change.
+func NewScan(dataDir string, files []metastore.TableFile, cols []Column, read []int) *Scan {
+	return &Scan{dataDir: dataDir, files: files, cols: cols, indices: read, sch: ArrowSchema(cols)}
 }
 
 // Columns returns the scanned columns.
@@ -192,9 +195,28 @@ func (s *Scan) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		}
 		if s.rr.Next() {
 			rec := s.rr.RecordBatch()
-			rec.Retain()
-			s.last = rec
-			return rec, nil
+			if len(s.indices) == len(s.cols) {
+				rec.Retain()
+				s.last = rec
+				return rec, nil
+			}
+			n := rec.NumRows()
+			arrs := make([]arrow.Array, len(s.cols))
+			k := 0
+			for c := range s.cols {
+				if k < len(s.indices) && s.indices[k] == c {
+					arrs[c] = rec.Column(k)
+					arrs[c].Retain()
+					k++
+				} else {
+					arrs[c] = array.MakeArrayOfNull(memory.DefaultAllocator, ArrowType(s.cols[c].Type), int(n))
+				}
+			}
+			s.last = array.NewRecordBatch(s.sch, arrs, n)
+			for _, a := range arrs {
+				a.Release()
+			}
+			return s.last, nil
 		}
 		if err := s.rr.Err(); err != nil {
 			return nil, fmt.Errorf("reading %s: %w", s.files[s.cur-1].Path, err)

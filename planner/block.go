@@ -167,6 +167,7 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 	for _, t := range targets {
 		var e Expr
 		if t.star != nil && !aggregated {
+			t.star.mark()
 			e = &colRef{idx: t.star.idx, typ: t.star.typ}
 		} else {
 			node := t.node

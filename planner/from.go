@@ -156,9 +156,10 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 			rel = rv.Alias.Aliasname
 		}
 		tcols := defColumns(def)
+		use := &colUse{used: make([]bool, len(tcols))}
 		var cols []scopeCol
 		for i, c := range tcols {
-			cols = append(cols, scopeCol{rel: rel, name: c.Name, typ: c.Type, idx: i, partner: -1})
+			cols = append(cols, scopeCol{rel: rel, name: c.Name, typ: c.Type, idx: i, partner: -1, use: use, tcol: i})
 		}
 		if rv.Alias != nil {
 			for i, a := range rv.Alias.Colnames {
@@ -178,11 +179,18 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 			if err != nil {
 				return nil, err
 			}
-			idx := make([]int, len(tcols))
-			for i := range idx {
-				idx[i] = i
+			// Read only the columns the query uses (at least one, for the
+			// row count); the others are NULL placeholders.
+			var read []int
+			for i, u := range use.used {
+				if u {
+					read = append(read, i)
+				}
 			}
-			return node.instrument(exec.NewScan(sess.planner.dataDir, files, tcols, idx), ec), nil
+			if len(read) == 0 {
+				read = []int{0}
+			}
+			return node.instrument(exec.NewScan(sess.planner.dataDir, files, tcols, read), ec), nil
 		}}, nil
 	case n.GetJoinExpr() != nil:
 		return b.joinExpr(ctx, n.GetJoinExpr())
@@ -308,6 +316,8 @@ func (b *binder) joinExpr(ctx context.Context, j *pg_query.JoinExpr) (relPlan, e
 			return relPlan{}, pgerr.New(pgerr.UndefinedColumn, "column %q specified in USING clause does not exist in %s table", name,
 				map[bool]string{true: "left", false: "right"}[li < 0])
 		}
+		l.cols[li].mark()
+		r.cols[ri].mark()
 		eq, err := b.equality(&colRef{idx: li, typ: l.cols[li].typ}, &colRef{idx: len(l.cols) + ri, typ: r.cols[ri].typ}, j.Quals)
 		if err != nil {
 			return relPlan{}, err

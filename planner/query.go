@@ -37,6 +37,20 @@ type scopeCol struct {
 	partner  int
 	usingDup bool
 	usingPos int
+	// use records, for a table's column, that the query reads it, so the
+	// scan reads only those columns (tcol is the column's index in it).
+	use  *colUse
+	tcol int
+}
+
+// colUse is the set of a scanned table's columns a query reads.
+type colUse struct{ used []bool }
+
+// mark records that the query reads the column.
+func (c *scopeCol) mark() {
+	if c.use != nil {
+		c.use.used[c.tcol] = true
+	}
 }
 
 // scope is the FROM clause's namespace.
@@ -123,8 +137,10 @@ func (b *binder) localColumnRef(cr *pg_query.ColumnRef) (Expr, error) {
 		}
 		return nil, b.errorf(cr.Location, pgerr.UndefinedColumn, "column %q does not exist", name)
 	}
+	found.mark()
 	if rel == "" && found.usingPos > 0 && found.partner >= 0 {
 		p := b.scope.cols[found.partner]
+		p.mark()
 		return &coalesceExpr{args: []Expr{&colRef{idx: found.idx, typ: found.typ}, &colRef{idx: p.idx, typ: p.typ}}, typ: found.typ}, nil
 	}
 	return &colRef{idx: found.idx, typ: found.typ}, nil
