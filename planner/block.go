@@ -21,6 +21,7 @@ type relPlan struct {
 	cols  []scopeCol
 	build func(ec *evalCtx) (exec.Operator, error)
 	node  *planNode
+	scan  *scanInfo // set for a table scan: file pruning
 }
 
 func (r relPlan) execCols() []exec.Column {

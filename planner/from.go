@@ -2,12 +2,15 @@ package planner
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/lattice-olap/lattice/exec"
+	"github.com/lattice-olap/lattice/metastore"
 	"github.com/lattice-olap/lattice/pgerr"
 	"github.com/lattice-olap/lattice/types"
 )
@@ -83,6 +86,9 @@ func (b *binder) fromWhere(ctx context.Context, items []*pg_query.Node, where *p
 		rest = append(rest, c)
 	}
 	for k := range plans {
+		if plans[k].scan != nil {
+			plans[k].scan.addPruning(pushed[k])
+		}
 		if p := andAll(pushed[k]); p != nil {
 			plans[k] = filterPlan(plans[k], p)
 		}
@@ -174,11 +180,13 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 			label += " " + rel
 		}
 		node := newNode(label)
-		return relPlan{cols: cols, node: node, build: func(ec *evalCtx) (exec.Operator, error) {
+		scan := &scanInfo{cols: tcols}
+		return relPlan{cols: cols, node: node, scan: scan, build: func(ec *evalCtx) (exec.Operator, error) {
 			files, err := sess.planner.store.TableFiles(ec.ctx, def.Project, def.Schema, def.Name)
 			if err != nil {
 				return nil, err
 			}
+			files = scan.prune(files)
 			// Read only the columns the query uses (at least one, for the
 			// row count); the others are NULL placeholders.
 			var read []int
@@ -511,4 +519,109 @@ func (r *resultOp) Close() {
 	}
 	r.res.Close()
 	r.bld.Release()
+}
+
+// scanInfo lets a table scan skip files whose column statistics show that
+// a pushed-down condition holds for none of their rows.
+type scanInfo struct {
+	cols   []exec.Column
+	bounds []bound
+}
+
+// bound is "column op constant" from a pushed-down condition.
+type bound struct {
+	col int
+	op  string
+	val types.Datum
+}
+
+// addPruning keeps the conditions of the form column op constant.
+func (s *scanInfo) addPruning(conds []Expr) {
+	flip := map[string]string{"=": "=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
+	for _, c := range conds {
+		f, ok := c.(*funcExpr)
+		if !ok || len(f.args) != 2 || flip[f.name] == "" {
+			continue
+		}
+		col, cok := f.args[0].(*colRef)
+		k, kok := f.args[1].(*constExpr)
+		op := f.name
+		if !cok || !kok {
+			col, cok = f.args[1].(*colRef)
+			k, kok = f.args[0].(*constExpr)
+			op = flip[op]
+		}
+		if !cok || !kok || k.v == nil || col.idx >= len(s.cols) || k.t.Oid != s.cols[col.idx].Type.Oid {
+			continue
+		}
+		s.bounds = append(s.bounds, bound{col: col.idx, op: op, val: k.v})
+	}
+}
+
+// fileStats is the per-column part of TableFile.Stats.
+type fileStats struct {
+	Nulls int64  `json:"nulls"`
+	Min   string `json:"min"`
+	Max   string `json:"max"`
+}
+
+// prune drops the files no row of which can satisfy every bound.
+func (s *scanInfo) prune(files []metastore.TableFile) []metastore.TableFile {
+	if len(s.bounds) == 0 {
+		return files
+	}
+	var out []metastore.TableFile
+	for _, f := range files {
+		var st []fileStats
+		if json.Unmarshal([]byte(f.Stats), &st) == nil && len(st) == len(s.cols) && !s.mayMatch(f, st) {
+			continue // no row of this file can match
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func (s *scanInfo) mayMatch(f metastore.TableFile, st []fileStats) bool {
+	for _, b := range s.bounds {
+		cs := st[b.col]
+		if cs.Nulls >= f.Rows {
+			return false // all NULL: no comparison is true
+		}
+		if cs.Min == "" && cs.Max == "" {
+			continue
+		}
+		t := s.cols[b.col].Type
+		cmp, ok := types.CompareFunc(t)
+		if !ok {
+			continue
+		}
+		lo, err1 := types.ParseText(t, cs.Min, time.UTC)
+		hi, err2 := types.ParseText(t, cs.Max, time.UTC)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		switch b.op {
+		case "=":
+			if cmp(b.val, lo) < 0 || cmp(b.val, hi) > 0 {
+				return false
+			}
+		case "<":
+			if cmp(lo, b.val) >= 0 {
+				return false
+			}
+		case "<=":
+			if cmp(lo, b.val) > 0 {
+				return false
+			}
+		case ">":
+			if cmp(hi, b.val) <= 0 {
+				return false
+			}
+		case ">=":
+			if cmp(hi, b.val) < 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
