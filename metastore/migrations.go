@@ -150,6 +150,13 @@ var migrations = []string{
 		op         VARCHAR(8) NOT NULL,
 		created_at BIGINT NOT NULL
 	)`,
+	// 2: schemas other than public.
+	`CREATE TABLE IF NOT EXISTS project_schemas (
+		project    {{name}} NOT NULL,
+		name       {{name}} NOT NULL,
+		created_at BIGINT NOT NULL,
+		PRIMARY KEY (project, name)
+	)`,
 }
 
 // SchemaVersion is the schema version this binary writes.

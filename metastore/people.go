@@ -245,7 +245,7 @@ func (s *Store) DropProject(ctx context.Context, name string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return pgerr.New(pgerr.InvalidCatalogName, "database %q does not exist", name)
 		}
-		for _, table := range []string{"project_roles", "tables", "table_files", "cubes", "segments", "leases"} {
+		for _, table := range []string{"project_roles", "project_schemas", "tables", "table_files", "cubes", "segments", "leases"} {
 			if _, err := t.Exec(`DELETE FROM `+table+` WHERE project = ?`, name); err != nil {
 				return err
 			}

@@ -164,7 +164,6 @@ func floatArith(op string, t types.T) (evalFn, types.T, bool) {
 	}, t, true
 }
 
-
 // decCtx is the context for exact numeric arithmetic: enough precision that
 // +, - and * never round (PostgreSQL's numeric carries up to 131072 digits
 // before the point; 2000 is ample for any value that fits our storage).

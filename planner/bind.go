@@ -1,8 +1,8 @@
 package planner
 
 import (
-	"math"
 	"context"
+	"math"
 	"strconv"
 	"strings"
 
@@ -25,6 +25,7 @@ type binder struct {
 	// expression; correlated is set when the subquery refers to it.
 	outer      *binder
 	correlated bool
+	keyRefs    []*outerRef     // the outer references made, for memoizing
 	ctx        context.Context // the Prepare's context, for catalog lookups
 }
 

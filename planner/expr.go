@@ -25,7 +25,8 @@ type evalCtx struct {
 	now  time.Time         // transaction (or statement) start, for now()
 	rec  arrow.RecordBatch // the batch whose row is being evaluated
 	row  int
-	subs map[*subplanExpr]*subResult // uncorrelated subquery results
+	subs map[*subplanExpr]*subResult            // uncorrelated subquery results
+	corr map[*subplanExpr]map[string]*subResult // correlated ones, by outer values
 	// analyze instruments operators for EXPLAIN ANALYZE.
 	analyze bool
 }

@@ -86,11 +86,16 @@ func (b *binder) columnRef(cr *pg_query.ColumnRef) (Expr, error) {
 		return nil, err
 	}
 	b.correlated = true
+	var ref *outerRef
 	switch x := oe.(type) {
 	case *colRef:
-		return &outerRef{level: 1, idx: x.idx, typ: x.typ}, nil
+		ref = &outerRef{level: 1, idx: x.idx, typ: x.typ}
 	case *outerRef:
-		return &outerRef{level: x.level + 1, idx: x.idx, typ: x.typ}, nil
+		ref = &outerRef{level: x.level + 1, idx: x.idx, typ: x.typ}
+	}
+	if ref != nil {
+		b.keyRefs = append(b.keyRefs, ref)
+		return ref, nil
 	}
 	return nil, pgerr.New(pgerr.FeatureNotSupported, "this outer reference is not supported yet")
 }

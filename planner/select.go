@@ -43,6 +43,10 @@ func (b *binder) statement(ctx context.Context, p parsed) (*Statement, error) {
 		return b.createTable(n.GetCreateStmt())
 	case n.GetDropStmt() != nil && n.GetDropStmt().RemoveType == pg_query.ObjectType_OBJECT_TABLE:
 		return b.dropTables(n.GetDropStmt())
+	case n.GetDropStmt() != nil && n.GetDropStmt().RemoveType == pg_query.ObjectType_OBJECT_SCHEMA:
+		return b.dropSchemas(n.GetDropStmt())
+	case n.GetCreateSchemaStmt() != nil:
+		return b.createSchema(n.GetCreateSchemaStmt())
 	case n.GetTruncateStmt() != nil:
 		return b.truncate(n.GetTruncateStmt())
 	case n.GetInsertStmt() != nil:

@@ -19,8 +19,10 @@ type subplanExpr struct {
 	kind pg_query.SubLinkType
 	stmt *Statement
 	// correlated subqueries read the outer row (outerRef) and run again
-	// for every row instead of once.
+	// for every distinct combination of the outer values they read
+	// (keyRefs, as seen from the enclosing query) instead of once.
 	correlated bool
+	keyRefs    []*outerRef
 	test       Expr // the left operand of IN/ANY/ALL
 	op         string
 	typ        types.T // the type compared (IN/ANY) or returned (scalar)
@@ -42,6 +44,23 @@ func (s *subplanExpr) Type() types.T {
 func (s *subplanExpr) result(e *evalCtx) (*subResult, error) {
 	if r, ok := e.subs[s]; ok && !s.correlated {
 		return r, nil
+	}
+	// A correlated subquery's result depends only on the outer values it
+	// reads: remember it per distinct combination of them.
+	var key string
+	if s.correlated {
+		var kb []byte
+		for _, ref := range s.keyRefs {
+			v, err := outerValue(e, ref.level-1, ref.idx, ref.typ)
+			if err != nil {
+				return nil, err
+			}
+			kb = exec.AppendKey(kb, ref.typ, v)
+		}
+		key = string(kb)
+		if r, ok := e.corr[s][key]; ok {
+			return r, nil
+		}
 	}
 	ctx := e.ctx
 	if s.correlated {
@@ -88,8 +107,30 @@ func (s *subplanExpr) result(e *evalCtx) (*subResult, error) {
 			e.subs = map[*subplanExpr]*subResult{}
 		}
 		e.subs[s] = r
+	} else {
+		if e.corr == nil {
+			e.corr = map[*subplanExpr]map[string]*subResult{}
+		}
+		if e.corr[s] == nil {
+			e.corr[s] = map[string]*subResult{}
+		}
+		e.corr[s][key] = r
 	}
 	return r, nil
+}
+
+// outerValue reads column idx of the row `up` levels above e's own (0:
+// e's current row).
+func outerValue(e *evalCtx, up, idx int, t types.T) (types.Datum, error) {
+	oe := e
+	if up > 0 {
+		stack, _ := e.ctx.Value(outerKey{}).([]*evalCtx)
+		if len(stack) < up {
+			return nil, pgerr.New(pgerr.InternalError, "outer reference evaluated outside its subquery")
+		}
+		oe = stack[len(stack)-up]
+	}
+	return exec.Value(oe.rec.Column(idx), oe.row, t), nil
 }
 
 // outerKey keys the stack of outer rows in a correlated subquery's context.
@@ -105,12 +146,7 @@ type outerRef struct {
 func (o *outerRef) Type() types.T { return o.typ }
 
 func (o *outerRef) Eval(e *evalCtx) (types.Datum, error) {
-	stack, _ := e.ctx.Value(outerKey{}).([]*evalCtx)
-	if len(stack) < o.level {
-		return nil, pgerr.New(pgerr.InternalError, "outer reference evaluated outside its subquery")
-	}
-	oe := stack[len(stack)-o.level]
-	return exec.Value(oe.rec.Column(o.idx), oe.row, o.typ), nil
+	return outerValue(e, o.level, o.idx, o.typ)
 }
 
 func (s *subplanExpr) Eval(e *evalCtx) (types.Datum, error) {
@@ -184,7 +220,7 @@ func (b *binder) subLink(ctx context.Context, sl *pg_query.SubLink) (Expr, error
 		return nil, err
 	}
 	b.params = sub.params
-	sp := &subplanExpr{kind: sl.SubLinkType, stmt: st, correlated: sub.correlated}
+	sp := &subplanExpr{kind: sl.SubLinkType, stmt: st, correlated: sub.correlated, keyRefs: sub.keyRefs}
 	switch sl.SubLinkType {
 	case pg_query.SubLinkType_EXISTS_SUBLINK:
 		return sp, nil

@@ -42,6 +42,17 @@ func (b *binder) lookupTable(ctx context.Context, rv *pg_query.RangeVar) (metast
 		return metastore.TableDef{}, b.errorf(rv.Location, pgerr.FeatureNotSupported, "cross-database references are not implemented: %s.%s.%s", rv.Catalogname, schema, name)
 	}
 	def, err := b.sess.planner.store.Table(ctx, b.sess.Project, schema, name)
+	if errors.Is(err, metastore.ErrNotFound) && rv.Schemaname == "" {
+		// Unqualified: the first schema of search_path that has it.
+		for _, sch := range b.sess.searchPath() {
+			if sch == "public" {
+				continue
+			}
+			if d, e := b.sess.planner.store.Table(ctx, b.sess.Project, sch, name); e == nil {
+				return d, nil
+			}
+		}
+	}
 	if errors.Is(err, metastore.ErrNotFound) {
 		full := name
 		if rv.Schemaname != "" {
@@ -65,9 +76,18 @@ func (b *binder) createTable(cs *pg_query.CreateStmt) (*Statement, error) {
 		return nil, pgerr.New(pgerr.FeatureNotSupported, "inheritance, partitioning and typed tables are not supported")
 	}
 	schema, name := tableName(cs.Relation)
-	if schema != "public" {
-		return nil, b.errorf(cs.Relation.Location, pgerr.InvalidSchemaName, "schema %q does not exist", schema).
-			WithHint("Lattice tables live in schema public.")
+	if cs.Relation.Schemaname == "" {
+		// The first schema of search_path that exists.
+		for _, sch := range b.sess.searchPath() {
+			if ok, err := b.sess.planner.store.SchemaExists(b.ctx, b.sess.Project, sch); err == nil && ok {
+				schema = sch
+				break
+			}
+		}
+	} else if ok, err := b.sess.planner.store.SchemaExists(b.ctx, b.sess.Project, schema); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, b.errorf(cs.Relation.Location, pgerr.InvalidSchemaName, "schema %q does not exist", schema)
 	}
 	if err := checkName("table", name); err != nil {
 		return nil, err
@@ -492,4 +512,87 @@ func withWhere(err error, where string) error {
 	c := *e
 	c.Where = where
 	return &c
+}
+
+// searchPath returns the schemas of the search_path setting, in order.
+func (s *Session) searchPath() []string {
+	v, _ := s.Settings.Get("search_path")
+	var out []string
+	for _, part := range strings.Split(v, ",") {
+		p := strings.Trim(strings.TrimSpace(part), `"`)
+		if p == "$user" {
+			p = s.User
+		}
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{"public"}
+	}
+	return out
+}
+
+func (b *binder) createSchema(cs *pg_query.CreateSchemaStmt) (*Statement, error) {
+	if len(cs.SchemaElts) > 0 {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "CREATE SCHEMA with elements is not supported")
+	}
+	name := cs.Schemaname
+	if name == "" && cs.Authrole != nil {
+		name = cs.Authrole.Rolename
+	}
+	if err := checkName("schema", name); err != nil {
+		return nil, err
+	}
+	if strings.HasPrefix(name, "pg_") {
+		return nil, pgerr.New(pgerr.ReservedName, "unacceptable schema name %q", name).
+			WithDetail("The prefix \"pg_\" is reserved for system schemas.")
+	}
+	ifNotExists := cs.IfNotExists
+	return &Statement{run: func(ctx context.Context, s *Session, _ []types.Datum) (Result, error) {
+		err := s.planner.store.CreateSchema(ctx, s.Project, name)
+		if ifNotExists && pgerr.CodeOf(err) == pgerr.DuplicateSchema {
+			s.notice(pgerr.New(pgerr.DuplicateSchema, "schema %q already exists, skipping", name), pgerr.SeverityNotice)
+			return tagOnly("CREATE SCHEMA"), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return tagOnly("CREATE SCHEMA"), nil
+	}}, nil
+}
+
+func (b *binder) dropSchemas(ds *pg_query.DropStmt) (*Statement, error) {
+	var names []string
+	for _, o := range ds.Objects {
+		names = append(names, o.GetString_().GetSval())
+	}
+	cascade := ds.Behavior == pg_query.DropBehavior_DROP_CASCADE
+	missingOK := ds.MissingOk
+	return &Statement{run: func(ctx context.Context, s *Session, _ []types.Datum) (Result, error) {
+		for _, n := range names {
+			tables, files, err := s.planner.store.DropSchema(ctx, s.Project, n, cascade)
+			if missingOK && pgerr.CodeOf(err) == pgerr.InvalidSchemaName {
+				s.notice(pgerr.New(pgerr.InvalidSchemaName, "schema %q does not exist, skipping", n), pgerr.SeverityNotice)
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			_ = exec.RemoveFiles(s.planner.dataDir, files)
+			switch len(tables) {
+			case 0:
+			case 1:
+				s.notice(pgerr.New(pgerr.SuccessfulCompletion, "drop cascades to table %s", tables[0]), pgerr.SeverityNotice)
+			default:
+				var detail []string
+				for _, t := range tables {
+					detail = append(detail, "drop cascades to table "+t)
+				}
+				s.notice(pgerr.New(pgerr.SuccessfulCompletion, "drop cascades to %d other objects", len(tables)).
+					WithDetail("%s", strings.Join(detail, "\n")), pgerr.SeverityNotice)
+			}
+		}
+		return tagOnly("DROP SCHEMA"), nil
+	}}, nil
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/lattice-olap/lattice/pgerr"
 )
 
 // TestFilePruning loads three files with disjoint ranges and checks that
@@ -69,3 +71,37 @@ func TestFilePruning(t *testing.T) {
 
 // findScan returns the scanInfo of a single-table plan.
 func findScan(p relPlan) *scanInfo { return p.scan }
+
+// TestSchemas covers CREATE/DROP SCHEMA and search_path resolution, with
+// the SQLSTATEs PostgreSQL gives.
+func TestSchemas(t *testing.T) {
+	p, _ := newTestPlanner(t)
+	s, err := p.NewSession("admin", "lattice", true, 1, nil)
+	require.NoError(t, err)
+	ok := func(q string) {
+		t.Helper()
+		_, err := runSQL(t, s, q)
+		require.NoError(t, err, q)
+	}
+	code := func(q string) pgerr.Code {
+		t.Helper()
+		_, err := runSQL(t, s, q)
+		return pgerr.CodeOf(err)
+	}
+	ok("CREATE SCHEMA sales")
+	require.Equal(t, pgerr.DuplicateSchema, code("CREATE SCHEMA sales"))
+	ok("CREATE SCHEMA IF NOT EXISTS sales")
+	ok("CREATE TABLE sales.orders (id integer)")
+	ok("INSERT INTO sales.orders VALUES (1)")
+	require.Equal(t, pgerr.UndefinedTable, code("SELECT * FROM orders"))
+	ok("SET search_path = sales, public")
+	ok("SELECT * FROM orders")
+	ok("CREATE TABLE items (x integer)") // lands in sales
+	ok("SELECT * FROM sales.items")
+	require.Equal(t, pgerr.DependentObjectsStillExist, code("DROP SCHEMA sales"))
+	ok("DROP SCHEMA sales CASCADE")
+	require.Equal(t, pgerr.InvalidSchemaName, code("DROP SCHEMA sales"))
+	ok("DROP SCHEMA IF EXISTS sales")
+	require.Equal(t, pgerr.InvalidSchemaName, code("CREATE TABLE nope.t (a integer)"))
+	require.Equal(t, pgerr.ReservedName, code("CREATE SCHEMA pg_x"))
+}
