@@ -230,7 +230,7 @@ func (s *Scan) open(ctx context.Context, f metastore.TableFile) error {
 	if err != nil {
 		return fmt.Errorf("opening table file %s: %w", f.Path, err)
 	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: BatchRows, Parallel: false}, memory.DefaultAllocator)
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: BatchRows, Parallel: len(s.indices) > 1}, memory.DefaultAllocator)
 	if err != nil {
 		pf.Close()
 		return err
