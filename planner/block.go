@@ -233,14 +233,7 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 			col = len(projected)
 			projected = append(projected, b.defaultUnknown(e))
 		}
-		desc := sb.SortbyDir == pg_query.SortByDir_SORTBY_DESC
-		nullsFirst := desc
-		switch sb.SortbyNulls {
-		case pg_query.SortByNulls_SORTBY_NULLS_FIRST:
-			nullsFirst = true
-		case pg_query.SortByNulls_SORTBY_NULLS_LAST:
-			nullsFirst = false
-		}
+		desc, nullsFirst := sortDirection(sb)
 		keys = append(keys, exec.SortKey{Col: col, Desc: desc, NullsFirst: nullsFirst})
 	}
 	limit, err := b.optionalInt(sel.LimitCount, "LIMIT")
@@ -661,4 +654,18 @@ func (b *binder) aggSpec(fc *pg_query.FuncCall, name string, args []Expr, call *
 		return wrong()
 	}
 	return nil
+}
+
+// sortDirection reads ASC/DESC and NULLS FIRST/LAST; PostgreSQL puts NULLs
+// last ascending and first descending unless told otherwise.
+func sortDirection(sb *pg_query.SortBy) (desc, nullsFirst bool) {
+	desc = sb.SortbyDir == pg_query.SortByDir_SORTBY_DESC
+	nullsFirst = desc
+	switch sb.SortbyNulls {
+	case pg_query.SortByNulls_SORTBY_NULLS_FIRST:
+		nullsFirst = true
+	case pg_query.SortByNulls_SORTBY_NULLS_LAST:
+		nullsFirst = false
+	}
+	return desc, nullsFirst
 }

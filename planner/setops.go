@@ -292,14 +292,7 @@ func (b *binder) orderLimit(ctx context.Context, sel *pg_query.SelectStmt, body 
 		if col < 0 {
 			return nil, pgerr.New(pgerr.FeatureNotSupported, "ORDER BY on a UNION/INTERSECT/EXCEPT or VALUES result must name an output column")
 		}
-		desc := sb.SortbyDir == pg_query.SortByDir_SORTBY_DESC
-		nf := desc
-		switch sb.SortbyNulls {
-		case pg_query.SortByNulls_SORTBY_NULLS_FIRST:
-			nf = true
-		case pg_query.SortByNulls_SORTBY_NULLS_LAST:
-			nf = false
-		}
+		desc, nf := sortDirection(sb)
 		keys = append(keys, exec.SortKey{Col: col, Desc: desc, NullsFirst: nf})
 	}
 	limit, err := b.optionalInt(sel.LimitCount, "LIMIT")

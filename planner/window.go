@@ -82,14 +82,7 @@ func (b *binder) windowCall(fc *pg_query.FuncCall) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		desc := sb.SortbyDir == pg_query.SortByDir_SORTBY_DESC
-		nf := desc
-		switch sb.SortbyNulls {
-		case pg_query.SortByNulls_SORTBY_NULLS_FIRST:
-			nf = true
-		case pg_query.SortByNulls_SORTBY_NULLS_LAST:
-			nf = false
-		}
+		desc, nf := sortDirection(sb)
 		call.order = append(call.order, b.defaultUnknown(e))
 		call.desc = append(call.desc, desc)
 		call.nulls = append(call.nulls, nf)
