@@ -23,7 +23,7 @@ test-deps:
 ## test: every test, with the race detector, against real components
 test: test-deps
 	. ./.testenv/env && $(GO) vet ./... && \
-	  $(GO) test -race -timeout $(TEST_TIMEOUT) ./... && \
+	  $(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./... && \
 	  $(MAKE) --no-print-directory fuzz
 
 ## fuzz: run each fuzz target briefly (the corpora live in testdata/fuzz)
