@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -64,7 +65,7 @@ func NewFileWriter(dataDir, dir string, cols []Column) (*FileWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithMaxRowGroupLength(1<<20))
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithMaxRowGroupLength(1<<17))
 	w, err := pqarrow.NewFileWriter(ArrowSchema(cols), f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		f.Close()
@@ -139,6 +140,9 @@ func (fw *FileWriter) Abort() {
 	os.Remove(fw.tmp)
 }
 
+// errNoRowGroups marks a file with none of a partitioned scan's row groups.
+var errNoRowGroups = errors.New("no row groups for this part")
+
 // RemoveFiles deletes committed files that are no longer part of a table.
 func RemoveFiles(dataDir string, files []metastore.TableFile) error {
 	var first error
@@ -162,6 +166,15 @@ type Scan struct {
 	pf   *file.Reader
 	last arrow.RecordBatch
 	sch  *arrow.Schema
+	// part of parts: this scan reads the row groups whose index is part
+	// modulo parts (parallel workers split a table this way).
+	part, parts int
+}
+
+// Partition makes the scan read only its share of every file's row groups.
+func (s *Scan) Partition(part, parts int) *Scan {
+	s.part, s.parts = part, parts
+	return s
 }
 
 // NewScan scans files whose columns are cols, reading only the columns
@@ -188,10 +201,14 @@ func (s *Scan) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			if s.cur >= len(s.files) {
 				return nil, nil
 			}
-			if err := s.open(ctx, s.files[s.cur]); err != nil {
+			err := s.open(ctx, s.files[s.cur])
+			s.cur++
+			if errors.Is(err, errNoRowGroups) {
+				continue
+			}
+			if err != nil {
 				return nil, err
 			}
-			s.cur++
 		}
 		if s.rr.Next() {
 			rec := s.rr.RecordBatch()
@@ -235,7 +252,17 @@ func (s *Scan) open(ctx context.Context, f metastore.TableFile) error {
 		pf.Close()
 		return err
 	}
-	rr, err := fr.GetRecordReader(ctx, s.indices, nil)
+	var groups []int
+	if s.parts > 1 {
+		for g := s.part; g < pf.NumRowGroups(); g += s.parts {
+			groups = append(groups, g)
+		}
+		if len(groups) == 0 {
+			pf.Close()
+			return errNoRowGroups
+		}
+	}
+	rr, err := fr.GetRecordReader(ctx, s.indices, groups)
 	if err != nil {
 		pf.Close()
 		return err

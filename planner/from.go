@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -89,7 +90,14 @@ func (b *binder) fromWhere(ctx context.Context, items []*pg_query.Node, where *p
 		if plans[k].scan != nil {
 			plans[k].scan.addPruning(pushed[k])
 		}
-		if p := andAll(pushed[k]); p != nil {
+		p := andAll(pushed[k])
+		switch {
+		case p == nil:
+		case plans[k].scan != nil && !hasSubplan(p):
+			// Filtered inside the scan, so parallel workers filter too.
+			plans[k].scan.filter = p
+			plans[k].node.detail("Filter: %s", exprString(p, plans[k].cols))
+		default:
 			plans[k] = filterPlan(plans[k], p)
 		}
 	}
@@ -198,7 +206,33 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 			if len(read) == 0 {
 				read = []int{0}
 			}
-			return node.instrument(exec.NewScan(sess.planner.dataDir, files, tcols, read), ec), nil
+			// A large table is scanned (and filtered) by one worker per
+			// core, each over its share of every file's row groups.
+			var rows int64
+			for _, f := range files {
+				rows += f.Rows
+			}
+			workers := min(runtime.GOMAXPROCS(0), 8)
+			if workers < 2 || rows < 2*exec.BatchRows {
+				var op exec.Operator = exec.NewScan(sess.planner.dataDir, files, tcols, read)
+				if scan.filter != nil {
+					op = exec.NewFilter(op, batchExpr{scan.filter, ec})
+				}
+				return node.instrument(op, ec), nil
+			}
+			builders := make([]func() (exec.Operator, error), workers)
+			for w := range builders {
+				builders[w] = func() (exec.Operator, error) {
+					var op exec.Operator = exec.NewScan(sess.planner.dataDir, files, tcols, read).Partition(w, workers)
+					if scan.filter != nil {
+						wc := *ec // each worker evaluates with its own context
+						wc.subs, wc.corr = nil, nil
+						op = exec.NewFilter(op, batchExpr{scan.filter, &wc})
+					}
+					return op, nil
+				}
+			}
+			return node.instrument(exec.NewParallel(tcols, builders), ec), nil
 		}}, nil
 	case n.GetJoinExpr() != nil:
 		return b.joinExpr(ctx, n.GetJoinExpr())
@@ -526,6 +560,21 @@ func (r *resultOp) Close() {
 type scanInfo struct {
 	cols   []exec.Column
 	bounds []bound
+	filter Expr // pushed-down conditions, applied by the scan's workers
+}
+
+// hasSubplan reports a subquery in e (its cached results are not safe to
+// share between parallel workers).
+func hasSubplan(e Expr) bool {
+	if _, ok := e.(*subplanExpr); ok {
+		return true
+	}
+	for _, c := range children(e) {
+		if c != nil && hasSubplan(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // bound is "column op constant" from a pushed-down condition.

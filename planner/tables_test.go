@@ -2,11 +2,17 @@ package planner
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/cockroachdb/apd/v3"
+	"go.uber.org/goleak"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/lattice-olap/lattice/pgerr"
+	"github.com/lattice-olap/lattice/types"
 )
 
 // TestFilePruning loads three files with disjoint ranges and checks that
@@ -104,4 +110,55 @@ func TestSchemas(t *testing.T) {
 	ok("DROP SCHEMA IF EXISTS sales")
 	require.Equal(t, pgerr.InvalidSchemaName, code("CREATE TABLE nope.t (a integer)"))
 	require.Equal(t, pgerr.ReservedName, code("CREATE SCHEMA pg_x"))
+}
+
+// TestParallelScan scans a table large enough for one worker per core:
+// results must equal the arithmetic truth, and a LIMIT that stops early
+// must leave no worker goroutine behind.
+func TestParallelScan(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent(), goleak.IgnoreTopFunction("database/sql.(*DB).connectionOpener"))
+	ctx := context.Background()
+	p, _ := newTestPlanner(t)
+	s, err := p.NewSession("admin", "lattice", true, 1, nil)
+	require.NoError(t, err)
+	_, err = runSQL(t, s, "CREATE TABLE big (id bigint, grp integer)")
+	require.NoError(t, err)
+	const n = 300_000
+	var sb strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&sb, "%d\t%d\n", i, i%10)
+	}
+	stmts, err := s.Prepare(ctx, "COPY big FROM STDIN", nil)
+	require.NoError(t, err)
+	rows, err := stmts[0].Copy.Load(ctx, strings.NewReader(sb.String()))
+	require.NoError(t, err)
+	require.EqualValues(t, n, rows)
+
+	one := func(q string) []types.Datum {
+		t.Helper()
+		st, err := s.Prepare(ctx, q, nil)
+		require.NoError(t, err, q)
+		res, err := s.Execute(ctx, st[0], nil)
+		require.NoError(t, err, q)
+		defer res.Close()
+		require.True(t, res.Next(ctx), q)
+		return append([]types.Datum(nil), res.Row()...)
+	}
+	row := one("SELECT count(*), sum(id) FROM big")
+	require.Equal(t, int64(n), row[0])
+	require.Equal(t, "45000150000", row[1].(*apd.Decimal).String())
+	row = one("SELECT count(*), min(id), max(id) FROM big WHERE grp = 3")
+	require.Equal(t, []types.Datum{int64(n / 10), int64(3), int64(n - 7)}, row)
+	// Stops after the first rows: the workers must be cancelled and joined.
+	st, err := s.Prepare(ctx, "SELECT id FROM big LIMIT 3", nil)
+	require.NoError(t, err)
+	res, err := s.Execute(ctx, st[0], nil)
+	require.NoError(t, err)
+	got := 0
+	for res.Next(ctx) {
+		got++
+	}
+	require.NoError(t, res.Err())
+	res.Close()
+	require.Equal(t, 3, got)
 }
