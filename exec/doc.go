@@ -27,10 +27,15 @@
 // Budget (53200 past it); Limit cuts the stream; Instrument counts rows and
 // time for EXPLAIN ANALYZE. Results stream to the client as batches arrive.
 //
+// Parallel runs one scan-and-filter pipeline per core over disjoint row
+// groups and merges their batches; Close cancels and joins its goroutines.
+// Above it, joins, aggregations, windows and sorts run on one goroutine.
+//
 // The operators that hold rows keep them as types.Datum today, and most
 // expressions are evaluated row by row inside a batch; typed vectorized
 // kernels for the hot paths (comparisons, arithmetic, hashing on primitive
-// columns) and parallel scans are the next step for speed.
+// columns) and partial aggregation in the workers are the next steps for
+// speed.
 //
 // # Files
 //
