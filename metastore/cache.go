@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 )
@@ -28,10 +29,12 @@ type Cache struct {
 	mu       sync.RWMutex // guards every field below
 	projects map[string]Project
 	users    map[string]User
-	roles    map[[2]string]Role // by (project, user)
-	next     int64              // lowest change id not yet applied
-	applied  map[int64]bool     // applied ids >= next
-	gapSince time.Time          // when the gap at next was first seen
+	roles    map[[2]string]Role        // by (project, user)
+	tables   map[[3]string]cachedTable // by (project, schema, name)
+	tableGen uint64                    // bumped whenever a table change is applied
+	next     int64                     // lowest change id not yet applied
+	applied  map[int64]bool            // applied ids >= next
+	gapSince time.Time                 // when the gap at next was first seen
 	hooks    []func(Change)
 
 	syncMu sync.Mutex // serializes Sync
@@ -164,6 +167,9 @@ func (c *Cache) reloadAll(ctx context.Context) error {
 	for _, g := range grants {
 		c.roles[[2]string{g.Project, g.User}] = g.Role
 	}
+	// Tables are loaded lazily (on first use) and kept current by the log.
+	c.tables = map[[3]string]cachedTable{}
+	c.tableGen++
 	if maxID+1 > c.next {
 		c.next = maxID + 1
 		for id := range c.applied {
@@ -257,6 +263,11 @@ func (c *Cache) apply(ctx context.Context, ch Change) error {
 					delete(c.roles, k)
 				}
 			}
+			for k := range c.tables {
+				if k[0] == ch.Name {
+					delete(c.tables, k)
+				}
+			}
 		} else {
 			c.projects[ch.Name] = p
 		}
@@ -276,6 +287,17 @@ func (c *Cache) apply(ctx context.Context, ch Change) error {
 			}
 		} else {
 			c.users[ch.Name] = u
+		}
+		c.mu.Unlock()
+	case EntityTable:
+		// name is schema.table, or schema.* for a whole schema.
+		schema, table, _ := strings.Cut(ch.Name, ".")
+		c.mu.Lock()
+		c.tableGen++
+		for k := range c.tables {
+			if k[0] == ch.Project && k[1] == schema && (table == "*" || k[2] == table) {
+				delete(c.tables, k)
+			}
 		}
 		c.mu.Unlock()
 	case EntityRole:
@@ -325,4 +347,42 @@ func (c *Cache) role(project, user string) (Role, bool) {
 	defer c.mu.RUnlock()
 	r, ok := c.roles[[2]string{project, user}]
 	return r, ok
+}
+
+// cachedTable is a table's definition and committed files.
+type cachedTable struct {
+	def   TableDef
+	files []TableFile
+}
+
+// table returns a cached table, loading it on first use; ok is false when
+// it is unknown or cannot be loaded (the caller asks the database).
+func (c *Cache) table(project, schema, name string) (cachedTable, bool) {
+	key := [3]string{project, schema, name}
+	c.mu.RLock()
+	t, ok := c.tables[key]
+	gen := c.tableGen
+	c.mu.RUnlock()
+	if ok {
+		return t, true
+	}
+	// A change applied while loading makes the load stale: it is then
+	// used for this call but not kept.
+	ctx, cancel := context.WithTimeout(context.Background(), c.s.opTimeout)
+	defer cancel()
+	def, err := c.s.loadTable(ctx, project, schema, name)
+	if err != nil {
+		return t, false
+	}
+	files, err := c.s.loadTableFiles(ctx, project, schema, name)
+	if err != nil {
+		return t, false
+	}
+	t = cachedTable{def: def, files: files}
+	c.mu.Lock()
+	if c.tableGen == gen {
+		c.tables[key] = t
+	}
+	c.mu.Unlock()
+	return t, true
 }

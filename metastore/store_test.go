@@ -504,6 +504,15 @@ func TestMetastoreOutage(t *testing.T) {
 			require.NoError(t, s.Bootstrap(ctx, "pw"))
 			_, err = s.StartCache(ctx, CacheOptions{PollInterval: 50 * time.Millisecond})
 			require.NoError(t, err)
+			def := TableDef{Project: DefaultProject, Schema: PublicSchema, Name: "facts", Columns: []ColumnDef{{Name: "a", TypeOid: 23, Typmod: -1}}}
+			require.NoError(t, s.CreateTable(ctx, def))
+			def, err = s.Table(ctx, DefaultProject, PublicSchema, "facts")
+			require.NoError(t, err)
+			_, err = s.CommitTableFiles(ctx, DefaultProject, PublicSchema, "facts", def.Version, []TableFile{{Path: "f1", Rows: 3, Stats: "[]"}}, false)
+			require.NoError(t, err)
+			files, err := s.TableFiles(ctx, DefaultProject, PublicSchema, "facts")
+			require.NoError(t, err)
+			require.Len(t, files, 1, "the writer reads its own commit")
 
 			p.cut()
 			start := time.Now()
@@ -517,6 +526,12 @@ func TestMetastoreOutage(t *testing.T) {
 			require.True(t, u1.IsAdmin)
 			_, err = s.Project(ctx, DefaultProject)
 			require.NoError(t, err)
+			// So do table definitions and file lists: queries keep running.
+			_, err = s.Table(ctx, DefaultProject, PublicSchema, "facts")
+			require.NoError(t, err)
+			files, err = s.TableFiles(ctx, DefaultProject, PublicSchema, "facts")
+			require.NoError(t, err)
+			require.Len(t, files, 1)
 
 			p.restore()
 			require.Eventually(t, func() bool { return s.CreateProject(ctx, "after-outage") == nil }, 20*time.Second, 200*time.Millisecond)

@@ -84,8 +84,18 @@ func (s *Store) DropTable(ctx context.Context, project, schema, name string) ([]
 	return files, err
 }
 
-// Table returns a table's definition, or ErrNotFound.
+// Table returns a table's definition, or ErrNotFound; from the cache when
+// one runs, so queries keep working while the database is away.
 func (s *Store) Table(ctx context.Context, project, schema, name string) (TableDef, error) {
+	if c := s.activeCache(); c != nil {
+		if t, ok := c.table(project, schema, name); ok {
+			return t.def, nil
+		}
+	}
+	return s.loadTable(ctx, project, schema, name)
+}
+
+func (s *Store) loadTable(ctx context.Context, project, schema, name string) (TableDef, error) {
 	ctx, cancel := s.opctx(ctx)
 	defer cancel()
 	var body string
@@ -146,8 +156,17 @@ func tableFiles(t *Tx, project, schema, name string) ([]TableFile, error) {
 	return out, classify(rows.Err())
 }
 
-// TableFiles lists a table's committed files.
+// TableFiles lists a table's committed files; from the cache when one runs.
 func (s *Store) TableFiles(ctx context.Context, project, schema, name string) ([]TableFile, error) {
+	if c := s.activeCache(); c != nil {
+		if t, ok := c.table(project, schema, name); ok {
+			return t.files, nil
+		}
+	}
+	return s.loadTableFiles(ctx, project, schema, name)
+}
+
+func (s *Store) loadTableFiles(ctx context.Context, project, schema, name string) ([]TableFile, error) {
 	var out []TableFile
 	err := s.tx(ctx, func(t *Tx) error {
 		var err error
