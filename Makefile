@@ -42,7 +42,7 @@ lint:
 
 ## bench-go: protocol and engine microbenchmarks
 bench-go:
-	$(GO) test -run '^$$' -bench . -benchmem ./wire ./planner
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./wire ./planner
 
 clean:
 	rm -rf bin
