@@ -42,7 +42,8 @@ lint:
 
 ## bench-go: protocol and engine microbenchmarks
 bench-go:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./wire ./planner
+	$(GO) test -run '^$$' -bench . -benchmem ./wire
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./planner
 
 clean:
 	rm -rf bin
