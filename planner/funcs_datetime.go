@@ -1201,28 +1201,11 @@ func parseDCH(f string) []dchNode {
 			out = append(out, n)
 			continue
 		}
-		if f[0] == '"' {
-			f = f[1:]
-			for f != "" {
-				if f[0] == '"' {
-					f = f[1:]
-					break
-				}
-				if f[0] == '\\' && len(f) > 1 {
-					f = f[1:]
-				}
-				_, size := utf8.DecodeRuneInString(f)
-				out = append(out, dchNode{lit: f[:size]})
-				f = f[size:]
-			}
-			continue
+		lits, rest := takeLiteral(f)
+		for _, l := range lits {
+			out = append(out, dchNode{lit: l})
 		}
-		if f[0] == '\\' && len(f) > 1 && f[1] == '"' {
-			f = f[1:]
-		}
-		_, size := utf8.DecodeRuneInString(f)
-		out = append(out, dchNode{lit: f[:size]})
-		f = f[size:]
+		f = rest
 	}
 	return out
 }
@@ -1571,4 +1554,29 @@ func absInt(x int) int {
 		return -x
 	}
 	return x
+}
+
+// takeLiteral consumes, at the start of a to_char format, a double-quoted
+// text or a single character (a backslash escapes a quote), and returns its
+// characters and the rest of the format.
+func takeLiteral(f string) (lits []string, rest string) {
+	if f[0] == '"' {
+		f = f[1:]
+		for f != "" {
+			if f[0] == '"' {
+				return lits, f[1:]
+			}
+			if f[0] == '\\' && len(f) > 1 {
+				f = f[1:]
+			}
+			_, size := utf8.DecodeRuneInString(f)
+			lits, f = append(lits, f[:size]), f[size:]
+		}
+		return lits, f
+	}
+	if f[0] == '\\' && len(f) > 1 && f[1] == '"' {
+		f = f[1:]
+	}
+	_, size := utf8.DecodeRuneInString(f)
+	return append(lits, f[:size]), f[size:]
 }

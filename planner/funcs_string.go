@@ -750,28 +750,11 @@ func parseNum(f string) (*numFormat, error) {
 		if found {
 			continue
 		}
-		if f[0] == '"' {
-			f = f[1:]
-			for f != "" {
-				if f[0] == '"' {
-					f = f[1:]
-					break
-				}
-				if f[0] == '\\' && len(f) > 1 {
-					f = f[1:]
-				}
-				_, size := utf8.DecodeRuneInString(f)
-				out = append(out, numNode{lit: f[:size]})
-				f = f[size:]
-			}
-			continue
+		lits, rest := takeLiteral(f)
+		for _, l := range lits {
+			out = append(out, numNode{lit: l})
 		}
-		if f[0] == '\\' && len(f) > 1 && f[1] == '"' {
-			f = f[1:]
-		}
-		_, size := utf8.DecodeRuneInString(f)
-		out = append(out, numNode{lit: f[:size]})
-		f = f[size:]
+		f = rest
 	}
 	return &numFormat{nodes: out, desc: *d}, nil
 }
