@@ -165,6 +165,9 @@ func (x batchExpr) EvalBatch(ctx context.Context, rec arrow.RecordBatch) (arrow.
 		a.Retain()
 		return a, nil
 	}
+	if a, ok := kernel(x.e, rec); ok {
+		return a, nil
+	}
 	t := x.e.Type()
 	bld := array.NewBuilder(memory.DefaultAllocator, exec.ArrowType(t))
 	defer bld.Release()
