@@ -182,10 +182,10 @@ func castTimestamp(s *Session, v types.Datum, from, to types.T) (time.Time, erro
 }
 
 // asLocal reads the wall-clock of a UTC-held timestamp in loc.
+// (Across a daylight-saving change, PostgreSQL's rule applies; see
+// localToUTC.)
 func asLocal(t time.Time, loc *time.Location) time.Time {
-	y, m, d := t.Date()
-	h, mi, s := t.Clock()
-	return time.Date(y, m, d, h, mi, s, t.Nanosecond(), loc).UTC()
+	return localToUTC(t, loc)
 }
 
 func cannotCast(from, to types.T) error {
