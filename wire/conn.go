@@ -48,8 +48,9 @@ type conn struct {
 	// implicitFailed records an error in the current implicit transaction.
 	implicitFailed bool
 
-	rowBuf []byte   // scratch for encoding a DataRow
-	rowVal [][]byte // scratch for a DataRow's values
+	rowBuf  []byte   // scratch for encoding a DataRow
+	rowVal  [][]byte // scratch for a DataRow's values
+	rowEnds []int    // scratch: where each value ends in rowBuf
 
 	mu      sync.Mutex              // guards running
 	running context.CancelCauseFunc // cancels the statement running now

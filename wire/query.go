@@ -103,6 +103,8 @@ func (c *conn) run(p *portal, maxRows int32) (bool, error) {
 	}
 	var sent int64
 	if p.result != nil {
+		// Rows are formatted with the settings as the Execute starts.
+		opt := c.sess.Settings.FormatOptions()
 		for maxRows <= 0 || sent < int64(maxRows) {
 			if !p.result.Next(ctx) {
 				break
@@ -115,7 +117,7 @@ func (c *conn) run(p *portal, maxRows int32) (bool, error) {
 					return false, nil
 				}
 			}
-			c.be.Send(c.dataRow(p.stmt.Columns, p.formats, p.result.Row()))
+			c.be.Send(c.dataRow(p.stmt.Columns, p.formats, p.result.Row(), &opt))
 			sent++
 			// Keep memory bounded on large results: flush every few rows'
 			// worth of buffered output.
@@ -449,10 +451,12 @@ func rowDescription(cols []planner.Column, formats []int16) *pgproto3.RowDescrip
 
 // dataRow encodes a row in the requested formats into reused buffers; the
 // message is encoded by Send before the buffers are reused.
-func (c *conn) dataRow(cols []planner.Column, formats []int16, row []types.Datum) *pgproto3.DataRow {
-	opt := c.sess.Settings.FormatOptions()
+func (c *conn) dataRow(cols []planner.Column, formats []int16, row []types.Datum, opt *types.FormatOptions) *pgproto3.DataRow {
 	buf := c.rowBuf[:0]
-	ends := make([]int, len(row))
+	if cap(c.rowEnds) < len(row) {
+		c.rowEnds = make([]int, len(row))
+	}
+	ends := c.rowEnds[:len(row)]
 	for i, v := range row {
 		if v == nil {
 			ends[i] = -1
@@ -461,7 +465,7 @@ func (c *conn) dataRow(cols []planner.Column, formats []int16, row []types.Datum
 		if formats != nil && formats[i] == 1 {
 			buf = types.AppendBinary(buf, cols[i].Type, v)
 		} else {
-			buf = types.AppendText(buf, cols[i].Type, v, &opt)
+			buf = types.AppendText(buf, cols[i].Type, v, opt)
 		}
 		ends[i] = len(buf)
 	}
