@@ -201,23 +201,9 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 	var keys []exec.SortKey
 	for _, n := range sel.SortClause {
 		sb := n.GetSortBy()
-		col := -1
-		if c := sb.Node.GetAConst(); c != nil && c.GetIval() != nil {
-			k := int(c.GetIval().Ival)
-			if k < 1 || k > len(outCols) {
-				return nil, b.errorf(c.Location, pgerr.InvalidColumnReference, "ORDER BY position %d is not in select list", k)
-			}
-			col = k - 1
-		} else if cr := sb.Node.GetColumnRef(); cr != nil && len(cr.Fields) == 1 && cr.Fields[0].GetString_() != nil {
-			name := cr.Fields[0].GetString_().Sval
-			for i, oc := range outCols {
-				if oc.Name == name {
-					if col >= 0 {
-						return nil, b.errorf(cr.Location, pgerr.AmbiguousColumn, "ORDER BY %q is ambiguous", name)
-					}
-					col = i
-				}
-			}
+		col, err := b.outputSortColumn(sb, outCols)
+		if err != nil {
+			return nil, err
 		}
 		if col < 0 {
 			if len(sel.DistinctClause) > 0 {
@@ -668,4 +654,30 @@ func sortDirection(sb *pg_query.SortBy) (desc, nullsFirst bool) {
 		nullsFirst = false
 	}
 	return desc, nullsFirst
+}
+
+// outputSortColumn resolves an ORDER BY item that names an output column,
+// by ordinal or by name; it returns -1 for any other expression.
+func (b *binder) outputSortColumn(sb *pg_query.SortBy, cols []Column) (int, error) {
+	if c := sb.Node.GetAConst(); c != nil && c.GetIval() != nil {
+		k := int(c.GetIval().Ival)
+		if k < 1 || k > len(cols) {
+			return -1, b.errorf(c.Location, pgerr.InvalidColumnReference, "ORDER BY position %d is not in select list", k)
+		}
+		return k - 1, nil
+	}
+	cr := sb.Node.GetColumnRef()
+	if cr == nil || len(cr.Fields) != 1 || cr.Fields[0].GetString_() == nil {
+		return -1, nil
+	}
+	name, col := cr.Fields[0].GetString_().Sval, -1
+	for i, oc := range cols {
+		if oc.Name == name {
+			if col >= 0 {
+				return -1, b.errorf(cr.Location, pgerr.AmbiguousColumn, "ORDER BY %q is ambiguous", name)
+			}
+			col = i
+		}
+	}
+	return col, nil
 }

@@ -274,20 +274,9 @@ func (b *binder) orderLimit(ctx context.Context, sel *pg_query.SelectStmt, body 
 	var keys []exec.SortKey
 	for _, n := range sel.SortClause {
 		sb := n.GetSortBy()
-		col := -1
-		if c := sb.Node.GetAConst(); c != nil && c.GetIval() != nil {
-			k := int(c.GetIval().Ival)
-			if k < 1 || k > len(body.Columns) {
-				return nil, b.errorf(c.Location, pgerr.InvalidColumnReference, "ORDER BY position %d is not in select list", k)
-			}
-			col = k - 1
-		} else if cr := sb.Node.GetColumnRef(); cr != nil && len(cr.Fields) == 1 && cr.Fields[0].GetString_() != nil {
-			for i, oc := range body.Columns {
-				if oc.Name == cr.Fields[0].GetString_().Sval {
-					col = i
-					break
-				}
-			}
+		col, err := b.outputSortColumn(sb, body.Columns)
+		if err != nil {
+			return nil, err
 		}
 		if col < 0 {
 			return nil, pgerr.New(pgerr.FeatureNotSupported, "ORDER BY on a UNION/INTERSECT/EXCEPT or VALUES result must name an output column")
