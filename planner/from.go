@@ -161,6 +161,13 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 			}
 			return statementPlan(cte.stmt, rel, cols), nil
 		}
+		if v, ok := b.lookupVirtual(rv); ok && (rv.Catalogname == "" || rv.Catalogname == b.sess.Project) {
+			rel := v.Name
+			if rv.Alias != nil {
+				rel = rv.Alias.Aliasname
+			}
+			return virtualPlan(v, rel, rv.Alias), nil
+		}
 		def, err := b.lookupTable(ctx, rv)
 		if err != nil {
 			return relPlan{}, err

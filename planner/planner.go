@@ -24,6 +24,9 @@ type Config struct {
 	MaxMemory int64  // per-query memory budget in bytes; 0 means none
 	Version   string // Lattice's version, shown in version()
 	CacheSize int    // parsed statements kept; 0 means 1024
+	// Cluster connects job statements to the node's job engine and to the
+	// other nodes; nil means a standalone node that runs its own jobs.
+	Cluster Cluster
 }
 
 // Planner is shared by all sessions of a node.
@@ -33,6 +36,10 @@ type Planner struct {
 	maxMemory int64
 	version   string
 	cache     *parseCache
+	cluster   Cluster
+
+	virtualMu sync.RWMutex // guards virtual
+	virtual   map[[2]string]*VirtualRelation
 }
 
 // New returns a planner.
@@ -41,7 +48,7 @@ func New(cfg Config) *Planner {
 	if size <= 0 {
 		size = 1024
 	}
-	return &Planner{store: cfg.Store, dataDir: cfg.DataDir, maxMemory: cfg.MaxMemory, version: cfg.Version, cache: newParseCache(size)}
+	return &Planner{store: cfg.Store, dataDir: cfg.DataDir, maxMemory: cfg.MaxMemory, version: cfg.Version, cache: newParseCache(size), cluster: cfg.Cluster}
 }
 
 // VersionString is what version() returns: PostgreSQL's shape, so that
