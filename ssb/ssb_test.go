@@ -234,3 +234,39 @@ func TestDDL(t *testing.T) {
 		require.Len(t, tab.Columns, want[tab.Name], tab.Name)
 	}
 }
+
+func TestCube(t *testing.T) {
+	cs := Cuboids()
+	require.Len(t, cs, 1+6+64+16)
+	sql := CubeSQL()
+	require.Contains(t, sql, "AGGREGATION GROUP (lo_discount, lo_quantity, d_year, d_yearmonthnum, d_weeknuminyear) MANDATORY (lo_discount, lo_quantity) HIERARCHY (d_year, d_yearmonthnum)")
+	require.Contains(t, sql, "PARTITION BY lo_orderdate FORMAT 'yyyyMMdd'")
+	// Every query's grouped and filtered columns lie in one cuboid.
+	need := map[string][]string{
+		"Q1.1": {"d_year", "lo_discount", "lo_quantity"},
+		"Q1.2": {"d_yearmonthnum", "lo_discount", "lo_quantity"},
+		"Q1.3": {"d_year", "d_weeknuminyear", "lo_discount", "lo_quantity"},
+		"Q2.1": {"d_year", "p_brand1", "p_category", "s_region"},
+		"Q2.2": {"d_year", "p_brand1", "s_region"},
+		"Q3.1": {"c_nation", "s_nation", "d_year", "c_region", "s_region"},
+		"Q3.2": {"c_city", "s_city", "d_year", "c_nation", "s_nation"},
+		"Q3.3": {"c_city", "s_city", "d_year"},
+		"Q3.4": {"c_city", "s_city", "d_year", "d_yearmonth"},
+		"Q4.1": {"d_year", "c_nation", "c_region", "s_region", "p_mfgr"},
+		"Q4.2": {"d_year", "s_nation", "p_category", "c_region", "s_region", "p_mfgr"},
+		"Q4.3": {"d_year", "s_city", "p_brand1", "c_region", "s_nation", "p_category"},
+	}
+	for q, cols := range need {
+		covered := false
+		for _, c := range cs[1:] { // not the base cuboid
+			if !slices.ContainsFunc(cols, func(col string) bool { return !slices.Contains(c, col) }) {
+				covered = true
+				break
+			}
+		}
+		require.True(t, covered, "%s needs a cuboid holding %v", q, cols)
+		for _, col := range cols {
+			require.Contains(t, CubeDimensions, col)
+		}
+	}
+}
