@@ -3,6 +3,7 @@
 # only, and writes their addresses to .testenv/env for `make test`.
 #
 #   PostgreSQL  reference for golden tests and a metastore backend
+#   ZooKeeper   discovery for the cluster tests (a private standalone server)
 #   client drivers: psql, pgjdbc (Java), psycopg2/psycopg3/SQLAlchemy,
 #               psqlODBC + unixODBC, node-postgres (npm)
 #
@@ -16,7 +17,7 @@ state="$root/.testenv"
 mkdir -p "$state"
 
 packages=(postgresql postgresql-client mariadb-server mariadb-client default-jre-headless libpostgresql-jdbc-java
-  python3-psycopg2 python3-psycopg python3-sqlalchemy odbc-postgresql unixodbc nodejs npm)
+  python3-psycopg2 python3-psycopg python3-sqlalchemy odbc-postgresql unixodbc nodejs npm zookeeper)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -97,8 +98,35 @@ if [ -f tests/clients/node/package.json ] && [ ! -d tests/clients/node/node_modu
   (cd tests/clients/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
+# ZooKeeper: a private standalone server on a free loopback port, with its
+# data under .testenv/zk. Short ticks let tests use short session timeouts.
+zk_port_file="$state/zk.port"
+zk_ok() { [ -n "${1:-}" ] && [ "$( (exec 3<>"/dev/tcp/127.0.0.1/$1" && printf ruok >&3 && timeout 3 cat <&3) 2>/dev/null)" = imok ]; }
+zk_port=$(cat "$zk_port_file" 2>/dev/null || true)
+if ! zk_ok "$zk_port"; then
+  zk_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  echo "$zk_port" > "$zk_port_file"
+  mkdir -p "$state/zk/data"
+  cat > "$state/zk/zoo.cfg" <<ZK
+tickTime=500
+dataDir=$state/zk/data
+clientPort=$zk_port
+clientPortAddress=127.0.0.1
+minSessionTimeout=1000
+maxSessionTimeout=60000
+admin.enableServer=false
+4lw.commands.whitelist=ruok,stat,srvr
+ZK
+  nohup java -cp "/etc/zookeeper/conf:/usr/share/java/zookeeper.jar" -Dzookeeper.log.dir="$state/zk" \
+    org.apache.zookeeper.server.ZooKeeperServerMain "$state/zk/zoo.cfg" > "$state/zk/server.log" 2>&1 < /dev/null &
+  echo $! > "$state/zk/pid"
+  for _ in $(seq 1 60); do zk_ok "$zk_port" && break; sleep 0.5; done
+  zk_ok "$zk_port" || { echo "test-deps: ZooKeeper did not start; see $state/zk/server.log" >&2; exit 1; }
+fi
+
 cat > "$state/env" <<ENV
 export LATTICE_TEST_PG_DSN='$pg_dsn'
 export LATTICE_TEST_MYSQL_DSN='$mysql_dsn'
+export LATTICE_TEST_ZK='127.0.0.1:$zk_port'
 ENV
-echo "test-deps: PostgreSQL at $pg_dsn; MariaDB at ${mysql_dsn:-none}"
+echo "test-deps: PostgreSQL at $pg_dsn; MariaDB at ${mysql_dsn:-none}; ZooKeeper at 127.0.0.1:$zk_port"

@@ -175,7 +175,7 @@ func (c *conn) startup(ctx context.Context, sp *startupPacket) error {
 	}
 	c.counted = true
 
-	u, err := c.authenticate(ctx, user)
+	u, err := c.authenticateStartup(ctx, user, sp.params)
 	if err != nil {
 		return err
 	}
@@ -236,57 +236,63 @@ func (c *conn) authenticate(ctx context.Context, user string) (metastore.User, e
 			creds = metastore.MockCredentials(user)
 		}
 	}
+	return u, c.scramExchange(user, creds, known)
+}
+
+// scramExchange runs the SCRAM-SHA-256 exchange against creds; it fails
+// like a wrong password when known is false.
+func (c *conn) scramExchange(user string, creds scram.StoredCredentials, known bool) error {
 	failed := func() error {
 		return pgerr.New(pgerr.InvalidPassword, "password authentication failed for user %q", user).Fatal()
 	}
 	srv, err := scram.SHA256.NewServer(func(string) (scram.StoredCredentials, error) { return creds, nil })
 	if err != nil {
-		return u, err
+		return err
 	}
 	conv := srv.NewConversation()
 	c.be.Send(&pgproto3.AuthenticationSASL{AuthMechanisms: []string{saslMechName}})
 	if err := c.be.Flush(); err != nil {
-		return u, err
+		return err
 	}
 	if err := c.be.SetAuthType(pgproto3.AuthTypeSASL); err != nil {
-		return u, err
+		return err
 	}
 	msg, err := c.be.Receive()
 	if err != nil {
-		return u, protocolError(err)
+		return protocolError(err)
 	}
 	init, ok := msg.(*pgproto3.SASLInitialResponse)
 	if !ok {
-		return u, pgerr.New(pgerr.ProtocolViolation, "expected SASL response, got message type %T", msg).Fatal()
+		return pgerr.New(pgerr.ProtocolViolation, "expected SASL response, got message type %T", msg).Fatal()
 	}
 	if init.AuthMechanism != saslMechName {
-		return u, pgerr.New(pgerr.ProtocolViolation, "client selected an invalid SASL authentication mechanism").Fatal()
+		return pgerr.New(pgerr.ProtocolViolation, "client selected an invalid SASL authentication mechanism").Fatal()
 	}
 	first, err := conv.Step(string(init.Data))
 	if err != nil {
-		return u, failed()
+		return failed()
 	}
 	c.be.Send(&pgproto3.AuthenticationSASLContinue{Data: []byte(first)})
 	if err := c.be.Flush(); err != nil {
-		return u, err
+		return err
 	}
 	if err := c.be.SetAuthType(pgproto3.AuthTypeSASLContinue); err != nil {
-		return u, err
+		return err
 	}
 	msg, err = c.be.Receive()
 	if err != nil {
-		return u, protocolError(err)
+		return protocolError(err)
 	}
 	resp, ok := msg.(*pgproto3.SASLResponse)
 	if !ok {
-		return u, pgerr.New(pgerr.ProtocolViolation, "expected SASL response, got message type %T", msg).Fatal()
+		return pgerr.New(pgerr.ProtocolViolation, "expected SASL response, got message type %T", msg).Fatal()
 	}
 	final, err := conv.Step(string(resp.Data))
 	if err != nil || !conv.Valid() || !known {
-		return u, failed()
+		return failed()
 	}
 	c.be.Send(&pgproto3.AuthenticationSASLFinal{Data: []byte(final)})
-	return u, nil
+	return nil
 }
 
 // startupDeadline bounds the startup phase.

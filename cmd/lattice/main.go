@@ -14,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/lattice-olap/lattice/cluster"
 	"github.com/lattice-olap/lattice/config"
 	"github.com/lattice-olap/lattice/metastore"
 	"github.com/lattice-olap/lattice/planner"
@@ -113,7 +114,39 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 
-	pl := planner.New(planner.Config{Store: store, DataDir: cfg.DataDir, MaxMemory: cfg.QueryMaxMemory, Version: version})
+	// The PostgreSQL listener opens first, so that the node advertises
+	// its bound port (port 0 picks a free one).
+	ln, err := net.Listen("tcp", cfg.PGListen)
+	if err != nil {
+		return fmt.Errorf("configuration key lattice.server.pg-listen=%s: %w", cfg.PGListen, err)
+	}
+	addr := ln.Addr().(*net.TCPAddr)
+
+	// Cluster membership: heartbeats, the lease race, discovery, the HTTP
+	// admin API and forwarding of job statements (package cluster).
+	node := cluster.New(cluster.Config{
+		Store:      store,
+		Mode:       cfg.Mode,
+		InstanceID: cfg.InstanceID,
+		Host:       cfg.InstanceHost,
+		PGPort:     addr.Port,
+		HTTPListen: cfg.HTTPListen,
+		ZKConnect:  cfg.ZKConnect,
+		ZKBasePath: cfg.ZKBasePath,
+		LeaderRace: cfg.LeaderRace,
+		Interval:   cfg.HeartbeatInterval,
+		Timeout:    cfg.HeartbeatTimeout,
+		MaxSkew:    cfg.MaxClockSkew,
+		Version:    version,
+		Logger:     log,
+	})
+	pl := planner.New(planner.Config{Store: store, DataDir: cfg.DataDir, MaxMemory: cfg.QueryMaxMemory, Version: version, Cluster: node})
+	node.RegisterViews(pl)
+	// The job engine is handed to the node here (node.SetJobEngine), before Start.
+	if err := node.Start(ctx); err != nil {
+		ln.Close()
+		return err
+	}
 	srv := wire.NewServer(wire.Config{
 		Planner:        pl,
 		Store:          store,
@@ -123,15 +156,17 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		StartupTimeout: cfg.StartupTimeout,
 		Logger:         log,
 	})
-	ln, err := net.Listen("tcp", cfg.PGListen)
-	if err != nil {
-		return fmt.Errorf("configuration key lattice.server.pg-listen=%s: %w", cfg.PGListen, err)
+	httpAddr := ""
+	if a := node.HTTPAddr(); a != nil {
+		httpAddr = a.String()
 	}
-	addr := ln.Addr().(*net.TCPAddr)
 	log.Info("lattice node started", "version", version, "mode", cfg.Mode, "instance", cfg.InstanceID,
-		"pg", addr.String(), "metastore", store.URL(), "data", cfg.DataDir)
+		"pg", addr.String(), "http", httpAddr, "metastore", store.URL(), "data", cfg.DataDir)
 	fmt.Fprintf(stdout, "Lattice %s is ready. Connect with:\n  psql \"postgresql://admin@%s:%d/%s\"\n",
 		version, addr.IP.String(), addr.Port, metastore.DefaultProject)
+	if httpAddr != "" {
+		fmt.Fprintf(stdout, "  admin API: http://%s/api/\n", httpAddr)
+	}
 	if cfg.AdminPassword == "" {
 		fmt.Fprintln(stdout, "  (password: admin; set lattice.security.admin-password before exposing the node)")
 	}
@@ -140,7 +175,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
-		return err
+		return errors.Join(err, node.Stop(context.Background()))
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: draining sessions", "timeout", cfg.ShutdownTimeout)
@@ -150,6 +185,9 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if serr := <-errc; !errors.Is(serr, wire.ErrServerClosed) {
 		err = errors.Join(err, serr)
 	}
+	// Leaving the cluster releases this node's leases, so another job node
+	// takes its projects over at once.
+	err = errors.Join(err, node.Stop(sctx))
 	if err != nil && !errors.Is(err, net.ErrClosed) {
 		return err
 	}
