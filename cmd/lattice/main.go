@@ -43,6 +43,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		return 0
+	case "sample":
+		if err := sample(args[1:], stdout, stderr); err != nil {
+			fmt.Fprintf(stderr, "lattice: %v\n", err)
+			return 1
+		}
+		return 0
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -56,6 +62,7 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   lattice serve [--conf FILE] [--set key=value]...   start a node
   lattice version                                    print the version
+  lattice sample ssb [--sf N] [--port P] [--force]   load the SSB sample into a running node
 
 Configuration keys are listed in docs/configuration.md.
 `)
