@@ -50,6 +50,9 @@ func ArrowType(t types.T) arrow.DataType {
 	case types.OidInterval:
 		return arrow.FixedWidthTypes.MonthDayNanoInterval
 	}
+	if t.Family() == types.IntFamily { // oid, xid and the reg* types
+		return arrow.PrimitiveTypes.Int64
+	}
 	return arrow.BinaryTypes.String
 }
 

@@ -99,13 +99,26 @@ func (b *binder) expr(n *pg_query.Node) (Expr, error) {
 			}
 			return b.cast(arg, t, tc.Location, true)
 		}
-		arg, err := b.expr(tc.Arg)
+		var arg Expr
+		if ae := tc.Arg.GetAArrayExpr(); ae != nil {
+			// ARRAY[]::int[] and ARRAY['a']::name[] take the cast's element type.
+			if elem, ok := t.Elem(); ok && !t.IsVector() {
+				arg, err = b.arrayExpr(ae, &elem)
+			}
+		}
+		if arg == nil && err == nil {
+			arg, err = b.expr(tc.Arg)
+		}
 		if err != nil {
 			return nil, err
 		}
 		return b.cast(arg, t, tc.Location, true)
 	case n.GetAExpr() != nil:
 		return b.aExpr(n.GetAExpr())
+	case n.GetAArrayExpr() != nil:
+		return b.arrayExpr(n.GetAArrayExpr(), nil)
+	case n.GetAIndirection() != nil:
+		return b.indirection(n.GetAIndirection())
 	case n.GetBoolExpr() != nil:
 		return b.boolExpr(n.GetBoolExpr())
 	case n.GetFuncCall() != nil:
@@ -259,12 +272,16 @@ func (b *binder) typeName(tn *pg_query.TypeName) (types.T, error) {
 		}
 	}
 	name := strings.Join(parts, ".")
-	if len(tn.ArrayBounds) > 0 {
-		return types.T{}, b.errorf(tn.Location, pgerr.FeatureNotSupported, "array types are not supported yet")
-	}
 	t, ok := types.Lookup(name)
 	if !ok {
 		return types.T{}, b.errorf(tn.Location, pgerr.UndefinedObject, "type %q does not exist", strings.TrimPrefix(name, "pg_catalog."))
+	}
+	if len(tn.ArrayBounds) > 0 {
+		at, ok := types.ArrayOf(types.T{Oid: t.Oid, Typmod: -1})
+		if !ok {
+			return types.T{}, b.errorf(tn.Location, pgerr.UndefinedObject, "type \"%s[]\" does not exist", strings.TrimPrefix(name, "pg_catalog."))
+		}
+		return at, nil
 	}
 	var mods []int32
 	for _, m := range tn.Typmods {
@@ -345,6 +362,13 @@ func (b *binder) cast(e Expr, t types.T, loc int32, explicit bool) (Expr, error)
 		pos := c.pos
 		if pos == 0 {
 			pos = b.pos(loc)
+		}
+		if t.IsReg() {
+			v, err := regIn(b.sess, t, c.v.(string))
+			if err != nil {
+				return nil, errAt(pgerr.From(err), pos)
+			}
+			return &constExpr{t: t, v: v}, nil
 		}
 		target := t
 		if explicit && t.Family() == types.StringFamily {

@@ -20,6 +20,10 @@ func castDatum(s *Session, v types.Datum, from, to types.T) (types.Datum, error)
 	}
 	tf := to.Family()
 	switch {
+	case tf == types.ArrayFamily && from.Family() == types.ArrayFamily:
+		return castArray(s, v, from, to)
+	case to.IsReg() && from.Family() == types.StringFamily:
+		return regIn(s, to, v.(string))
 	case tf == types.StringFamily:
 		var str string
 		if x, ok := v.(string); ok {

@@ -29,6 +29,8 @@ type evalCtx struct {
 	corr map[*subplanExpr]map[string]*subResult // correlated ones, by outer values
 	// analyze instruments operators for EXPLAIN ANALYZE.
 	analyze bool
+	// slot is the array element that x op ANY (array) is testing.
+	slot types.Datum
 }
 
 type constExpr struct {

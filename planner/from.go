@@ -243,6 +243,8 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 		}}, nil
 	case n.GetJoinExpr() != nil:
 		return b.joinExpr(ctx, n.GetJoinExpr())
+	case n.GetRangeFunction() != nil:
+		return b.rangeFunction(ctx, n.GetRangeFunction())
 	case n.GetRangeSubselect() != nil:
 		rs := n.GetRangeSubselect()
 		if rs.Lateral {

@@ -33,8 +33,12 @@ func (b *binder) aExpr(a *pg_query.A_Expr) (Expr, error) {
 		switch op {
 		case "~~", "!~~", "~~*", "!~~*":
 			return b.likeOp(a.Lexpr, a.Rexpr, strings.HasSuffix(op, "*"), strings.HasPrefix(op, "!"), op, a.Location)
+		case "~", "!~", "~*", "!~*":
+			return b.regexOp(op, a.Lexpr, a.Rexpr, a.Location)
 		}
 		return b.binaryOp(op, nil, a.Lexpr, a.Rexpr, a.Location)
+	case pg_query.A_Expr_Kind_AEXPR_OP_ANY, pg_query.A_Expr_Kind_AEXPR_OP_ALL:
+		return b.anyAll(a, a.Kind == pg_query.A_Expr_Kind_AEXPR_OP_ALL)
 	case pg_query.A_Expr_Kind_AEXPR_DISTINCT, pg_query.A_Expr_Kind_AEXPR_NOT_DISTINCT:
 		l, err := b.expr(a.Lexpr)
 		if err != nil {
@@ -226,10 +230,19 @@ func (b *binder) binaryOp(op string, l Expr, ln, rn *pg_query.Node, loc int32) (
 	if err != nil {
 		return nil, err
 	}
+	return b.binaryOpExprs(op, l, r, loc)
+}
+
+// binaryOpExprs binds "l op r" over bound operands.
+func (b *binder) binaryOpExprs(op string, l, r Expr, loc int32) (Expr, error) {
+	var err error
 	if op != "||" {
 		if e, ok, err := b.dateTimeOp(op, l, r, loc); ok || err != nil {
 			return e, err
 		}
+	}
+	if op == "||" && (l.Type().Family() == types.ArrayFamily || r.Type().Family() == types.ArrayFamily) {
+		return b.arrayConcat(l, r, loc)
 	}
 	if op == "||" {
 		l, r = b.defaultUnknown(l), b.defaultUnknown(r)
@@ -346,6 +359,9 @@ func commonType(a, b types.T) (types.T, bool) {
 		}
 		return types.T{Oid: a.Oid, Typmod: -1}, true
 	}
+	if isOidLike(a) && isOidLike(b) {
+		return types.OidT, true
+	}
 	ra, rb := numericRank(a), numericRank(b)
 	if ra > 0 && rb > 0 {
 		if ra < rb {
@@ -375,6 +391,19 @@ func canCast(from, to types.T, explicit bool) bool {
 		return true
 	}
 	ff, tf := from.Family(), to.Family()
+	// oid and its reg* aliases convert to each other implicitly, and the
+	// integers convert to them implicitly (int4 = oid compares as oids).
+	if isOidLike(to) && ff == types.IntFamily {
+		return true
+	}
+	if isOidLike(from) && tf == types.IntFamily {
+		return explicit || to.Oid == types.OidInt8
+	}
+	if ff == types.ArrayFamily && tf == types.ArrayFamily {
+		fe, _ := from.Elem()
+		te, _ := to.Elem()
+		return fe.Oid == te.Oid || canCast(fe, te, explicit)
+	}
 	if tf == types.StringFamily {
 		return explicit || ff == types.StringFamily
 	}
@@ -395,6 +424,10 @@ func canCast(from, to types.T, explicit bool) bool {
 	}
 	return false
 }
+
+// isOidLike reports whether t is oid or one of its reg* aliases, which
+// convert to each other implicitly.
+func isOidLike(t types.T) bool { return t.Oid == types.OidOid || t.IsReg() }
 
 // compareFunc returns a three-way comparison for values of t.
 func compareFunc(t types.T) (func(a, b types.Datum) int, bool) { return types.CompareFunc(t) }

@@ -35,7 +35,7 @@ type subResult struct {
 }
 
 func (s *subplanExpr) Type() types.T {
-	if s.kind == pg_query.SubLinkType_EXPR_SUBLINK {
+	if s.kind == pg_query.SubLinkType_EXPR_SUBLINK || s.kind == pg_query.SubLinkType_ARRAY_SUBLINK {
 		return s.typ
 	}
 	return types.Bool
@@ -162,6 +162,12 @@ func (s *subplanExpr) Eval(e *evalCtx) (types.Datum, error) {
 			return nil, nil
 		}
 		return castDatum(e.sess, r.rows[0][0], s.stmt.Columns[0].Type, s.typ)
+	case pg_query.SubLinkType_ARRAY_SUBLINK:
+		vals := make([]types.Datum, len(r.rows))
+		for i, row := range r.rows {
+			vals[i] = row[0]
+		}
+		return makeArray(s.typ, vals), nil
 	}
 	x, err := s.test.Eval(e)
 	if err != nil {
@@ -229,6 +235,20 @@ func (b *binder) subLink(ctx context.Context, sl *pg_query.SubLink) (Expr, error
 			return nil, b.errorf(sl.Location, pgerr.SyntaxError, "subquery must return only one column")
 		}
 		sp.typ = st.Columns[0].Type
+		return sp, nil
+	case pg_query.SubLinkType_ARRAY_SUBLINK:
+		if len(st.Columns) != 1 {
+			return nil, b.errorf(sl.Location, pgerr.SyntaxError, "subquery must return only one column")
+		}
+		et := st.Columns[0].Type
+		if et.Oid == types.OidUnknown {
+			et = types.Text
+		}
+		at, ok := types.ArrayOf(types.T{Oid: et.Oid, Typmod: -1})
+		if !ok {
+			return nil, b.errorf(sl.Location, pgerr.UndefinedObject, "could not find array type for data type %s", et)
+		}
+		sp.typ = at
 		return sp, nil
 	case pg_query.SubLinkType_ANY_SUBLINK, pg_query.SubLinkType_ALL_SUBLINK:
 		if len(st.Columns) != 1 {

@@ -15,6 +15,9 @@ import (
 
 // AppendBinary appends the binary (send) form of d, a non-NULL value of t.
 func AppendBinary(b []byte, t T, d Datum) []byte {
+	if t.Family() == ArrayFamily {
+		return appendArrayBinary(b, t, d.(string))
+	}
 	switch v := d.(type) {
 	case bool:
 		if v {
@@ -26,6 +29,9 @@ func AppendBinary(b []byte, t T, d Datum) []byte {
 		case OidInt2:
 			return binary.BigEndian.AppendUint16(b, uint16(v))
 		case OidInt4, OidOid:
+			return binary.BigEndian.AppendUint32(b, uint32(v))
+		}
+		if t.Size() == 4 { // xid and the reg* types
 			return binary.BigEndian.AppendUint32(b, uint32(v))
 		}
 		return binary.BigEndian.AppendUint64(b, uint64(v))
@@ -175,7 +181,7 @@ func ParseBinary(t T, src []byte) (Datum, error) {
 			return nil, err
 		}
 		return int64(int32(binary.BigEndian.Uint32(src))), nil
-	case OidOid:
+	case OidOid, OidXid, OidRegproc, OidRegprocedure, OidRegoper, OidRegoperator, OidRegclass, OidRegtype, OidRegnamespace, OidRegrole:
 		if err := want(4); err != nil {
 			return nil, err
 		}
@@ -197,7 +203,7 @@ func ParseBinary(t T, src []byte) (Datum, error) {
 		return math.Float64frombits(binary.BigEndian.Uint64(src)), nil
 	case OidNumeric:
 		return parseNumericBinary(src)
-	case OidText, OidVarchar, OidBpchar, OidName, OidUnknown:
+	case OidText, OidVarchar, OidBpchar, OidName, OidUnknown, OidChar, OidPgNodeTree, OidAclitem:
 		if !utf8.Valid(src) {
 			return nil, pgerr.New(pgerr.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\"")
 		}
@@ -237,6 +243,9 @@ func ParseBinary(t T, src []byte) (Datum, error) {
 			Days:   int32(binary.BigEndian.Uint32(src[8:])),
 			Months: int32(binary.BigEndian.Uint32(src[12:])),
 		}, nil
+	}
+	if t.Family() == ArrayFamily {
+		return parseArrayBinary(t, src)
 	}
 	return nil, pgerr.New(pgerr.FeatureNotSupported, "binary format for type %s is not supported", t)
 }

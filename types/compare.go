@@ -37,6 +37,8 @@ func CompareFunc(t T) (func(a, b Datum) int, bool) {
 		return func(a, b Datum) int {
 			return cmpOrdered(intervalKey(a.(DInterval)), intervalKey(b.(DInterval)))
 		}, true
+	case ArrayFamily:
+		return compareArrays(t), true
 	}
 	return nil, false
 }

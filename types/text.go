@@ -34,6 +34,11 @@ func AppendText(b []byte, t T, d Datum, opt *FormatOptions) []byte {
 		}
 		return append(b, 'f')
 	case int64:
+		if t.IsReg() {
+			if name, ok := regText(t, v); ok {
+				return append(b, name...)
+			}
+		}
 		return strconv.AppendInt(b, v, 10)
 	case float64:
 		return AppendFloat(b, v, t.Oid == OidFloat4, opt.ExtraFloatDigits)
@@ -368,6 +373,12 @@ func ParseText(t T, s string, loc *time.Location) (Datum, error) {
 		return RoundTimestamp(v.(time.Time), t.Typmod), nil
 	case IntervalFamily:
 		return ParseInterval(s)
+	case ArrayFamily:
+		vals, err := ParseArray(t, s, loc)
+		if err != nil {
+			return nil, err
+		}
+		return FormatArray(t, vals, nil), nil
 	}
 	return nil, pgerr.New(pgerr.FeatureNotSupported, "type %s has no input function", t)
 }

@@ -24,6 +24,7 @@ const (
 	TimestampFamily
 	IntervalFamily
 	VoidFamily
+	ArrayFamily // arrays and the int2vector/oidvector catalog vectors
 )
 
 // T is a SQL type: a PostgreSQL type OID plus its typmod (-1 when none).
@@ -198,7 +199,7 @@ var byName = map[string]T{
 	"float4": Float4, "real": Float4,
 	"float8": Float8, "double precision": Float8, "float": Float8,
 	"unknown": Unknown,
-	"bpchar":  Bpchar, "char": CharOf(1), "character": CharOf(1),
+	"bpchar":  Bpchar, "character": CharOf(1),
 	"varchar": Varchar, "character varying": Varchar,
 	"date":        Date,
 	"timestamp":   Timestamp,

@@ -1,0 +1,304 @@
+package planner
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/cockroachdb/apd/v3"
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lattice-olap/lattice/exec"
+	"github.com/lattice-olap/lattice/pgerr"
+	"github.com/lattice-olap/lattice/types"
+)
+
+// Functions in FROM: the set-returning functions catalog queries use
+// (unnest, generate_series, generate_subscripts, pg_get_keywords,
+// information_schema._pg_expandarray) and any scalar function, which
+// yields one row. Their arguments may not refer to other FROM items
+// (LATERAL is not supported yet).
+
+// setFunc computes a function's rows from its evaluated arguments.
+type setFunc struct {
+	cols []Column
+	rows func(e *evalCtx, args []types.Datum) ([][]types.Datum, error)
+}
+
+// rangeFunction plans a function call in FROM, WITH ORDINALITY and a
+// column alias list included.
+func (b *binder) rangeFunction(ctx context.Context, rf *pg_query.RangeFunction) (relPlan, error) {
+	if rf.IsRowsfrom || len(rf.Functions) != 1 {
+		return relPlan{}, pgerr.New(pgerr.FeatureNotSupported, "ROWS FROM is not supported yet")
+	}
+	items := rf.Functions[0].GetList().GetItems()
+	fc := items[0].GetFuncCall()
+	if fc == nil {
+		return relPlan{}, pgerr.New(pgerr.FeatureNotSupported, "this kind of function in FROM is not supported")
+	}
+	name := strings.ToLower(opName(fc.Funcname))
+	name = strings.TrimPrefix(name, "information_schema.")
+	saved := b.scope
+	b.scope = nil // arguments see no FROM item: no LATERAL yet
+	args := make([]Expr, len(fc.Args))
+	var err error
+	for i, a := range fc.Args {
+		if args[i], err = b.expr(a); err != nil {
+			b.scope = saved
+			return relPlan{}, err
+		}
+	}
+	b.scope = saved
+	sf, err := b.setFunction(name, args, fc.Location)
+	if err != nil {
+		return relPlan{}, err
+	}
+	cols := append([]Column(nil), sf.cols...)
+	if rf.Ordinality {
+		cols = append(cols, Column{Name: "ordinality", Type: types.Int8})
+	}
+	rel := name
+	if rf.Alias != nil {
+		rel = rf.Alias.Aliasname
+		if len(sf.cols) == 1 && len(rf.Alias.Colnames) == 0 {
+			cols[0].Name = rel // a one-column function takes the alias as its column name
+		}
+		for i, a := range rf.Alias.Colnames {
+			if i >= len(cols) {
+				return relPlan{}, pgerr.New(pgerr.InvalidColumnReference, "table %q has %d columns available but %d columns specified", rel, len(cols), len(rf.Alias.Colnames))
+			}
+			cols[i].Name = a.GetString_().GetSval()
+		}
+	}
+	scols := make([]scopeCol, len(cols))
+	for i, c := range cols {
+		scols[i] = scopeCol{rel: rel, name: c.Name, typ: c.Type, idx: i, partner: -1}
+	}
+	node := newNode("Function Scan on " + name)
+	ord := rf.Ordinality
+	return relPlan{cols: scols, node: node, build: func(ec *evalCtx) (exec.Operator, error) {
+		vals := make([]types.Datum, len(args))
+		for i, a := range args {
+			v, err := a.Eval(ec)
+			if err != nil {
+				return nil, err
+			}
+			vals[i] = v
+		}
+		rows, err := sf.rows(ec, vals)
+		if err != nil {
+			return nil, err
+		}
+		if ord {
+			for i := range rows {
+				rows[i] = append(rows[i], int64(i+1))
+			}
+		}
+		return node.instrument(resultOperator(newRows("SELECT", rows...), cols), ec), nil
+	}}, nil
+}
+
+// setFunction resolves a function call in FROM.
+func (b *binder) setFunction(name string, args []Expr, loc int32) (setFunc, error) {
+	switch name {
+	case "unnest", "_pg_expandarray":
+		if len(args) != 1 {
+			return setFunc{}, wrongArgs(name, args, loc, b)
+		}
+		at, err := b.arrayArg(name, args, 0, loc)
+		if err != nil {
+			return setFunc{}, err
+		}
+		elem, _ := at.Elem()
+		cols := []Column{{Name: "unnest", Type: elem}}
+		if name == "_pg_expandarray" {
+			cols = []Column{{Name: "x", Type: elem}, {Name: "n", Type: types.Int4}}
+		}
+		return setFunc{cols: cols, rows: func(e *evalCtx, v []types.Datum) ([][]types.Datum, error) {
+			if v[0] == nil {
+				return nil, nil
+			}
+			vals, err := arrayElems(e, at, v[0])
+			if err != nil {
+				return nil, err
+			}
+			rows := make([][]types.Datum, len(vals))
+			for i, x := range vals {
+				rows[i] = []types.Datum{x}
+				if len(cols) == 2 {
+					rows[i] = append(rows[i], int64(i+1))
+				}
+			}
+			return rows, nil
+		}}, nil
+	case "generate_subscripts":
+		if len(args) < 2 || len(args) > 3 {
+			return setFunc{}, wrongArgs(name, args, loc, b)
+		}
+		at, err := b.arrayArg(name, args, 0, loc)
+		if err != nil {
+			return setFunc{}, err
+		}
+		for i := 1; i < len(args); i++ {
+			want := types.Int4
+			if i == 2 {
+				want = types.Bool
+			}
+			if args[i], err = b.coerce(args[i], want, loc); err != nil {
+				return setFunc{}, err
+			}
+		}
+		return setFunc{cols: []Column{{Name: name, Type: types.Int4}}, rows: func(e *evalCtx, v []types.Datum) ([][]types.Datum, error) {
+			if v[0] == nil || v[1] != int64(1) {
+				return nil, nil
+			}
+			vals, err := arrayElems(e, at, v[0])
+			if err != nil {
+				return nil, err
+			}
+			rows := make([][]types.Datum, len(vals))
+			for i := range vals {
+				n := int64(i) + lowerBound(at)
+				if len(v) == 3 && v[2] == true {
+					n = lowerBound(at) + int64(len(vals)-1-i)
+				}
+				rows[i] = []types.Datum{n}
+			}
+			return rows, nil
+		}}, nil
+	case "generate_series":
+		return b.generateSeries(args, loc)
+	case "pg_get_keywords":
+		if len(args) != 0 {
+			return setFunc{}, wrongArgs(name, args, loc, b)
+		}
+		cols := []Column{{Name: "word", Type: types.Text}, {Name: "catcode", Type: types.Char}, {Name: "barelabel", Type: types.Bool},
+			{Name: "catdesc", Type: types.Text}, {Name: "baredesc", Type: types.Text}}
+		return setFunc{cols: cols, rows: func(*evalCtx, []types.Datum) ([][]types.Datum, error) {
+			return parseStatic(keywords, cols), nil
+		}}, nil
+	}
+	// A scalar function in FROM yields one row.
+	fn, ok := builtins[name]
+	if !ok {
+		return setFunc{}, wrongArgs(name, args, loc, b)
+	}
+	e, err := fn(b, args, loc)
+	if err != nil {
+		return setFunc{}, err
+	}
+	return setFunc{cols: []Column{{Name: name, Type: e.Type()}}, rows: func(ec *evalCtx, _ []types.Datum) ([][]types.Datum, error) {
+		v, err := e.Eval(ec)
+		return [][]types.Datum{{v}}, err
+	}}, nil
+}
+
+// generateSeries is generate_series over integers, numerics and
+// timestamps (with an interval step).
+func (b *binder) generateSeries(args []Expr, loc int32) (setFunc, error) {
+	if len(args) < 2 || len(args) > 3 {
+		return setFunc{}, wrongArgs("generate_series", args, loc, b)
+	}
+	l, r, err := b.unify(args[0], args[1], loc)
+	if err != nil || l == nil {
+		return setFunc{}, wrongArgs("generate_series", args, loc, b)
+	}
+	args[0], args[1] = l, r
+	t := l.Type()
+	if t.Oid == types.OidInt2 {
+		t = types.Int4
+	}
+	t.Typmod = -1
+	switch t.Family() {
+	case types.IntFamily, types.NumericFamily:
+		for i := range args {
+			if args[i], err = b.coerce(args[i], t, loc); err != nil {
+				return setFunc{}, err
+			}
+		}
+	case types.TimestampFamily, types.DateFamily:
+		if t.Family() == types.DateFamily {
+			t = types.Timestamp
+		}
+		for i := 0; i < 2; i++ {
+			if args[i], err = b.coerce(args[i], t, loc); err != nil {
+				return setFunc{}, err
+			}
+		}
+		if len(args) != 3 {
+			return setFunc{}, wrongArgs("generate_series", args, loc, b)
+		}
+		if args[2], err = b.coerce(args[2], types.Interval, loc); err != nil {
+			return setFunc{}, err
+		}
+	default:
+		return setFunc{}, wrongArgs("generate_series", args, loc, b)
+	}
+	cols := []Column{{Name: "generate_series", Type: t}}
+	const maxRows = 100_000_000
+	return setFunc{cols: cols, rows: func(e *evalCtx, v []types.Datum) ([][]types.Datum, error) {
+		for _, x := range v {
+			if x == nil {
+				return nil, nil
+			}
+		}
+		var rows [][]types.Datum
+		switch t.Family() {
+		case types.IntFamily:
+			lo, hi, step := v[0].(int64), v[1].(int64), int64(1)
+			if len(v) == 3 {
+				step = v[2].(int64)
+			}
+			if step == 0 {
+				return nil, pgerr.New(pgerr.InvalidParameterValue, "step size cannot equal zero")
+			}
+			for i := lo; (step > 0 && i <= hi) || (step < 0 && i >= hi); i += step {
+				if len(rows)%1024 == 0 && e.ctx.Err() != nil {
+					return nil, canceled(e.ctx)
+				}
+				if len(rows) >= maxRows {
+					return nil, pgerr.New(pgerr.ProgramLimitExceeded, "generate_series would return more than %d rows", maxRows)
+				}
+				rows = append(rows, []types.Datum{i})
+				if (step > 0 && i > hi-step) || (step < 0 && i < hi-step) {
+					break // the next value would overflow
+				}
+			}
+		case types.NumericFamily:
+			lo, hi := v[0].(*apd.Decimal), v[1].(*apd.Decimal)
+			step := apd.New(1, 0)
+			if len(v) == 3 {
+				step = v[2].(*apd.Decimal)
+			}
+			if step.IsZero() {
+				return nil, pgerr.New(pgerr.InvalidParameterValue, "step size cannot equal zero")
+			}
+			cur := new(apd.Decimal).Set(lo)
+			for (!step.Negative && cur.Cmp(hi) <= 0) || (step.Negative && cur.Cmp(hi) >= 0) {
+				if len(rows) >= maxRows {
+					return nil, pgerr.New(pgerr.ProgramLimitExceeded, "generate_series would return more than %d rows", maxRows)
+				}
+				rows = append(rows, []types.Datum{new(apd.Decimal).Set(cur)})
+				next := new(apd.Decimal)
+				if _, err := decCtx.Add(next, cur, step); err != nil {
+					return nil, err
+				}
+				cur = next
+			}
+		default:
+			lo, hi, step := v[0].(time.Time), v[1].(time.Time), v[2].(types.DInterval)
+			if step.Months == 0 && step.Days == 0 && step.Micros == 0 {
+				return nil, pgerr.New(pgerr.InvalidParameterValue, "step size cannot equal zero")
+			}
+			neg := step.Months < 0 || step.Days < 0 || step.Micros < 0
+			for i := 0; ; i++ {
+				cur := lo.AddDate(0, int(step.Months)*i, int(step.Days)*i).Add(time.Duration(step.Micros*int64(i)) * time.Microsecond)
+				if (!neg && cur.After(hi)) || (neg && cur.Before(hi)) || len(rows) >= maxRows {
+					break
+				}
+				rows = append(rows, []types.Datum{cur})
+			}
+		}
+		return rows, nil
+	}}, nil
+}
