@@ -55,6 +55,8 @@ func (b *binder) statement(ctx context.Context, p parsed) (*Statement, error) {
 		return b.copyStmt(ctx, n.GetCopyStmt())
 	case n.GetExplainStmt() != nil:
 		return b.explainStmt(ctx, n.GetExplainStmt())
+	case n.GetDeclareCursorStmt() != nil || n.GetFetchStmt() != nil || n.GetClosePortalStmt() != nil:
+		return b.cursorStmt(ctx, n)
 	case n.GetDeallocateStmt() != nil:
 		d := n.GetDeallocateStmt()
 		if d.Isall || d.Name == "" {

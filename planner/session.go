@@ -39,8 +39,9 @@ type Session struct {
 	savepoints []savepoint // of the open block, oldest first
 	txnStart   time.Time
 	notices    []*pgerr.Error
-	implicit   map[string]string // settings at the start of the implicit transaction
-	analyze    bool              // the running statement is under EXPLAIN ANALYZE
+	implicit   map[string]string  // settings at the start of the implicit transaction
+	analyze    bool               // the running statement is under EXPLAIN ANALYZE
+	cursors    map[string]*cursor // open SQL cursors, by name (cursor.go)
 }
 
 // NewSession starts a session for user on project. startup holds the

@@ -290,6 +290,7 @@ func (s *Session) endBlock(commit bool) {
 		}
 		s.Settings.restore(saved)
 	}
+	s.closeCursors()
 	s.txn, s.atBegin, s.local, s.txnStart, s.savepoints = TxnIdle, nil, nil, time.Time{}, nil
 }
 
