@@ -41,6 +41,8 @@ func newAccumulator(s AggSpec) accumulator {
 		a = &boolAcc{and: s.Func == AggBoolAnd}
 	case AggStringAgg:
 		a = &stringAggAcc{}
+	case AggValueSet, AggValueSetUnion, AggValueSetCount:
+		return &valueSetAcc{fn: s.Func}
 	}
 	if s.Distinct {
 		return &distinctAcc{inner: a, t: s.ArgType, seen: map[string]bool{}}

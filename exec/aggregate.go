@@ -31,6 +31,9 @@ const (
 	AggBoolAnd
 	AggBoolOr
 	AggStringAgg
+	AggValueSet      // the distinct values as an encoded set (valueset.go)
+	AggValueSetUnion // the union of encoded sets
+	AggValueSetCount // the number of values in the union of encoded sets
 )
 
 // AggSpec is one aggregate of a HashAgg. Arg, Arg2 and Filter index input

@@ -1,6 +1,34 @@
-// Package jobs will hold the job scheduler and executor: cube builds,
-// refreshes and merges as persisted jobs with ordered, idempotent steps,
-// fenced by the project's lease epoch, and resumed after a takeover.
+// Package jobs is the job engine: it runs cube builds, refreshes and merges
+// as persisted jobs with ordered, idempotent steps, fenced by the project's
+// lease epoch, and resumes them after a restart or a takeover.
 //
-// It is empty today; the cubes issue fills it.
+// The planner records a job (BUILD/REFRESH/MERGE CUBE) and its BUILDING
+// segment in one fenced transaction and wakes the engine. The cluster
+// package tells the engine which projects this node leads (Adopt, Drop);
+// each adopted project has one goroutine that runs its PENDING and RUNNING
+// jobs one at a time, oldest first. A job's steps (DESIGN.md "Jobs, leases
+// and failover"):
+//
+//  1. flat: count the range's fact rows and joined rows and check the
+//     joined tables' keys, recording which tables queries may leave out;
+//  2. base: aggregate the base cuboid from the flat rows (for MERGE, from
+//     the merged segments' base cuboids);
+//  3. cuboids: derive every other cuboid from its smallest built parent,
+//     recording each file as it is written;
+//  4. files: move the files from the work directory to their final names;
+//  5. commit: the segment becomes READY, replaced segments RETIRED and the
+//     job FINISHED in one metastore transaction.
+//
+// Every write goes through metastore.Fenced with the epoch the project was
+// adopted at, so a node that lost its lease commits nothing. Each step
+// records what it did in job_steps.detail; a resumed job starts at the
+// first unfinished step, and first removes files in the segment's
+// directory that no step recorded (a dead attempt's). Retired segments'
+// files are removed after Config.RetiredAge, so that queries that started
+// before a REFRESH or MERGE finish reading them.
+//
+// Segment files live under <data-dir>/cubes/<project>/<cube>/<segment>/,
+// one Parquet file per cuboid named by its key (docs/formats.md).
+//
+// jobs imports cube, exec, metastore, pgerr and planner.
 package jobs

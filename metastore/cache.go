@@ -32,6 +32,8 @@ type Cache struct {
 	roles    map[[2]string]Role        // by (project, user)
 	tables   map[[3]string]cachedTable // by (project, schema, name)
 	tableGen uint64                    // bumped whenever a table change is applied
+	cubes    map[string]*CubeState     // by project, loaded on first use
+	cubeGen  uint64                    // bumped whenever a cube or segment change is applied
 	next     int64                     // lowest change id not yet applied
 	applied  map[int64]bool            // applied ids >= next
 	gapSince time.Time                 // when the gap at next was first seen
@@ -170,6 +172,8 @@ func (c *Cache) reloadAll(ctx context.Context) error {
 	// Tables are loaded lazily (on first use) and kept current by the log.
 	c.tables = map[[3]string]cachedTable{}
 	c.tableGen++
+	c.cubes = map[string]*CubeState{}
+	c.cubeGen++
 	if maxID+1 > c.next {
 		c.next = maxID + 1
 		for id := range c.applied {
@@ -300,6 +304,8 @@ func (c *Cache) apply(ctx context.Context, ch Change) error {
 			}
 		}
 		c.mu.Unlock()
+	case EntityCube, EntitySegment:
+		c.forgetCubes(ch.Project)
 	case EntityRole:
 		c.mu.Lock()
 		delete(c.roles, [2]string{ch.Project, ch.Name})

@@ -624,6 +624,14 @@ func (b *binder) aggSpec(fc *pg_query.FuncCall, name string, args []Expr, call *
 		if name == "bool_or" {
 			spec.Func = exec.AggBoolOr
 		}
+	case name == "lattice_value_set" && len(args) == 1:
+		// Internal aggregates of cube builds and the cube route.
+		spec.Func, spec.Result = exec.AggValueSet, types.Bytea
+	case (name == "lattice_value_set_union" || name == "lattice_value_set_count") && len(args) == 1 && argType.Oid == types.OidBytea:
+		spec.Func, spec.Result = exec.AggValueSetUnion, types.Bytea
+		if name == "lattice_value_set_count" {
+			spec.Func, spec.Result = exec.AggValueSetCount, types.Int8
+		}
 	case name == "string_agg" && len(args) == 2:
 		if args[0].Type().Family() != types.StringFamily {
 			return wrong()

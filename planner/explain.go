@@ -164,13 +164,19 @@ func (b *binder) explainStmt(ctx context.Context, ex *pg_query.ExplainStmt) (*St
 	if err != nil {
 		return nil, err
 	}
+	routes := b.cube.routes
 	root := q.plan
 	if root == nil {
 		root = newNode("Result")
 	}
 	return &Statement{Params: q.Params, Columns: []Column{{Name: "QUERY PLAN", Type: types.Text}}, run: func(ctx context.Context, s *Session, args []types.Datum) (Result, error) {
 		var lines []string
-		lines = append(lines, "Route: raw (no cube covers this query)")
+		if len(routes) == 0 {
+			lines = append(lines, "Route: raw (no cube covers this query)")
+		}
+		for _, r := range routes {
+			lines = append(lines, "Route: "+r.String())
+		}
 		if analyze {
 			root.reset()
 			res, err := q.runAnalyze(ctx, s, args)

@@ -161,6 +161,13 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 			}
 			return statementPlan(cte.stmt, rel, cols), nil
 		}
+		if fr, ok := b.cube.files[rv.Relname]; ok && rv.Schemaname == "" {
+			rel := fr.name
+			if rv.Alias != nil {
+				rel = rv.Alias.Aliasname
+			}
+			return b.scanPlan(rel, rv.Alias, fr.label, fr.cols, func(context.Context) ([]metastore.TableFile, error) { return fr.files, nil }), nil
+		}
 		if v, ok := b.lookupVirtual(rv); ok && (rv.Catalogname == "" || rv.Catalogname == b.sess.Project) {
 			rel := v.Name
 			if rv.Alias != nil {
@@ -176,71 +183,14 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 		if rv.Alias != nil {
 			rel = rv.Alias.Aliasname
 		}
-		tcols := defColumns(def)
-		use := &colUse{used: make([]bool, len(tcols))}
-		var cols []scopeCol
-		for i, c := range tcols {
-			cols = append(cols, scopeCol{rel: rel, name: c.Name, typ: c.Type, idx: i, partner: -1, use: use, tcol: i})
-		}
-		if rv.Alias != nil {
-			for i, a := range rv.Alias.Colnames {
-				if i < len(cols) {
-					cols[i].name = a.GetString_().GetSval()
-				}
-			}
-		}
-		sess := b.sess
 		label := "Seq Scan on " + def.Name
 		if rel != def.Name {
 			label += " " + rel
 		}
-		node := newNode(label)
-		scan := &scanInfo{cols: tcols}
-		return relPlan{cols: cols, node: node, scan: scan, build: func(ec *evalCtx) (exec.Operator, error) {
-			files, err := sess.planner.store.TableFiles(ec.ctx, def.Project, def.Schema, def.Name)
-			if err != nil {
-				return nil, err
-			}
-			files = scan.prune(files)
-			// Read only the columns the query uses (at least one, for the
-			// row count); the others are NULL placeholders.
-			var read []int
-			for i, u := range use.used {
-				if u {
-					read = append(read, i)
-				}
-			}
-			if len(read) == 0 {
-				read = []int{0}
-			}
-			// A large table is scanned (and filtered) by one worker per
-			// core, each over its share of every file's row groups.
-			var rows int64
-			for _, f := range files {
-				rows += f.Rows
-			}
-			workers := min(runtime.GOMAXPROCS(0), 8)
-			if workers < 2 || rows < 2*exec.BatchRows {
-				var op exec.Operator = exec.NewScan(sess.planner.dataDir, files, tcols, read)
-				if scan.filter != nil {
-					op = exec.NewFilter(op, batchExpr{scan.filter, ec})
-				}
-				return node.instrument(op, ec), nil
-			}
-			builders := make([]func() (exec.Operator, error), workers)
-			for w := range builders {
-				builders[w] = func() (exec.Operator, error) {
-					var op exec.Operator = exec.NewScan(sess.planner.dataDir, files, tcols, read).Partition(w, workers)
-					if scan.filter != nil {
-						wc := *ec // each worker evaluates with its own context
-						wc.subs, wc.corr = nil, nil
-						op = exec.NewFilter(op, batchExpr{scan.filter, &wc})
-					}
-					return op, nil
-				}
-			}
-			return node.instrument(exec.NewParallel(tcols, builders), ec), nil
-		}}, nil
+		store := b.sess.planner.store
+		return b.scanPlan(rel, rv.Alias, label, defColumns(def), func(ctx context.Context) ([]metastore.TableFile, error) {
+			return store.TableFiles(ctx, def.Project, def.Schema, def.Name)
+		}), nil
 	case n.GetJoinExpr() != nil:
 		return b.joinExpr(ctx, n.GetJoinExpr())
 	case n.GetRangeFunction() != nil:
@@ -278,6 +228,71 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 		}}, nil
 	}
 	return relPlan{}, pgerr.New(pgerr.FeatureNotSupported, "this kind of FROM item is not supported yet")
+}
+
+// scanPlan plans a scan of Parquet files: a table's, or a cuboid's. files
+// lists them at execution time.
+func (b *binder) scanPlan(rel string, alias *pg_query.Alias, label string, tcols []exec.Column, files func(context.Context) ([]metastore.TableFile, error)) relPlan {
+	use := &colUse{used: make([]bool, len(tcols))}
+	var cols []scopeCol
+	for i, c := range tcols {
+		cols = append(cols, scopeCol{rel: rel, name: c.Name, typ: c.Type, idx: i, partner: -1, use: use, tcol: i})
+	}
+	if alias != nil {
+		for i, a := range alias.Colnames {
+			if i < len(cols) {
+				cols[i].name = a.GetString_().GetSval()
+			}
+		}
+	}
+	sess := b.sess
+	node := newNode(label)
+	scan := &scanInfo{cols: tcols}
+	return relPlan{cols: cols, node: node, scan: scan, build: func(ec *evalCtx) (exec.Operator, error) {
+		files, err := files(ec.ctx)
+		if err != nil {
+			return nil, err
+		}
+		files = scan.prune(files)
+		// Read only the columns the query uses (at least one, for the
+		// row count); the others are NULL placeholders.
+		var read []int
+		for i, u := range use.used {
+			if u {
+				read = append(read, i)
+			}
+		}
+		if len(read) == 0 {
+			read = []int{0}
+		}
+		// A large relation is scanned (and filtered) by one worker per
+		// core, each over its share of every file's row groups.
+		var rows int64
+		for _, f := range files {
+			rows += f.Rows
+		}
+		workers := min(runtime.GOMAXPROCS(0), 8)
+		if workers < 2 || rows < 2*exec.BatchRows {
+			var op exec.Operator = exec.NewScan(sess.planner.dataDir, files, tcols, read)
+			if scan.filter != nil {
+				op = exec.NewFilter(op, batchExpr{scan.filter, ec})
+			}
+			return node.instrument(op, ec), nil
+		}
+		builders := make([]func() (exec.Operator, error), workers)
+		for w := range builders {
+			builders[w] = func() (exec.Operator, error) {
+				var op exec.Operator = exec.NewScan(sess.planner.dataDir, files, tcols, read).Partition(w, workers)
+				if scan.filter != nil {
+					wc := *ec // each worker evaluates with its own context
+					wc.subs, wc.corr = nil, nil
+					op = exec.NewFilter(op, batchExpr{scan.filter, &wc})
+				}
+				return op, nil
+			}
+		}
+		return node.instrument(exec.NewParallel(tcols, builders), ec), nil
+	}}
 }
 
 // joinPlans joins two plans; keys index each side's own columns, residual

@@ -168,6 +168,20 @@ func (p *lparser) end() error {
 	return nil
 }
 
+// isCubeStatement reports whether the first words start one of the cube,
+// job or cluster statements.
+func isCubeStatement(toks []token) bool {
+	if len(toks) < 2 {
+		return false
+	}
+	switch toks[0].text + " " + toks[1].text {
+	case "show cubes", "show segments", "show jobs", "show nodes", "create cube", "drop cube", "build cube",
+		"refresh cube", "merge cube", "drop segment", "cancel job", "pause job", "resume job", "alter project":
+		return true
+	}
+	return false
+}
+
 // parseLattice parses stmt (at byte offset base of text) if it is one of
 // Lattice's statements; matched is false when it is not.
 func parseLattice(text string, base int, stmt string) (latticeStmt, bool, error) {
@@ -191,14 +205,9 @@ func parseLattice(text string, base int, stmt string) (latticeStmt, bool, error)
 			return nil, true, err
 		}
 		return s, true, p.end()
-	case p.accept("show", "cubes"), p.accept("show", "segments"), p.accept("show", "jobs"), p.accept("show", "nodes"),
-		p.accept("create", "cube"), p.accept("drop", "cube"), p.accept("build", "cube"), p.accept("refresh", "cube"),
-		p.accept("merge", "cube"), p.accept("drop", "segment"), p.accept("cancel", "job"), p.accept("pause", "job"),
-		p.accept("resume", "job"), p.accept("alter", "project"):
-		// Part of Lattice's SQL surface, built by the cube and cluster work.
-		words := strings.ToUpper(toks[0].text + " " + toks[1].text)
-		return nil, true, pgerr.New(pgerr.FeatureNotSupported, "%s is not supported yet", words).
-			WithHint("This build of Lattice has no cubes or cluster mode yet; see the project's open issues.")
+	case isCubeStatement(toks):
+		st, err := parseCubeStatement(p, stmt)
+		return st, true, err
 	case p.peek().text == "grant" || p.peek().text == "revoke":
 		// GRANT role ON PROJECT p TO user; other GRANTs are PostgreSQL's.
 		if len(toks) < 5 || toks[2].text != "on" || toks[3].text != "project" {

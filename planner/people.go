@@ -23,6 +23,20 @@ func (b *binder) latticeStatement(ls latticeStmt) (*Statement, error) {
 		return b.dropProject(st.name, st.ifExists, "DROP PROJECT")
 	case grantStmt:
 		return b.grant(st)
+	case createCubeStmt:
+		return b.createCube(st)
+	case dropCubeStmt:
+		return b.dropCube(st)
+	case buildStmt:
+		return b.buildCube(st)
+	case dropSegmentStmt:
+		return b.dropSegment(st)
+	case jobControlStmt:
+		return b.jobControl(st)
+	case showStmt:
+		return b.showLattice(st)
+	case alterJobEngineStmt:
+		return b.alterJobEngine(st)
 	}
 	return nil, pgerr.New(pgerr.FeatureNotSupported, "statement is not supported yet")
 }

@@ -24,6 +24,10 @@ type Config struct {
 	MaxMemory int64  // per-query memory budget in bytes; 0 means none
 	Version   string // Lattice's version, shown in version()
 	CacheSize int    // parsed statements kept; 0 means 1024
+	// MaxCuboids is lattice.cube.max-cuboids; 0 means 4096.
+	MaxCuboids int
+	// InstanceID is the node's id in leases: job writes are fenced with it.
+	InstanceID string
 	// Cluster connects job statements to the node's job engine and to the
 	// other nodes; nil means a standalone node that runs its own jobs.
 	Cluster Cluster
@@ -31,12 +35,18 @@ type Config struct {
 
 // Planner is shared by all sessions of a node.
 type Planner struct {
-	store     *metastore.Store
-	dataDir   string
-	maxMemory int64
-	version   string
-	cache     *parseCache
-	cluster   Cluster
+	store      *metastore.Store
+	dataDir    string
+	maxMemory  int64
+	version    string
+	cache      *parseCache
+	cluster    Cluster
+	maxCuboids int
+	history    *historyWriter
+	instanceID string
+
+	jobsMu sync.Mutex // guards jobs
+	jobs   JobEngine
 
 	virtualMu sync.RWMutex // guards virtual
 	virtual   map[[2]string]*VirtualRelation
@@ -48,7 +58,12 @@ func New(cfg Config) *Planner {
 	if size <= 0 {
 		size = 1024
 	}
-	return &Planner{store: cfg.Store, dataDir: cfg.DataDir, maxMemory: cfg.MaxMemory, version: cfg.Version, cache: newParseCache(size), cluster: cfg.Cluster}
+	p := &Planner{store: cfg.Store, dataDir: cfg.DataDir, maxMemory: cfg.MaxMemory, version: cfg.Version, cache: newParseCache(size), cluster: cfg.Cluster, maxCuboids: cfg.MaxCuboids, instanceID: cfg.InstanceID}
+	if p.maxCuboids <= 0 {
+		p.maxCuboids = 4096
+	}
+	p.history = newHistoryWriter(cfg.Store)
+	return p
 }
 
 // VersionString is what version() returns: PostgreSQL's shape, so that

@@ -89,6 +89,13 @@ func (b *binder) selectStmt(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 	case len(sel.ValuesLists) > 0:
 		return b.values(ctx, sel)
 	case len(sel.FromClause) > 0:
+		rewritten, err := b.routeBlock(ctx, sel)
+		if err != nil {
+			return nil, err
+		}
+		if rewritten != nil {
+			sel = rewritten
+		}
 		return b.selectFrom(ctx, sel)
 	}
 	for _, f := range sel.FromClause {

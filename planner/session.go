@@ -42,6 +42,7 @@ type Session struct {
 	implicit   map[string]string  // settings at the start of the implicit transaction
 	analyze    bool               // the running statement is under EXPLAIN ANALYZE
 	cursors    map[string]*cursor // open SQL cursors, by name (cursor.go)
+	noticeSink func(*pgerr.Error) // sends a notice to the client at once (SetNoticeSink)
 }
 
 // NewSession starts a session for user on project. startup holds the
@@ -178,6 +179,8 @@ func (s *Session) Prepare(ctx context.Context, text string, paramTypes []types.O
 			return nil, err
 		}
 		stmt.SQL = st.sql
+		stmt.routes, stmt.cubeState = b.cube.routes, b.cube.state
+		stmt.record = st.stmt != nil && (st.stmt.GetSelectStmt() != nil || st.stmt.GetExplainStmt() != nil)
 		out = append(out, stmt)
 	}
 	return out, nil
@@ -200,7 +203,45 @@ func (s *Session) Execute(ctx context.Context, stmt *Statement, args []types.Dat
 	if err := ctx.Err(); err != nil {
 		return nil, canceled(ctx)
 	}
-	return stmt.run(ctx, s, args)
+	if stmt.cubeState != nil {
+		// Segments changed since the statement was bound: route it again,
+		// so that a prepared query never reads a replaced segment.
+		if cur, err := s.planner.store.CubeState(ctx, s.Project); err == nil && cur != stmt.cubeState {
+			fresh, err := s.rebind(ctx, stmt)
+			if err != nil {
+				return nil, err
+			}
+			stmt = fresh
+		}
+	}
+	start := time.Now()
+	res, err := stmt.run(ctx, s, args)
+	if err != nil || !stmt.record {
+		return res, err
+	}
+	return &historyResult{Result: res, s: s, stmt: stmt, start: start}, nil
+}
+
+// rebind binds a prepared statement's text again; its result columns must
+// not change.
+func (s *Session) rebind(ctx context.Context, stmt *Statement) (*Statement, error) {
+	oids := make([]types.Oid, len(stmt.Params))
+	for i, p := range stmt.Params {
+		oids[i] = p.Oid
+	}
+	fresh, err := s.Prepare(ctx, stmt.SQL, oids)
+	if err != nil {
+		return nil, err
+	}
+	if len(fresh) != 1 || len(fresh[0].Columns) != len(stmt.Columns) {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "cached plan must not change result type")
+	}
+	for i, c := range fresh[0].Columns {
+		if c.Type != stmt.Columns[i].Type {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "cached plan must not change result type")
+		}
+	}
+	return fresh[0], nil
 }
 
 // StartImplicit marks the start of an implicit transaction (a simple Query

@@ -55,7 +55,7 @@ type cteDef struct {
 // child returns a binder for a subquery: same parameters and CTEs, its own
 // scope.
 func (b *binder) child() *binder {
-	c := &binder{sess: b.sess, text: b.text, params: b.params, ctx: b.ctx}
+	c := &binder{sess: b.sess, text: b.text, params: b.params, ctx: b.ctx, cube: b.cube}
 	if len(b.ctes) > 0 {
 		c.ctes = make(map[string]*cteDef, len(b.ctes))
 		for k, v := range b.ctes {

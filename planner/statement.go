@@ -3,6 +3,8 @@ package planner
 import (
 	"context"
 
+	"github.com/lattice-olap/lattice/metastore"
+
 	"github.com/lattice-olap/lattice/types"
 )
 
@@ -49,6 +51,13 @@ type Statement struct {
 	// planner preprocesses them.
 	fold []Expr
 	run  func(ctx context.Context, s *Session, args []types.Datum) (Result, error)
+
+	// routes are the blocks answered from cubes; cubeState is the cube
+	// state they were routed with (Execute binds again when it changed).
+	routes    []*routeInfo
+	cubeState *metastore.CubeState
+	// record marks a query that lattice.query_history records.
+	record bool
 }
 
 // Result is a stream of rows and, at its end, a command tag.

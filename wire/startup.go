@@ -209,6 +209,12 @@ func (c *conn) startup(ctx context.Context, sp *startupPacket) error {
 		return pgerr.From(err).Fatal()
 	}
 	c.sess = sess
+	// Progress of long statements (BUILD ... WAIT) reaches the client as
+	// it happens, from the connection's own goroutine.
+	sess.SetNoticeSink(func(e *pgerr.Error) {
+		c.be.Send(noticeResponse(e))
+		_ = c.be.Flush()
+	})
 	if !c.srv.register(c) {
 		return errAdminShutdown
 	}

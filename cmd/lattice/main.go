@@ -16,6 +16,7 @@ import (
 
 	"github.com/lattice-olap/lattice/cluster"
 	"github.com/lattice-olap/lattice/config"
+	"github.com/lattice-olap/lattice/jobs"
 	"github.com/lattice-olap/lattice/metastore"
 	"github.com/lattice-olap/lattice/planner"
 	"github.com/lattice-olap/lattice/wire"
@@ -147,9 +148,18 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		Version:    version,
 		Logger:     log,
 	})
-	pl := planner.New(planner.Config{Store: store, DataDir: cfg.DataDir, MaxMemory: cfg.QueryMaxMemory, Version: version, Cluster: node})
+	pl := planner.New(planner.Config{Store: store, DataDir: cfg.DataDir, MaxMemory: cfg.QueryMaxMemory, Version: version, Cluster: node,
+		MaxCuboids: cfg.CubeMaxCuboids, InstanceID: cfg.InstanceID})
+	defer pl.Close()
 	node.RegisterViews(pl)
-	// The job engine is handed to the node here (node.SetJobEngine), before Start.
+	// The job engine runs the jobs of the projects whose lease the node
+	// holds; query nodes hold none.
+	engine := jobs.New(jobs.Config{Store: store, Planner: pl, DataDir: cfg.DataDir, InstanceID: cfg.InstanceID, Logger: log})
+	defer engine.Close()
+	pl.SetJobEngine(engine)
+	if cfg.Mode != "query" {
+		node.SetJobEngine(engine)
+	}
 	if err := node.Start(ctx); err != nil {
 		ln.Close()
 		return err

@@ -1,0 +1,552 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/lattice-olap/lattice/cube"
+	"github.com/lattice-olap/lattice/exec"
+	"github.com/lattice-olap/lattice/metastore"
+	"github.com/lattice-olap/lattice/pgerr"
+	"github.com/lattice-olap/lattice/planner"
+)
+
+// detail is what the steps of a job keep in job_steps.detail; each step
+// fills its part, so that a resumed job finds what earlier steps did.
+type detail struct {
+	FactRows  int64           `json:"fact_rows,omitempty"`
+	Rows      int64           `json:"rows,omitempty"`
+	Omittable map[string]bool `json:"omittable,omitempty"`
+	// Work holds the written (not yet moved) file of each cuboid.
+	Work map[string]cube.File `json:"work,omitempty"`
+	// CuboidRows holds each built cuboid's row count.
+	CuboidRows map[string]int64 `json:"cuboid_rows,omitempty"`
+	Done       int              `json:"done,omitempty"`
+	Cuboids    int              `json:"cuboids,omitempty"`
+	// Files holds the final files of the segment.
+	Files cube.SegmentFiles `json:"files,omitempty"`
+}
+
+// runCtx is one attempt at a job.
+type runCtx struct {
+	e       *Engine
+	p       *project
+	job     metastore.Job
+	steps   []metastore.JobStep
+	params  planner.JobParams
+	def     *cube.Def
+	segDir  string // relative to the data directory
+	details []detail
+}
+
+// run executes a job from its first unfinished step.
+func (e *Engine) run(ctx context.Context, p *project, job metastore.Job) {
+	r := &runCtx{e: e, p: p, job: job}
+	err := r.start(ctx)
+	if err == nil {
+		err = r.runSteps(ctx)
+	}
+	switch {
+	case err == nil:
+		e.log.Info("job finished", "job", job.ID, "project", job.Project, "cube", job.Cube, "type", job.Type)
+	case errors.Is(err, errStopped), ctx.Err() != nil, errors.Is(err, metastore.ErrLeaseLost):
+		e.log.Info("job stopped", "job", job.ID, "reason", err)
+	default:
+		e.log.Warn("job failed", "job", job.ID, "err", err)
+		r.fail(ctx, err)
+	}
+}
+
+// start marks the job RUNNING under this node's epoch and loads what it
+// needs.
+func (r *runCtx) start(ctx context.Context) error {
+	st := r.e.cfg.Store
+	c, err := st.CubeState(ctx, r.job.Project)
+	if err != nil {
+		return err
+	}
+	for _, cb := range c.Cubes {
+		if cb.Name == r.job.Cube {
+			if r.def, err = cube.Unmarshal(cb.Definition); err != nil {
+				return err
+			}
+		}
+	}
+	if r.def == nil {
+		return fmt.Errorf("cube %q no longer exists", r.job.Cube)
+	}
+	if err := json.Unmarshal([]byte(r.job.Params), &r.params); err != nil {
+		return fmt.Errorf("job params: %w", err)
+	}
+	r.segDir = filepath.Join(planner.CubeDir(r.job.Project, r.job.Cube), r.params.Segment)
+	err = st.Fenced(ctx, r.job.Project, r.e.cfg.InstanceID, r.p.epoch, func(t *metastore.Tx) error {
+		job, steps, err := t.Job(r.job.ID)
+		if err != nil {
+			return err
+		}
+		if job.Status != metastore.JobPending && job.Status != metastore.JobRunning {
+			return errStopped
+		}
+		job.Status, job.Node, job.Epoch = metastore.JobRunning, r.e.cfg.InstanceID, r.p.epoch
+		r.job, r.steps = job, steps
+		return t.UpdateJob(job)
+	})
+	if err != nil {
+		return err
+	}
+	r.details = make([]detail, len(r.steps))
+	for i, s := range r.steps {
+		_ = json.Unmarshal([]byte(s.Detail), &r.details[i])
+	}
+	r.cleanOrphans()
+	return nil
+}
+
+// cleanOrphans removes the files in the segment's directory that no
+// finished or recorded step lists: what a dead attempt left behind.
+func (r *runCtx) cleanOrphans() {
+	keep := map[string]bool{}
+	for _, d := range r.details {
+		for _, f := range d.Work {
+			keep[f.Path] = true
+		}
+		for _, fs := range d.Files {
+			for _, f := range fs {
+				keep[f.Path] = true
+			}
+		}
+	}
+	root := filepath.Join(r.e.cfg.DataDir, r.segDir)
+	_ = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(r.e.cfg.DataDir, path)
+		if !keep[rel] {
+			_ = os.Remove(path)
+		}
+		return nil
+	})
+}
+
+// runSteps runs the unfinished steps in order.
+func (r *runCtx) runSteps(ctx context.Context) error {
+	for i, s := range r.steps {
+		if s.Status == metastore.StepFinished {
+			continue
+		}
+		if err := r.check(ctx); err != nil {
+			return err
+		}
+		if err := r.saveStep(ctx, i, metastore.StepRunning, r.progressAt(i, 0)); err != nil {
+			return err
+		}
+		var err error
+		switch s.Name {
+		case "flat":
+			err = r.flat(ctx, i)
+		case "base":
+			err = r.base(ctx, i)
+		case "cuboids":
+			err = r.cuboids(ctx, i)
+		case "files":
+			err = r.files(ctx, i)
+		case "commit":
+			return r.commit(ctx, i)
+		default:
+			err = fmt.Errorf("unknown step %q", s.Name)
+		}
+		if err != nil {
+			return err
+		}
+		if err := r.saveStep(ctx, i, metastore.StepFinished, r.progressAt(i+1, 0)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// progressAt is the job's progress at step i, frac of the way through it.
+func (r *runCtx) progressAt(i int, frac float64) float64 {
+	weights := []float64{0.05, 0.30, 0.55, 0.05, 0.05}
+	p := 0.0
+	for k := 0; k < i && k < len(weights); k++ {
+		p += weights[k]
+	}
+	if i < len(weights) {
+		p += weights[i] * frac
+	}
+	if p > 1 {
+		p = 1
+	}
+	return p
+}
+
+// check stops the attempt when the job was paused or discarded.
+func (r *runCtx) check(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	job, _, err := r.e.cfg.Store.Job(ctx, r.job.ID)
+	if err != nil {
+		return err
+	}
+	if job.Status != metastore.JobRunning {
+		if job.Status == metastore.JobDiscarded {
+			_ = os.RemoveAll(filepath.Join(r.e.cfg.DataDir, r.segDir))
+		}
+		return errStopped
+	}
+	return nil
+}
+
+// saveStep records step i's status and detail and the job's progress.
+func (r *runCtx) saveStep(ctx context.Context, i int, status string, progress float64) error {
+	body, _ := json.Marshal(r.details[i])
+	return r.e.cfg.Store.Fenced(ctx, r.job.Project, r.e.cfg.InstanceID, r.p.epoch, func(t *metastore.Tx) error {
+		job, _, err := t.Job(r.job.ID)
+		if err != nil {
+			return err
+		}
+		if job.Status != metastore.JobRunning {
+			return errStopped
+		}
+		r.steps[i].Status, r.steps[i].Detail = status, string(body)
+		if err := t.UpdateStep(r.steps[i]); err != nil {
+			return err
+		}
+		job.Progress = progress
+		return t.UpdateJob(job)
+	})
+}
+
+// fail records the error; the job can be resumed from the failed step.
+func (r *runCtx) fail(ctx context.Context, err error) {
+	code, msg := string(pgerr.InternalError), err.Error()
+	var pe *pgerr.Error
+	if errors.As(err, &pe) {
+		code, msg = string(pe.Code), pe.Message
+	}
+	_ = r.e.cfg.Store.Fenced(ctx, r.job.Project, r.e.cfg.InstanceID, r.p.epoch, func(t *metastore.Tx) error {
+		job, _, err := t.Job(r.job.ID)
+		if err != nil || job.Status != metastore.JobRunning {
+			return err
+		}
+		job.Status, job.Error = metastore.JobError, code+": "+msg
+		return t.UpdateJob(job)
+	})
+}
+
+// scalar runs a query returning one integer.
+func (r *runCtx) scalar(ctx context.Context, sql string) (int64, error) {
+	rows, err := r.e.cfg.Planner.QueryInternal(ctx, r.job.Project, sql, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var n int64
+	if rows.Next(ctx) {
+		n, _ = rows.Row()[0].(int64)
+	}
+	return n, rows.Err()
+}
+
+func (r *runCtx) segRange() cube.Range { return cube.Range{Start: r.params.Start, End: r.params.End} }
+
+// flat: read the range's flat rows; record whether each joined table may
+// be left out of queries on this segment.
+func (r *runCtx) flat(ctx context.Context, i int) error {
+	d := &r.details[i]
+	var err error
+	if r.job.Type == "MERGE" {
+		// The merged segments were verified; a table may be left out only
+		// where it could be on each of them.
+		return r.mergeFlat(ctx, d)
+	}
+	if d.FactRows, err = r.scalar(ctx, planner.FactCountSQL(r.def, r.segRange())); err != nil {
+		return err
+	}
+	if d.Rows, err = r.scalar(ctx, planner.FlatCountSQL(r.def, r.segRange())); err != nil {
+		return err
+	}
+	d.Omittable = map[string]bool{}
+	allMatched := d.Rows == d.FactRows
+	unique := map[string]bool{}
+	for _, j := range r.def.Joins {
+		dups, err := r.scalar(ctx, planner.DuplicateKeysSQL(j))
+		if err != nil {
+			return err
+		}
+		unique[j.Table.Alias] = dups == 0
+		if !j.Left && dups > 0 {
+			allMatched = false
+		}
+	}
+	for _, j := range r.def.Joins {
+		d.Omittable[j.Table.Alias] = unique[j.Table.Alias] && (j.Left || allMatched)
+	}
+	return nil
+}
+
+func (r *runCtx) mergeFlat(ctx context.Context, d *detail) error {
+	segs, err := r.e.cfg.Store.Segments(ctx, r.job.Project, r.job.Cube)
+	if err != nil {
+		return err
+	}
+	d.Omittable = map[string]bool{}
+	for _, j := range r.def.Joins {
+		d.Omittable[j.Table.Alias] = true
+	}
+	for _, id := range r.params.Replaces {
+		g, ok := findSegment(segs, id)
+		if !ok {
+			return pgerr.New(pgerr.ObjectNotInPrerequisiteState, "segment %s to merge is gone", id)
+		}
+		var st cube.SegmentStats
+		_ = json.Unmarshal([]byte(g.Stats), &st)
+		d.FactRows += st.FactRows
+		d.Rows += st.FlatRows
+		for a := range d.Omittable {
+			d.Omittable[a] = d.Omittable[a] && st.Omittable[a]
+		}
+	}
+	return nil
+}
+
+func findSegment(segs []metastore.Segment, id string) (metastore.Segment, bool) {
+	for _, g := range segs {
+		if g.ID == id {
+			return g, true
+		}
+	}
+	return metastore.Segment{}, false
+}
+
+// write runs a query and writes its rows as one Parquet file under the
+// segment's work directory.
+func (r *runCtx) write(ctx context.Context, sql string, inputs map[string]planner.FileInput, key string) (cube.File, error) {
+	rows, err := r.e.cfg.Planner.QueryInternal(ctx, r.job.Project, sql, inputs)
+	if err != nil {
+		return cube.File{}, err
+	}
+	defer rows.Close()
+	fw, err := exec.NewFileWriter(r.e.cfg.DataDir, filepath.Join(r.segDir, "work", key), rows.Columns)
+	if err != nil {
+		return cube.File{}, err
+	}
+	b := exec.NewBuilder(rows.Columns)
+	defer b.Release()
+	flush := func() error {
+		rec := b.Batch()
+		defer rec.Release()
+		return fw.Write(rec)
+	}
+	for rows.Next(ctx) {
+		if err := b.Add(rows.Row()); err != nil {
+			fw.Abort()
+			return cube.File{}, err
+		}
+		if b.Len() >= exec.BatchRows {
+			if err := flush(); err != nil {
+				fw.Abort()
+				return cube.File{}, err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		fw.Abort()
+		return cube.File{}, err
+	}
+	if b.Len() > 0 {
+		if err := flush(); err != nil {
+			fw.Abort()
+			return cube.File{}, err
+		}
+	}
+	tf, err := fw.Finish()
+	if err != nil {
+		return cube.File{}, err
+	}
+	return cube.File{Path: tf.Path, Rows: tf.Rows, Bytes: tf.Bytes, Stats: tf.Stats}, nil
+}
+
+func tableFiles(fs ...cube.File) []metastore.TableFile {
+	out := make([]metastore.TableFile, len(fs))
+	for i, f := range fs {
+		out[i] = metastore.TableFile{Path: f.Path, Rows: f.Rows, Bytes: f.Bytes, Stats: f.Stats}
+	}
+	return out
+}
+
+// base: aggregate the base cuboid, from the raw rows, or for a merge from
+// the base cuboids of the merged segments.
+func (r *runCtx) base(ctx context.Context, i int) error {
+	d := &r.details[i]
+	base := r.def.Base()
+	var f cube.File
+	var err error
+	if r.job.Type == "MERGE" {
+		segs, err := r.e.cfg.Store.Segments(ctx, r.job.Project, r.job.Cube)
+		if err != nil {
+			return err
+		}
+		var in []cube.File
+		for _, id := range r.params.Replaces {
+			g, _ := findSegment(segs, id)
+			var files cube.SegmentFiles
+			if err := json.Unmarshal([]byte(g.Files), &files); err != nil {
+				return err
+			}
+			in = append(in, files[base.Key()]...)
+		}
+		inputs := map[string]planner.FileInput{"merge_input": {Columns: planner.CuboidColumns(r.def, base), Files: tableFiles(in...)}}
+		f, err = r.write(ctx, planner.RollupSQL(r.def, base, "merge_input"), inputs, base.Key())
+		if err != nil {
+			return err
+		}
+	} else {
+		if f, err = r.write(ctx, planner.BaseCuboidSQL(r.def, r.segRange()), nil, base.Key()); err != nil {
+			return err
+		}
+	}
+	d.Work = map[string]cube.File{base.Key(): f}
+	d.CuboidRows = map[string]int64{base.Key(): f.Rows}
+	d.Rows = f.Rows
+	return nil
+}
+
+// cuboids: derive every other cuboid from its smallest built parent,
+// recording each as it is written.
+func (r *runCtx) cuboids(ctx context.Context, i int) error {
+	d := &r.details[i]
+	baseD := r.details[i-1]
+	if d.Work == nil {
+		d.Work, d.CuboidRows = map[string]cube.File{}, map[string]int64{}
+	}
+	built := map[cube.Cuboid]int64{}
+	files := map[cube.Cuboid]cube.File{}
+	for _, c := range r.def.Cuboids {
+		if f, ok := baseD.Work[c.Key()]; ok {
+			built[c], files[c] = f.Rows, f
+		}
+		if f, ok := d.Work[c.Key()]; ok {
+			built[c], files[c] = f.Rows, f
+		}
+	}
+	d.Cuboids = len(r.def.Cuboids)
+	for _, c := range r.def.Cuboids {
+		if _, ok := built[c]; ok {
+			continue
+		}
+		if err := r.check(ctx); err != nil {
+			return err
+		}
+		parent, ok := cube.Parent(c, built)
+		if !ok {
+			return fmt.Errorf("cuboid %s has no built parent", c.Key())
+		}
+		inputs := map[string]planner.FileInput{"parent": {Columns: planner.CuboidColumns(r.def, parent), Files: tableFiles(files[parent])}}
+		f, err := r.write(ctx, planner.RollupSQL(r.def, c, "parent"), inputs, c.Key())
+		if err != nil {
+			return err
+		}
+		built[c], files[c] = f.Rows, f
+		d.Work[c.Key()], d.CuboidRows[c.Key()] = f, f.Rows
+		d.Done = len(built)
+		if err := r.saveStep(ctx, i, metastore.StepRunning, r.progressAt(i, float64(len(built))/float64(len(r.def.Cuboids)))); err != nil {
+			// The file is not recorded: the next attempt removes it.
+			return err
+		}
+	}
+	d.Done = len(built)
+	return nil
+}
+
+// files: move each cuboid's file from the work directory to its final
+// name. Moving is idempotent: a file already moved is found in place.
+func (r *runCtx) files(_ context.Context, i int) error {
+	d := &r.details[i]
+	d.Files = cube.SegmentFiles{}
+	work := map[string]cube.File{}
+	for k, f := range r.details[i-2].Work {
+		work[k] = f
+	}
+	for k, f := range r.details[i-1].Work {
+		work[k] = f
+	}
+	var total int64
+	for key, f := range work {
+		final := filepath.Join(r.segDir, key+".parquet")
+		src, dst := filepath.Join(r.e.cfg.DataDir, f.Path), filepath.Join(r.e.cfg.DataDir, final)
+		if err := os.Rename(src, dst); err != nil {
+			if _, serr := os.Stat(dst); serr != nil {
+				return err
+			}
+		}
+		f.Path = final
+		d.Files[key] = []cube.File{f}
+		total += f.Bytes
+	}
+	_ = os.RemoveAll(filepath.Join(r.e.cfg.DataDir, r.segDir, "work"))
+	d.Rows = total
+	return nil
+}
+
+// commit makes the segment READY, retires the segments it replaces and
+// finishes the job, in one fenced transaction.
+func (r *runCtx) commit(ctx context.Context, i int) error {
+	flat, cub, files := r.details[0], r.details[2], r.details[3]
+	stats := cube.SegmentStats{FactRows: flat.FactRows, FlatRows: flat.Rows, Omittable: flat.Omittable, Cuboids: map[string]int64{}}
+	for k, n := range r.details[1].CuboidRows {
+		stats.Cuboids[k] = n
+	}
+	for k, n := range cub.CuboidRows {
+		stats.Cuboids[k] = n
+	}
+	for _, fs := range files.Files {
+		for _, f := range fs {
+			stats.Bytes += f.Bytes
+		}
+	}
+	statsBody, _ := json.Marshal(stats)
+	filesBody, _ := json.Marshal(files.Files)
+	return r.e.cfg.Store.Fenced(ctx, r.job.Project, r.e.cfg.InstanceID, r.p.epoch, func(t *metastore.Tx) error {
+		job, _, err := t.Job(r.job.ID)
+		if err != nil {
+			return err
+		}
+		if job.Status != metastore.JobRunning {
+			return errStopped
+		}
+		segs, err := t.Segments(r.job.Project, r.job.Cube)
+		if err != nil {
+			return err
+		}
+		seg, ok := findSegment(segs, r.params.Segment)
+		if !ok {
+			return errStopped
+		}
+		seg.Status, seg.Stats, seg.Files = metastore.SegmentReady, string(statsBody), string(filesBody)
+		if err := t.UpdateSegment(seg); err != nil {
+			return err
+		}
+		for _, id := range r.params.Replaces {
+			if old, ok := findSegment(segs, id); ok {
+				old.Status = metastore.SegmentRetired
+				if err := t.UpdateSegment(old); err != nil {
+					return err
+				}
+			}
+		}
+		r.steps[i].Status, r.steps[i].Detail = metastore.StepFinished, "{}"
+		if err := t.UpdateStep(r.steps[i]); err != nil {
+			return err
+		}
+		job.Status, job.Progress, job.Error = metastore.JobFinished, 1, ""
+		return t.UpdateJob(job)
+	})
+}

@@ -1,0 +1,159 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lattice-olap/lattice/cube"
+	"github.com/lattice-olap/lattice/exec"
+	"github.com/lattice-olap/lattice/metastore"
+	"github.com/lattice-olap/lattice/types"
+)
+
+// What the job engine asks of the planner to build segments: the SQL of
+// each step, run on the raw route over tables and cuboid files.
+
+// FileInput is a relation over Parquet files that a build query reads under
+// a name of its own: a parent cuboid, or the segments a merge combines.
+type FileInput struct {
+	Columns []exec.Column
+	Files   []metastore.TableFile
+}
+
+// CuboidColumns are the columns of a cuboid's files.
+func CuboidColumns(d *cube.Def, c cube.Cuboid) []exec.Column { return cuboidColumns(d, c) }
+
+// InternalRows is the result of a build query.
+type InternalRows struct {
+	Result
+	Columns []exec.Column
+}
+
+// QueryInternal runs a SELECT that Lattice generates, as an administrator of
+// project, on the raw route, with inputs readable by name.
+func (p *Planner) QueryInternal(ctx context.Context, project, sql string, inputs map[string]FileInput) (*InternalRows, error) {
+	s, err := p.NewSession("admin", project, true, 0, nil)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := pg_query.Parse(sql)
+	if err != nil {
+		return nil, syntaxError(sql, err)
+	}
+	b := newBinder(s, sql, nil)
+	b.ctx = ctx
+	b.cube.raw = true
+	for name, in := range inputs {
+		if b.cube.files == nil {
+			b.cube.files = map[string]*fileRel{}
+		}
+		b.cube.files[name] = &fileRel{name: name, label: "Cuboid Scan on " + name, cols: in.Columns, files: in.Files}
+	}
+	st, err := b.selectStmt(ctx, tree.Stmts[0].Stmt.GetSelectStmt())
+	if err != nil {
+		return nil, err
+	}
+	res, err := st.run(exec.WithBudget(ctx, p.maxMemory), s, nil)
+	if err != nil {
+		return nil, err
+	}
+	cols := make([]exec.Column, len(st.Columns))
+	for i, c := range st.Columns {
+		cols[i] = exec.Column{Name: c.Name, Type: c.Type}
+	}
+	return &InternalRows{Result: res, Columns: cols}, nil
+}
+
+// rangeWhere is the WHERE clause selecting a segment's fact rows.
+func rangeWhere(d *cube.Def, r cube.Range) string {
+	if d.Partition == nil || r == cube.Full {
+		return ""
+	}
+	return " WHERE " + d.Partition.Predicate(colText(d.Partition.Col), r)
+}
+
+// FactCountSQL counts the fact rows of a range.
+func FactCountSQL(d *cube.Def, r cube.Range) string {
+	return "SELECT count(*) FROM " + tableText(d.Fact) + rangeWhere(d, r)
+}
+
+// FlatCountSQL counts the rows of the range joined with the inner-joined
+// tables (what the base cuboid aggregates, but for LEFT JOINs).
+func FlatCountSQL(d *cube.Def, r cube.Range) string {
+	keep := map[string]bool{}
+	for _, j := range d.Joins {
+		keep[j.Table.Alias] = !j.Left
+	}
+	// A table joined through a LEFT-joined one cannot stay.
+	for _, j := range d.Joins {
+		for _, k := range j.Keys {
+			if k.From.Table != d.Fact.Alias && !keep[k.From.Table] {
+				keep[j.Table.Alias] = false
+			}
+		}
+	}
+	return "SELECT count(*) FROM " + fromText(d, keep) + rangeWhere(d, r)
+}
+
+// DuplicateKeysSQL counts the key values of a joined table that occur more
+// than once: leaving such a table out of a query would change its answer.
+func DuplicateKeysSQL(j cube.Join) string {
+	var keys []string
+	for _, k := range j.Keys {
+		keys = append(keys, pgQuoteIdent(k.To.Column))
+	}
+	return "SELECT count(*) FROM (SELECT " + strings.Join(keys, ", ") + " FROM " + pgQuoteIdent(j.Table.Schema) + "." + pgQuoteIdent(j.Table.Name) +
+		" GROUP BY " + strings.Join(keys, ", ") + " HAVING count(*) > 1) AS dup"
+}
+
+// BaseCuboidSQL aggregates a range's flat rows into the base cuboid,
+// sorted by its dimensions.
+func BaseCuboidSQL(d *cube.Def, r cube.Range) string {
+	var sel, ord []string
+	for i, dim := range d.Dimensions {
+		sel = append(sel, colText(dim.Col)+" AS "+pgQuoteIdent(dim.Name))
+		ord = append(ord, fmt.Sprint(i+1))
+	}
+	for _, m := range d.Measures {
+		sel = append(sel, measureAgg(m, m.Expr)+" AS "+pgQuoteIdent(m.Name))
+	}
+	return "SELECT " + strings.Join(sel, ", ") + " FROM " + fromText(d, nil) + rangeWhere(d, r) +
+		" GROUP BY " + strings.Join(ord, ", ") + " ORDER BY " + strings.Join(ord, ", ")
+}
+
+// RollupSQL computes cuboid c from the rows of relation input (a parent
+// cuboid, or the same cuboid of several segments), sorted by c's
+// dimensions.
+func RollupSQL(d *cube.Def, c cube.Cuboid, input string) string {
+	var sel, ord []string
+	for k, i := range c.Dims() {
+		sel = append(sel, pgQuoteIdent(d.Dimensions[i].Name))
+		ord = append(ord, fmt.Sprint(k+1))
+	}
+	for _, m := range d.Measures {
+		col := pgQuoteIdent(m.Name)
+		var agg string
+		switch m.Kind {
+		case cube.CountStar, cube.Count:
+			agg = "CAST(COALESCE(sum(" + col + "), 0) AS int8)"
+		case cube.CountDistinct:
+			agg = "lattice_value_set_union(" + col + ")"
+		case cube.Min, cube.Max:
+			agg = m.Kind + "(" + col + ")"
+		default:
+			agg = "sum(" + col + ")"
+			if m.Type.Oid == types.OidInt8 {
+				agg = "CAST(sum(" + col + ") AS int8)"
+			}
+		}
+		sel = append(sel, agg+" AS "+col)
+	}
+	sql := "SELECT " + strings.Join(sel, ", ") + " FROM " + pgQuoteIdent(input)
+	if len(ord) > 0 {
+		sql += " GROUP BY " + strings.Join(ord, ", ") + " ORDER BY " + strings.Join(ord, ", ")
+	}
+	return sql
+}
