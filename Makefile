@@ -7,13 +7,16 @@ DATA_DIR  ?= ./data
 # `make test` must stay well under CI's limit; packages run in parallel.
 TEST_TIMEOUT ?= 20m
 
-.PHONY: build run test test-deps unit fuzz lint bench-go clean
+.PHONY: build run test test-deps unit fuzz lint bench-go bench clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/lattice
 
-## run: start a standalone node on the embedded SQLite metastore in $(DATA_DIR)
+## run: start a standalone node on the embedded SQLite metastore in $(DATA_DIR);
+## on first start, load the SSB sample (project ssb, SF $(SAMPLE_SF)) in the background
+SAMPLE_SF ?= 0.1
 run: build
+	@./$(BIN) sample ssb --sf $(SAMPLE_SF) --if-missing --wait 60s & \
 	./$(BIN) serve --set lattice.storage.data-dir=$(DATA_DIR)
 
 ## test-deps: install (as root) and start the real components tests use
@@ -44,6 +47,12 @@ lint:
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./wire
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./planner
+
+## bench: the SSB benchmark, Lattice vs DuckDB vs PostgreSQL (bench/ is its own module)
+SF   ?= 1
+RUNS ?= 5
+bench: build test-deps
+	. ./.testenv/env && cd bench && $(GO) run ./cmd/ssbbench -sf $(SF) -runs $(RUNS) -lattice-bin ../$(BIN)
 
 clean:
 	rm -rf bin

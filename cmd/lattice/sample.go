@@ -29,6 +29,8 @@ type sampleOptions struct {
 	port                 int
 	project              string
 	force, noCube        bool
+	ifMissing            bool
+	wait                 time.Duration
 }
 
 // sample runs `lattice sample ssb`: it loads the Star Schema Benchmark into
@@ -50,6 +52,8 @@ func sample(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.project, "project", "ssb", "project to create")
 	fs.BoolVar(&o.force, "force", false, "drop the project first if it exists")
 	fs.BoolVar(&o.noCube, "no-cube", false, "load the tables only; do not create and build the cube")
+	fs.BoolVar(&o.ifMissing, "if-missing", false, "do nothing, successfully, if the project exists (make run uses this)")
+	fs.DurationVar(&o.wait, "wait", 0, "keep trying to connect this long while the node starts (e.g. 60s)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -82,7 +86,7 @@ func loadSSB(ctx context.Context, o sampleOptions, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	admin, err := pgx.Connect(ctx, o.dsn(metastore.DefaultProject))
+	admin, err := connectWaiting(ctx, o)
 	if err != nil {
 		return fmt.Errorf("connecting to the node at %s:%d (is `lattice serve` running?): %w", o.host, o.port, err)
 	}
@@ -91,6 +95,9 @@ func loadSSB(ctx context.Context, o sampleOptions, stdout io.Writer) error {
 	exists, err := projectExists(ctx, o)
 	if err != nil {
 		return err
+	}
+	if exists && o.ifMissing {
+		return nil
 	}
 	if exists && !o.force {
 		return fmt.Errorf("%w: project %s is already there; connect with psql -d %s, or run `lattice sample ssb --force` to drop and reload it",
@@ -150,6 +157,24 @@ func loadSSB(ctx context.Context, o sampleOptions, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "cube %s built in %.1fs. Try: psql -d %s, then the SSB queries (docs/performance.md)\n",
 		ssb.CubeName, time.Since(start).Seconds(), o.project)
 	return nil
+}
+
+// connectWaiting connects to the default project, retrying for o.wait while
+// the connection is refused (the node is still starting).
+func connectWaiting(ctx context.Context, o sampleOptions) (*pgx.Conn, error) {
+	deadline := time.Now().Add(o.wait)
+	for {
+		c, err := pgx.Connect(ctx, o.dsn(metastore.DefaultProject))
+		var pe *pgconn.PgError
+		if err == nil || errors.As(err, &pe) || !time.Now().Before(deadline) {
+			return c, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
 }
 
 // projectExists connects to the project itself: an unknown project fails

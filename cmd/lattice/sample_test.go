@@ -149,6 +149,11 @@ func TestSampleSSB(t *testing.T) {
 
 	out.Reset()
 	errb.Reset()
+	require.Equal(t, 0, run(sampleArgs(n, "--if-missing"), &out, &errb), errb.String())
+	require.Empty(t, out.String(), "--if-missing does nothing when the project exists")
+
+	out.Reset()
+	errb.Reset()
 	require.Equal(t, 0, run(sampleArgs(n, "--no-cube", "--force"), &out, &errb), errb.String())
 	require.Contains(t, out.String(), "dropping project ssb")
 }
