@@ -32,10 +32,14 @@ var modes = [...]string{"all", "job", "query"}
 // retries until it is back; the client library reconnects by itself and
 // opens a new session after expiry, upon which run registers again.
 type discovery struct {
-	n        *Node
-	conn     *zk.Conn
-	services string // <base>/<cluster-id>/services
-	poke     chan struct{}
+	n              *Node
+	services       string // <base>/<cluster-id>/services
+	sessionTimeout time.Duration
+	poke           chan struct{}
+
+	connMu sync.Mutex // guards conn and closed: conn is replaced by run, closed by close
+	conn   *zk.Conn
+	closed bool
 
 	mu      sync.Mutex // guards members, synced, down
 	members map[string]Member
@@ -45,29 +49,35 @@ type discovery struct {
 
 func newDiscovery(n *Node, clusterID string) *discovery {
 	d := &discovery{n: n, services: path.Join(n.cfg.ZKBasePath, clusterID, "services"), poke: make(chan struct{}, 1)}
-	timeout := n.cfg.Timeout
-	if timeout < 2*time.Second {
-		timeout = 2 * time.Second
-	}
-	if timeout > 40*time.Second {
-		timeout = 40 * time.Second
-	}
+	d.sessionTimeout = min(max(n.cfg.Timeout, 2*time.Second), 40*time.Second)
+	d.connect()
+	return d
+}
+
+// connect opens a new client. zk.Connect does not wait for a server: it
+// returns at once and connects in the background, so a node starts even
+// when ZooKeeper is down.
+func (d *discovery) connect() {
+	n := d.n
 	servers := strings.Split(n.cfg.ZKConnect, ",")
-	// Connect does not wait for a server: it returns at once and connects
-	// in the background, so a node starts even when ZooKeeper is down.
-	conn, _, err := zk.Connect(servers, timeout, zk.WithLogger(zkLogger{n}), zk.WithLogInfo(false),
+	conn, _, err := zk.Connect(servers, d.sessionTimeout, zk.WithLogger(zkLogger{n}), zk.WithLogInfo(false),
 		zk.WithEventCallback(func(e zk.Event) {
 			if e.Type == zk.EventSession && e.State == zk.StateHasSession {
 				d.wake()
 			}
 		}))
 	if err != nil {
-		// Only a malformed connect string fails here; run keeps the
-		// node standalone and says so.
+		// Only a malformed connect string fails here; the node then
+		// runs without discovery and says so.
 		n.log.Error("ZooKeeper connect string", "connect", n.cfg.ZKConnect, "err", err)
 	}
+	d.connMu.Lock()
+	defer d.connMu.Unlock()
+	if d.closed && conn != nil {
+		conn.Close() // the node stopped meanwhile
+		return
+	}
 	d.conn = conn
-	return d
 }
 
 type zkLogger struct{ n *Node }
@@ -83,11 +93,21 @@ func (d *discovery) wake() {
 	}
 }
 
-// close ends the session, which removes this node's znode at once.
+// close ends the session, which removes this node's znode at once, for
+// good: a later connect does nothing.
 func (d *discovery) close() {
+	d.connMu.Lock()
+	defer d.connMu.Unlock()
+	d.closed = true
 	if d.conn != nil {
 		d.conn.Close()
 	}
+}
+
+func (d *discovery) client() *zk.Conn {
+	d.connMu.Lock()
+	defer d.connMu.Unlock()
+	return d.conn
 }
 
 // view returns the registered members and whether they come from ZooKeeper
@@ -106,9 +126,10 @@ func (d *discovery) view() (map[string]Member, bool) {
 }
 
 func (d *discovery) run(stop <-chan struct{}) {
-	if d.conn == nil {
+	if d.client() == nil {
 		return
 	}
+	lastOK := time.Now()
 	for {
 		select {
 		case <-stop:
@@ -116,6 +137,17 @@ func (d *discovery) run(stop <-chan struct{}) {
 		default:
 		}
 		watches, err := d.sync()
+		if err == nil {
+			lastOK = time.Now()
+		} else if time.Since(lastOK) > 2*d.sessionTimeout {
+			// A client whose session is long gone may never get back in:
+			// a ZooKeeper that lost its data refuses clients that have
+			// seen newer transactions. Start over with a fresh client.
+			d.n.log.Info("ZooKeeper session lost: reconnecting with a new session")
+			d.client().Close()
+			d.connect()
+			lastOK = time.Now()
+		}
 		d.mu.Lock()
 		switch {
 		case err != nil && !d.down:
@@ -154,20 +186,21 @@ func (d *discovery) selfPath() string {
 // sync registers this node when its znode is missing and reads every
 // member, setting watches on the three mode directories.
 func (d *discovery) sync() ([]<-chan zk.Event, error) {
-	if err := d.register(); err != nil {
+	conn := d.client()
+	if err := d.register(conn); err != nil {
 		return nil, err
 	}
 	members := map[string]Member{}
 	var watches []<-chan zk.Event
 	for _, m := range modes {
 		dir := path.Join(d.services, m)
-		children, _, w, err := d.conn.ChildrenW(dir)
+		children, _, w, err := conn.ChildrenW(dir)
 		if err != nil {
 			return nil, fmt.Errorf("watching %s: %w", dir, err)
 		}
 		watches = append(watches, w)
 		for _, c := range children {
-			data, _, err := d.conn.Get(path.Join(dir, c))
+			data, _, err := conn.Get(path.Join(dir, c))
 			if errors.Is(err, zk.ErrNoNode) {
 				continue // gone in between; the watch fires
 			}
@@ -188,48 +221,48 @@ func (d *discovery) sync() ([]<-chan zk.Event, error) {
 	return watches, nil
 }
 
-func (d *discovery) register() error {
+func (d *discovery) register(conn *zk.Conn) error {
 	for _, m := range modes {
-		if err := d.mkdirs(path.Join(d.services, m)); err != nil {
+		if err := mkdirs(conn, path.Join(d.services, m)); err != nil {
 			return err
 		}
 	}
 	p := d.selfPath()
-	ok, st, err := d.conn.Exists(p)
+	ok, st, err := conn.Exists(p)
 	if err != nil {
 		return err
 	}
-	if ok && st.EphemeralOwner == d.conn.SessionID() {
+	if ok && st.EphemeralOwner == conn.SessionID() {
 		return nil
 	}
 	if ok {
 		// Left by this node's previous process, whose session has not
 		// expired yet.
-		if err := d.conn.Delete(p, -1); err != nil && !errors.Is(err, zk.ErrNoNode) {
+		if err := conn.Delete(p, -1); err != nil && !errors.Is(err, zk.ErrNoNode) {
 			return err
 		}
 	}
 	n := d.n
 	data, _ := json.Marshal(Member{ID: n.cfg.InstanceID, Host: n.cfg.Host, PGPort: n.cfg.PGPort, HTTPPort: n.HTTPPort(),
 		Mode: n.cfg.Mode, Version: n.cfg.Version, StartTime: n.start.UTC()})
-	if _, err := d.conn.Create(p, data, zk.FlagEphemeral, zk.WorldACL(zk.PermAll)); err != nil && !errors.Is(err, zk.ErrNodeExists) {
+	if _, err := conn.Create(p, data, zk.FlagEphemeral, zk.WorldACL(zk.PermAll)); err != nil && !errors.Is(err, zk.ErrNodeExists) {
 		return fmt.Errorf("registering %s: %w", p, err)
 	}
 	n.log.Info("registered in ZooKeeper", "znode", p)
 	return nil
 }
 
-func (d *discovery) mkdirs(p string) error {
-	ok, _, err := d.conn.Exists(p)
+func mkdirs(conn *zk.Conn, p string) error {
+	ok, _, err := conn.Exists(p)
 	if err != nil || ok {
 		return err
 	}
 	if parent := path.Dir(p); parent != "/" {
-		if err := d.mkdirs(parent); err != nil {
+		if err := mkdirs(conn, parent); err != nil {
 			return err
 		}
 	}
-	if _, err := d.conn.Create(p, nil, 0, zk.WorldACL(zk.PermAll)); err != nil && !errors.Is(err, zk.ErrNodeExists) {
+	if _, err := conn.Create(p, nil, 0, zk.WorldACL(zk.PermAll)); err != nil && !errors.Is(err, zk.ErrNodeExists) {
 		return err
 	}
 	return nil

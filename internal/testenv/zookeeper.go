@@ -133,3 +133,18 @@ func (z *ZKServer) Stop(t testing.TB) {
 	_ = z.cmd.Wait()
 	z.cmd = nil
 }
+
+// Wipe deletes the stopped server's data, so that it comes back knowing no
+// session or znode: the clients' sessions are then expired, and what they
+// had registered is gone until they register again.
+func (z *ZKServer) Wipe(t testing.TB) {
+	t.Helper()
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if z.cmd != nil {
+		t.Fatal("ZKServer.Wipe: stop the server first")
+	}
+	if err := os.RemoveAll(filepath.Join(z.dir, "data")); err != nil {
+		t.Fatal(err)
+	}
+}
