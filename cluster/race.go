@@ -180,6 +180,19 @@ func (r *Race) Step(v View) []Action {
 	}
 
 	fair := (len(v.Projects) + len(live) - 1) / len(live)
+	// counts is how many live leases each node holds; least is the
+	// smallest count among the live job nodes.
+	counts := map[string]int{}
+	for _, l := range v.Leases {
+		if l.Owner != "" && !l.ExpiresAt.Before(v.DBNow) {
+			counts[l.Owner]++
+		}
+	}
+	counts[r.Self] = len(r.held)
+	least := len(r.held)
+	for id := range live {
+		least = min(least, counts[id])
+	}
 	names := make([]string, 0, len(projects))
 	for n := range projects {
 		names = append(names, n)
@@ -210,9 +223,9 @@ func (r *Race) Step(v View) []Action {
 		case p.JobEngine != "" && live[p.JobEngine]:
 		case len(r.held)+planned >= fair:
 		default:
-			// The more a node holds, the longer it waits, so the least
-			// loaded node takes a free lease first.
-			wait := time.Duration(len(r.held)) * r.Interval / 2
+			// The more a node holds beyond the least loaded node, the
+			// longer it waits, so the least loaded takes a free lease first.
+			wait := time.Duration(len(r.held)-least) * r.Interval / 2
 			if wait > r.Timeout {
 				wait = r.Timeout
 			}
@@ -226,12 +239,6 @@ func (r *Race) Step(v View) []Action {
 	// Spread: a node over its fair share while another live node has less
 	// than its share gives up one idle, unpinned lease per Timeout.
 	if r.LeaderRace && len(r.held) > fair && (!r.released || v.Mono-r.lastRelease >= r.Timeout) {
-		counts := map[string]int{}
-		for _, l := range v.Leases {
-			if l.Owner != "" && !l.ExpiresAt.Before(v.DBNow) {
-				counts[l.Owner]++
-			}
-		}
 		underloaded := false
 		for id := range live {
 			if id != r.Self && counts[id] < fair {
