@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -18,17 +19,19 @@ import (
 )
 
 type options struct {
-	sf          float64
-	seed        uint64
-	runs        int
-	qpsSeconds  float64
-	latticeBin  string
-	pgDSN       string
-	dataDir     string
-	resultsDir  string
-	duckThreads int
-	skipRaw     string
-	maxRSSMB    int64
+	sf           float64
+	seed         uint64
+	runs         int
+	qpsSeconds   float64
+	latticeBin   string
+	pgDSN        string
+	dataDir      string
+	resultsDir   string
+	duckThreads  int
+	skipRaw      string
+	buildTimeout time.Duration
+	maxRSSMB     int64
+	reportOnly   string
 }
 
 func main() {
@@ -43,10 +46,25 @@ func main() {
 	flag.StringVar(&o.dataDir, "data", "data", "directory for the generated data files (kept between runs)")
 	flag.StringVar(&o.resultsDir, "results", "results", "directory for the JSON results")
 	flag.IntVar(&o.duckThreads, "duckdb-threads", 2, "DuckDB threads")
+	flag.DurationVar(&o.buildTimeout, "build-timeout", 10*time.Minute, "give up on one engine's cube build after this long")
 	flag.StringVar(&o.skipRaw, "skip-raw", "Q2.2,Q4.1,Q4.2,Q4.3",
 		"queries not to run on Lattice's raw route (known engine bugs, see docs/performance.md); empty runs all")
 	flag.Int64Var(&o.maxRSSMB, "max-rss-mb", 0, "kill the Lattice node past this resident size (default: a quarter of the machine's RAM)")
+	flag.StringVar(&o.reportOnly, "report", "", "print the markdown tables of a saved JSON result and exit")
 	flag.Parse()
+	if o.reportOnly != "" {
+		var r Results
+		b, err := os.ReadFile(o.reportOnly)
+		if err == nil {
+			err = json.Unmarshal(b, &r)
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "ssbbench: %v\n", err)
+			os.Exit(1)
+		}
+		report(os.Stdout, &r)
+		return
+	}
 	if o.runs < 1 {
 		o.runs = 1
 	}
@@ -116,7 +134,7 @@ func run(ctx context.Context, o options) error {
 		return fmt.Errorf("PostgreSQL ANALYZE: %w", err)
 	}
 
-	res.Build = buildCubes(ctx, lat, duck, pg)
+	res.Build = buildCubes(ctx, o.buildTimeout, lat, duck, pg)
 	res.Queries, res.Mismatches = runQueries(ctx, o, lat, duck, pg)
 	res.Throughput = throughput(ctx, o, node, lat, pg)
 	res.LatticePeakRSSKB = node.peakRSS()

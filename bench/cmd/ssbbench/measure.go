@@ -52,7 +52,7 @@ func cuboidQuery() string {
 // buildCubes times Lattice's BUILD CUBE, DuckDB materializing the same
 // cuboids with GROUPING SETS, and PostgreSQL refreshing a materialized view
 // of that query.
-func buildCubes(ctx context.Context, lat *lattice, duck *duck, pg *postgres) []BuildResult {
+func buildCubes(ctx context.Context, timeout time.Duration, lat *lattice, duck *duck, pg *postgres) []BuildResult {
 	var out []BuildResult
 	timed := func(engine, what string, setup, work string, e engine) {
 		r := BuildResult{Engine: engine, What: what, Cuboids: len(ssb.Cuboids())}
@@ -65,9 +65,14 @@ func buildCubes(ctx context.Context, lat *lattice, duck *duck, pg *postgres) []B
 			}
 		}
 		start := time.Now()
-		if err := e.exec(ctx, work); err != nil {
+		wctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		if err := e.exec(wctx, work); err != nil {
 			r.Error = err.Error()
-			logf("%s: %v", engine, err)
+			if wctx.Err() != nil && ctx.Err() == nil {
+				r.Error = fmt.Sprintf("did not finish in %v (-build-timeout)", timeout)
+			}
+			logf("%s: %v", engine, r.Error)
 		} else {
 			r.Seconds = time.Since(start).Seconds()
 			logf("%s: %s in %.2fs", engine, what, r.Seconds)

@@ -157,11 +157,21 @@ func report(w io.Writer, r *Results) {
 		ms(sum[labelCube]), ms(sum[labelRaw]), ms(sum[labelDuck]), ms(sum[labelPG]),
 		ratio(sum[labelRaw], sum[labelDuck]), ratio(sum[labelRaw], sum[labelPG]),
 		ratio(sum[labelCube], sum[labelDuck]), ratio(sum[labelCube], sum[labelPG]))
-	for _, q := range r.Queries {
-		for _, l := range []string{labelCube, labelRaw, labelDuck, labelPG} {
+	// Why a cell is n/a, once per engine and reason.
+	for _, l := range []string{labelCube, labelRaw, labelDuck, labelPG} {
+		var reasons []string
+		queries := map[string][]string{}
+		for _, q := range r.Queries {
 			if err := q.Engines[l].Error; err != "" {
-				fmt.Fprintf(w, "- %s %s: %s\n", q.Query, l, firstLine(err))
+				err = firstLine(err)
+				if _, ok := queries[err]; !ok {
+					reasons = append(reasons, err)
+				}
+				queries[err] = append(queries[err], q.Query)
 			}
+		}
+		for _, why := range reasons {
+			fmt.Fprintf(w, "- %s, %s: %s\n", l, strings.Join(queries[why], " "), why)
 		}
 	}
 	for _, m := range r.Mismatches {
