@@ -183,13 +183,16 @@ func (n *Node) Forward(ctx context.Context, project, user, sql string, notice fu
 	var results []*pgconn.Result
 	for attempt := 0; ; attempt++ {
 		c, err := n.fwd.get(ctx, k)
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) {
+			return nil, "", fromPg(pe) // the holder refused the session (e.g. the user may not connect)
+		}
 		if err != nil {
 			return nil, "", pgerr.Wrap(err, pgerr.ConnectionFailure, "cannot reach job engine %s of project %q", id, project).
 				WithHint("Retry; if the node is gone, another takes the project over within lattice.server.leader-race.heart-beat-timeout.")
 		}
 		c.notice.Store(&notice)
 		results, err = c.pc.Exec(ctx, sql).ReadAll()
-		var pe *pgconn.PgError
 		if err != nil && !errors.As(err, &pe) {
 			closeQuietly(c.pc)
 			// A pooled connection the holder closed fails before sending
