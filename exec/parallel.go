@@ -5,6 +5,8 @@ import (
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/lattice-olap/lattice/pgerr"
 )
 
 // Parallel runs several copies of a pipeline fragment (each over its share
@@ -48,6 +50,13 @@ func (p *Parallel) start(ctx context.Context) {
 		p.wg.Add(1)
 		go func(b func() (Operator, error)) {
 			defer p.wg.Done()
+			// A bug in a worker fails the query, not the node: the
+			// connection's own recovery cannot reach this goroutine.
+			defer func() {
+				if r := recover(); r != nil {
+					p.send(wctx, parallelItem{err: pgerr.New(pgerr.InternalError, "internal error in a parallel worker: %v", r)})
+				}
+			}()
 			op, err := b()
 			if err != nil {
 				p.send(wctx, parallelItem{err: err})

@@ -68,7 +68,7 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 		wd := w.GetWindowDef()
 		ws.named[wd.Name] = wd
 	}
-	src, err := b.fromWhere(ctx, sel.FromClause, sel.WhereClause)
+	src, err := b.fromWhere(ctx, b.orderJoins(ctx, sel), sel.WhereClause)
 	if err != nil {
 		return nil, err
 	}

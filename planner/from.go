@@ -68,7 +68,13 @@ func (b *binder) fromWhere(ctx context.Context, items []*pg_query.Node, where *p
 	// Push single-item conditions down to their item.
 	var rest []Expr
 	pushed := make([][]Expr, len(plans))
-	for _, c := range conds {
+	// Conjuncts can share column references (BETWEEN binds its operand
+	// once for both comparisons): each is shifted once.
+	shifted := map[*colRef]bool{}
+	// Decide every conjunct's item before shifting any: a shared column
+	// reference, once shifted, no longer names its item.
+	itemIdx := make([]int, len(conds))
+	for i, c := range conds {
 		refs := map[int]bool{}
 		colRefs(c, refs)
 		item := -1
@@ -79,8 +85,14 @@ func (b *binder) fromWhere(ctx context.Context, items []*pg_query.Node, where *p
 				item = -2
 			}
 		}
-		if item >= 0 && !hasVolatile(c) {
-			shiftColRefs(c, offsets[item])
+		if hasVolatile(c) {
+			item = -2
+		}
+		itemIdx[i] = item
+	}
+	for i, c := range conds {
+		if item := itemIdx[i]; item >= 0 {
+			shiftColRefs(c, offsets[item], shifted)
 			pushed[item] = append(pushed[item], c)
 			continue
 		}
@@ -503,8 +515,7 @@ func colRefs(e Expr, into map[int]bool) {
 // shiftColRefs subtracts off from every column index in e. A bound
 // subexpression may be shared (x IN (1, 2) compares the same x twice), so
 // each column reference is shifted once.
-func shiftColRefs(e Expr, off int) {
-	seen := map[*colRef]bool{}
+func shiftColRefs(e Expr, off int, seen map[*colRef]bool) {
 	var walk func(Expr)
 	walk = func(e Expr) {
 		if e == nil {
