@@ -15,8 +15,8 @@ import (
 // semantics: rounding of numeric to integer half away from zero, of float to
 // integer half to even, range checks, and text I/O for string casts.
 func castDatum(s *Session, v types.Datum, from, to types.T) (types.Datum, error) {
-	if v == nil {
-		return nil, nil
+	if v == nil || from == to {
+		return v, nil
 	}
 	tf := to.Family()
 	switch {
