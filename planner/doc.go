@@ -26,11 +26,21 @@
 // VALUES are in setops.go, subqueries in expressions in sublink.go. Each
 // plan keeps a planNode tree for EXPLAIN (explain.go).
 //
-// Lattice's own statements (CREATE PROJECT, GRANT ... ON PROJECT; later
-// CREATE CUBE, BUILD, ...) have a small grammar in lattice.go. The cube
-// matcher will sit between binding and the choice of route: a block whose
-// join graph, group keys and aggregates a cube covers will be answered from
-// its smallest cuboid instead of these raw-route operators.
+// Lattice's own statements (CREATE PROJECT, GRANT ... ON PROJECT, CREATE
+// CUBE, BUILD, SHOW JOBS, ...) have a small grammar (lattice.go,
+// lattice_cube.go). Cube definitions are bound in cube_ddl.go; job
+// statements (cube_jobs.go) record jobs fenced by the project's lease, or
+// forward them to the lease holder through the Cluster interface.
 //
-// planner may import exec, metastore, types and pgerr; it never imports wire.
+// The cube route (cube_route.go, cube_rewrite.go) sits before a block is
+// planned: a block whose join graph, dimensions and aggregates a cube
+// covers is rewritten into the same block over the smallest cuboid's files
+// (plus the raw rows of ranges no READY segment covers), then planned like
+// any query. Comma-joined tables are ordered from the largest along WHERE
+// equalities first (joinorder.go). System views of schema lattice and the
+// catalogs plug into FROM as VirtualRelations (virtual.go); every query is
+// recorded in lattice.query_history (history.go).
+//
+// planner may import cube, exec, metastore, types and pgerr; it never imports
+// wire, cluster or jobs.
 package planner
