@@ -23,7 +23,7 @@ const (
 	oidPublic            = 2200
 	oidInformationSchema = 13207
 	oidBootstrapRole     = 10 // the role that owns the built-in objects
-	oidTemplateDB        = 1
+	oidDatabaseOwner     = 6171 // pg_database_owner, public's owner
 )
 
 // catalogDef is one generated entry of catalogDefs.
@@ -123,6 +123,7 @@ func init() {
 		rememberOID(ns, oidEntry{kind: 'n', name: name})
 	}
 	rememberOID(oidBootstrapRole, oidEntry{kind: 'a', name: "admin"})
+	rememberOID(oidDatabaseOwner, oidEntry{kind: 'a', name: "pg_database_owner"})
 	for _, d := range catalogDefs {
 		d := d
 		cols, notNull := parseCatalogColumns(d.cols)
@@ -180,7 +181,7 @@ func parseCatalogColumns(spec string) ([]Column, []bool) {
 }
 
 // regOutput is the output function of the reg* types.
-func regOutput(t types.T, oid int64) (string, bool) {
+func regOutput(t types.T, oid int64, opt *types.FormatOptions) (string, bool) {
 	e, ok := lookupOID(uint32(oid))
 	if !ok {
 		return "", false
@@ -190,7 +191,7 @@ func regOutput(t types.T, oid int64) (string, bool) {
 		if e.kind != 'c' {
 			return "", false
 		}
-		if e.schema == "pg_catalog" || e.schema == "public" {
+		if e.schema == "pg_catalog" || inSearchPath(opt, e.schema) {
 			return quoteIdent(e.name), true
 		}
 		return quoteIdent(e.schema) + "." + quoteIdent(e.name), true
@@ -231,7 +232,7 @@ type catNamespace struct {
 // catalog is one snapshot of what the catalogs show for a session.
 type catalog struct {
 	project    string
-	user       string
+	user       string // the session's user, shown as the owner of the project's objects
 	userOid    uint32
 	namespaces []catNamespace
 	rels       []catRelation
@@ -324,6 +325,22 @@ func (c *catalog) addRel(r catRelation) {
 	rememberOID(r.oid, oidEntry{kind: 'c', schema: r.schema, name: r.name, relkind: r.kind, comment: r.comment})
 }
 
+// owner is the role shown as owning the objects of schema: the built-in
+// schemas belong to the bootstrap role; Lattice keeps no owners for a
+// project's own objects, so they show the connected user, and public shows
+// pg_database_owner as in PostgreSQL 15.
+func (c *catalog) owner(schema string, isNamespace bool) uint32 {
+	switch schema {
+	case "pg_catalog", "information_schema", "lattice":
+		return oidBootstrapRole
+	case "public":
+		if isNamespace {
+			return oidDatabaseOwner
+		}
+	}
+	return c.userOid
+}
+
 // visible reports whether an unqualified name finds a relation of schema:
 // pg_catalog always comes first, then search_path.
 func (c *catalog) visible(schema, name string) bool {
@@ -353,4 +370,18 @@ func quoteIdent(s string) string {
 		return s
 	}
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// inSearchPath reports whether schema is named in opt's search_path.
+func inSearchPath(opt *types.FormatOptions, schema string) bool {
+	path := "\"$user\", public"
+	if opt != nil && opt.SearchPath != "" {
+		path = opt.SearchPath
+	}
+	for _, p := range strings.Split(path, ",") {
+		if strings.Trim(strings.TrimSpace(p), `"`) == schema {
+			return true
+		}
+	}
+	return false
 }

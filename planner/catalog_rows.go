@@ -119,7 +119,7 @@ func pgNamespace(c *catalog, cols []Column) [][]types.Datum {
 	m := newRowMaker(cols, true)
 	var out [][]types.Datum
 	for _, ns := range c.namespaces {
-		owner := int64(oidBootstrapRole)
+		owner := int64(c.owner(ns.name, true))
 		out = append(out, m.row(map[string]types.Datum{"oid": int64(ns.oid), "nspname": ns.name, "nspowner": owner}))
 	}
 	return out
@@ -135,7 +135,7 @@ func pgClass(c *catalog, cols []Column) [][]types.Datum {
 		}
 		out = append(out, m.row(map[string]types.Datum{
 			"oid": int64(r.oid), "relname": r.name, "relnamespace": int64(r.nsOid),
-			"relowner": int64(oidBootstrapRole), "relam": am, "relfilenode": int64(r.oid),
+			"relowner": int64(c.owner(r.schema, false)), "relam": am, "relfilenode": int64(r.oid),
 			"reltuples": r.rows, "relpersistence": "p", "relkind": string(r.kind),
 			"relnatts": int64(len(r.cols)), "relispopulated": true, "relreplident": "d",
 			"relhasrules": r.kind == 'v',
@@ -254,7 +254,7 @@ func pgTables(c *catalog, cols []Column) [][]types.Datum {
 	var out [][]types.Datum
 	for _, r := range c.rels {
 		if r.kind == 'r' {
-			out = append(out, m.row(map[string]types.Datum{"schemaname": r.schema, "tablename": r.name, "tableowner": "admin",
+			out = append(out, m.row(map[string]types.Datum{"schemaname": r.schema, "tablename": r.name, "tableowner": ownerName(c.owner(r.schema, false)),
 				"hasindexes": false, "hasrules": false, "hastriggers": false, "rowsecurity": false}))
 		}
 	}
@@ -266,7 +266,7 @@ func pgViews(c *catalog, cols []Column) [][]types.Datum {
 	var out [][]types.Datum
 	for _, r := range c.rels {
 		if r.kind == 'v' {
-			out = append(out, m.row(map[string]types.Datum{"schemaname": r.schema, "viewname": r.name, "viewowner": "admin"}))
+			out = append(out, m.row(map[string]types.Datum{"schemaname": r.schema, "viewname": r.name, "viewowner": ownerName(c.owner(r.schema, false))}))
 		}
 	}
 	return out
@@ -293,7 +293,7 @@ func isSchemata(c *catalog, cols []Column) [][]types.Datum {
 	m := newRowMaker(cols, false)
 	var out [][]types.Datum
 	for _, ns := range c.namespaces {
-		out = append(out, m.row(map[string]types.Datum{"catalog_name": c.project, "schema_name": ns.name, "schema_owner": "admin"}))
+		out = append(out, m.row(map[string]types.Datum{"catalog_name": c.project, "schema_name": ns.name, "schema_owner": ownerName(c.owner(ns.name, true))}))
 	}
 	return out
 }
@@ -437,4 +437,11 @@ func pgStatActivity(c *catalog, cols []Column) [][]types.Datum {
 	return [][]types.Datum{m.row(map[string]types.Datum{"datid": int64(databaseOID(c.project)), "datname": c.project,
 		"pid": int64(c.pid), "usesysid": int64(c.userOid), "usename": c.user, "application_name": c.appName,
 		"state": "active", "backend_type": "client backend"})}
+}
+
+func ownerName(oid uint32) string {
+	if e, ok := lookupOID(oid); ok && e.kind == 'a' {
+		return e.name
+	}
+	return "admin"
 }

@@ -44,7 +44,7 @@ func (b *binder) cursorStmt(ctx context.Context, n *pg_query.Node) (*Statement, 
 	return &Statement{run: func(_ context.Context, s *Session, _ []types.Datum) (Result, error) {
 		if name == "" { // CLOSE ALL
 			s.cursors = nil
-			return tagOnly("CLOSE CURSOR"), nil
+			return tagOnly("CLOSE CURSOR ALL"), nil
 		}
 		if _, ok := s.cursors[name]; !ok {
 			return nil, pgerr.New(pgerr.InvalidCursorName, "cursor %q does not exist", name)

@@ -418,5 +418,5 @@ func (s *Settings) Location() *time.Location {
 // FormatOptions returns the settings that shape text output.
 func (s *Settings) FormatOptions() types.FormatOptions {
 	efd, _ := strconv.Atoi(s.get("extra_float_digits"))
-	return types.FormatOptions{Location: s.Location(), ExtraFloatDigits: efd}
+	return types.FormatOptions{Location: s.Location(), ExtraFloatDigits: efd, SearchPath: s.get("search_path")}
 }

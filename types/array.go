@@ -124,7 +124,7 @@ func (t T) IsVector() bool { return t.Oid == OidInt2Vector || t.Oid == OidOidVec
 // function prints. The planner installs it, since the names of relations,
 // namespaces and roles live in its catalog; without it a reg* value prints
 // as its number.
-var OidNames func(t T, oid int64) (string, bool)
+var OidNames func(t T, oid int64, opt *FormatOptions) (string, bool)
 
 // IsReg reports whether t is one of the reg* OID alias types.
 func (t T) IsReg() bool {
@@ -137,7 +137,7 @@ func (t T) IsReg() bool {
 
 // regText is the output of a reg* value: its name, or its number when it
 // names nothing known (as PostgreSQL prints a dangling OID).
-func regText(t T, v int64) (string, bool) {
+func regText(t T, v int64, opt *FormatOptions) (string, bool) {
 	if v == 0 {
 		return "-", true
 	}
@@ -147,7 +147,7 @@ func regText(t T, v int64) (string, bool) {
 		}
 	}
 	if OidNames != nil {
-		return OidNames(t, v)
+		return OidNames(t, v, opt)
 	}
 	return "", false
 }

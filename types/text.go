@@ -19,6 +19,9 @@ import (
 type FormatOptions struct {
 	Location         *time.Location // TimeZone, for timestamptz; nil means UTC
 	ExtraFloatDigits int            // extra_float_digits; > 0 means shortest exact
+	// SearchPath is search_path, for the reg* types, which print a name
+	// unqualified when search_path finds it.
+	SearchPath string
 }
 
 // DefaultFormat is the output of a session with default settings.
@@ -35,7 +38,7 @@ func AppendText(b []byte, t T, d Datum, opt *FormatOptions) []byte {
 		return append(b, 'f')
 	case int64:
 		if t.IsReg() {
-			if name, ok := regText(t, v); ok {
+			if name, ok := regText(t, v, opt); ok {
 				return append(b, name...)
 			}
 		}

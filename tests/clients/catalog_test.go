@@ -1,0 +1,103 @@
+package clients
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lattice-olap/lattice/internal/testenv"
+)
+
+// catalogTargets starts a Lattice node and returns it with the reference
+// PostgreSQL. On PostgreSQL the test connects as a role named like
+// Lattice's user (admin), created when missing, so that the owners psql
+// shows are the same on both.
+func catalogTargets(t *testing.T) (lattice, postgres target) {
+	t.Helper()
+	n := testenv.StartNode(t)
+	lattice = target{name: "lattice", host: n.Host, port: n.Port, user: n.User, password: n.Password, db: "lattice", node: n}
+	conn := testenv.Postgres(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1)`, n.User).Scan(&exists); err != nil {
+		t.Fatal(err)
+	}
+	if !exists {
+		// A concurrent run may create it first; its error is harmless.
+		_, _ = conn.Exec(ctx, `CREATE ROLE `+n.User+` LOGIN SUPERUSER`)
+	}
+	u, err := url.Parse(testenv.PostgresDSN("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := 5432
+	if p := u.Port(); p != "" {
+		port, _ = strconv.Atoi(p)
+	}
+	postgres = target{name: "postgres", host: u.Hostname(), port: port, user: n.User, db: "postgres"}
+	return lattice, postgres
+}
+
+// TestPsqlCatalog runs psql/catalog.sql, psql's describe commands (\dt, \d,
+// \d+, \dv with patterns), catalog queries, arrays, the catalog functions
+// and cursors, against Lattice and PostgreSQL: the two outputs must be the
+// same, byte for byte, errors included.
+func TestPsqlCatalog(t *testing.T) {
+	t.Parallel()
+	psql := testenv.LookPath(t, "psql")
+	script, err := os.ReadFile(filepath.Join(clientsDir(), "psql", "catalog.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lat, pg := catalogTargets(t)
+	wantOut, wantErr, wantCode := psqlRun(t, psql, pg, "0", string(script), 0, "-f", "-")
+	out, errOut, code := psqlRun(t, psql, lat, "0", string(script), 0, "-f", "-")
+	if wantCode != 0 || wantErr != "" && !strings.Contains(wantErr, "ERROR") {
+		t.Fatalf("the script fails on PostgreSQL (exit %d):\n%s", wantCode, wantErr)
+	}
+	// The checks must be meaningful: the reference lists the tables.
+	if !strings.Contains(wantOut, `Table "catalog_check.orders"`) {
+		t.Fatalf("PostgreSQL's output lacks the described table:\n%s", wantOut)
+	}
+	if code != wantCode || out != wantOut || errOut != wantErr {
+		t.Fatalf("psql -f catalog.sql differs from PostgreSQL (exit %d, want %d)\n%s\n%s\n%s", code, wantCode,
+			diffText("stdout", wantOut, out), diffText("stderr", wantErr, errOut), lat.log())
+	}
+}
+
+// TestPsqlTabCompletion drives an interactive psql through a terminal and
+// checks that Tab completes table names, column names and \d arguments as
+// it does on PostgreSQL.
+func TestPsqlTabCompletion(t *testing.T) {
+	t.Parallel()
+	testenv.LookPath(t, "psql")
+	python := testenv.LookPath(t, "/usr/bin/python3")
+	lat, pg := catalogTargets(t)
+	setup := "SET client_min_messages = warning; DROP SCHEMA IF EXISTS tab_check CASCADE; CREATE SCHEMA tab_check;" +
+		" CREATE TABLE tab_check.tab_orders (order_amount numeric(10,2), order_day date, id int);"
+	teardown := "DROP SCHEMA tab_check CASCADE;"
+	psql := testenv.LookPath(t, "psql")
+	results := map[string]string{}
+	for _, tg := range []target{pg, lat} {
+		if _, errOut, code := psqlRun(t, psql, tg, "1", setup, 0, "-q", "-f", "-"); code != 0 {
+			t.Fatalf("setup on %s: %s\n%s", tg.name, errOut, tg.log())
+		}
+		out := runProgram(t, tg, 60*time.Second, filepath.Join(clientsDir(), "psql"), python, "tabcomplete.py")
+		psqlRun(t, psql, tg, "0", teardown, 0, "-q", "-f", "-")
+		results[tg.name] = out
+	}
+	for _, want := range []string{"FROM tab_check.tab_orders", "WHERE order_", "\\d tab_check.tab_orders"} {
+		if !strings.Contains(results["postgres"], want) {
+			t.Fatalf("PostgreSQL's completions lack %q:\n%s", want, results["postgres"])
+		}
+	}
+	if results["lattice"] != results["postgres"] {
+		t.Fatalf("tab completion differs from PostgreSQL\n%s\n%s", diffText("completions", results["postgres"], results["lattice"]), lat.log())
+	}
+}
