@@ -22,7 +22,7 @@ const (
 	oidPgCatalog         = 11
 	oidPublic            = 2200
 	oidInformationSchema = 13207
-	oidBootstrapRole     = 10 // the role that owns the built-in objects
+	oidBootstrapRole     = 10   // the role that owns the built-in objects
 	oidDatabaseOwner     = 6171 // pg_database_owner, public's owner
 )
 
