@@ -44,6 +44,16 @@ type HashJoin struct {
 	tailed  bool   // unmatched build rows emitted
 	out     arrow.RecordBatch
 	key     []byte
+
+	// The probe batch being joined: a batch whose rows have many matches
+	// (a cross join, a skewed key) is emitted in chunks of about
+	// BatchRows pairs, so memory stays bounded.
+	cur      arrow.RecordBatch
+	curRow   int     // next probe row
+	curR     int     // next match of curRow
+	curMatch []int32 // matches of curRow (keyed joins)
+	curKeyed bool    // curMatch is for curRow
+	curSeen  []bool  // probe rows of cur with a surviving match
 }
 
 // NewHashJoin returns a join of left and right.
@@ -189,31 +199,23 @@ func (j *HashJoin) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			return nil, err
 		}
 	}
-	lcols := j.left.Columns()
 	for {
-		rec, err := j.left.Next(ctx)
-		if err != nil {
+		if j.cur == nil {
+			rec, err := j.left.Next(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if rec == nil {
+				break
+			}
+			j.cur, j.curRow, j.curR, j.curKeyed = rec, 0, 0, false
+			j.curSeen = make([]bool, rec.NumRows())
+		}
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if rec == nil {
-			break
-		}
-		nrows := int(rec.NumRows())
-		var li, ri []int64
-		larrs := rec.Columns()
-		for i := 0; i < nrows; i++ {
-			if len(j.lkeys) == 0 {
-				for r := 0; r < j.rn; r++ {
-					li, ri = append(li, int64(i)), append(ri, int64(r))
-				}
-				continue
-			}
-			if k, ok := j.keyAt(larrs, j.lkeys, lcols, i); ok {
-				for _, r := range j.table[k] {
-					li, ri = append(li, int64(i)), append(ri, int64(r))
-				}
-			}
-		}
+		rec := j.cur
+		li, ri := j.pairs(rec)
 		if j.residual != nil && len(li) > 0 {
 			cand, err := j.gather(ctx, rec, li, ri)
 			if err != nil {
@@ -235,19 +237,20 @@ func (j *HashJoin) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			li, ri = li[:k], ri[:k]
 			mask.Release()
 		}
-		for _, r := range ri {
+		for p, r := range ri {
 			j.matched[r] = true
+			j.curSeen[li[p]] = true
 		}
-		if j.kind == LeftJoin || j.kind == FullJoin {
-			seen := make([]bool, nrows)
-			for _, l := range li {
-				seen[l] = true
-			}
-			for i, s := range seen {
-				if !s {
-					li, ri = append(li, int64(i)), append(ri, -1)
+		done := j.curRow >= int(rec.NumRows())
+		if done {
+			if j.kind == LeftJoin || j.kind == FullJoin {
+				for i, seen := range j.curSeen {
+					if !seen {
+						li, ri = append(li, int64(i)), append(ri, -1)
+					}
 				}
 			}
+			j.cur = nil
 		}
 		if len(li) == 0 {
 			continue
@@ -277,6 +280,39 @@ func (j *HashJoin) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		}
 	}
 	return nil, nil
+}
+
+// pairs returns the next candidate pairs of the probe batch, about
+// BatchRows of them, advancing curRow and curR.
+func (j *HashJoin) pairs(rec arrow.RecordBatch) (li, ri []int64) {
+	nrows := int(rec.NumRows())
+	larrs := rec.Columns()
+	lcols := j.left.Columns()
+	for j.curRow < nrows && len(li) < BatchRows {
+		i := j.curRow
+		if len(j.lkeys) == 0 {
+			for ; j.curR < j.rn && len(li) < BatchRows; j.curR++ {
+				li, ri = append(li, int64(i)), append(ri, int64(j.curR))
+			}
+			if j.curR >= j.rn {
+				j.curRow, j.curR = j.curRow+1, 0
+			}
+			continue
+		}
+		if !j.curKeyed {
+			j.curMatch, j.curKeyed = nil, true
+			if k, ok := j.keyAt(larrs, j.lkeys, lcols, i); ok {
+				j.curMatch = j.table[k]
+			}
+		}
+		for ; j.curR < len(j.curMatch) && len(li) < BatchRows; j.curR++ {
+			li, ri = append(li, int64(i)), append(ri, int64(j.curMatch[j.curR]))
+		}
+		if j.curR >= len(j.curMatch) {
+			j.curRow, j.curR, j.curKeyed = j.curRow+1, 0, false
+		}
+	}
+	return li, ri
 }
 
 // Close releases the join.
