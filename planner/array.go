@@ -316,6 +316,10 @@ func registerArrayFuncs() {
 			builtins[name] = fn
 		}
 	}
+	for _, name := range []string{"unnest", "generate_subscripts", "generate_series", "_pg_expandarray"} {
+		builtins[name] = selectListSRF(name)
+	}
+	builtins["information_schema._pg_expandarray"] = selectListSRF("_pg_expandarray")
 	builtins["array_upper"] = arrayBoundFn(true)
 	builtins["array_lower"] = arrayBoundFn(false)
 }

@@ -302,3 +302,25 @@ func (b *binder) generateSeries(args []Expr, loc int32) (setFunc, error) {
 		return rows, nil
 	}}, nil
 }
+
+// selectListSRF binds a set-returning function called in a select list.
+// Lattice runs these only in FROM; in a select list they bind (so that the
+// tools' catalog queries over empty catalogs such as pg_index plan and
+// return no rows) and fail if a row ever reaches them.
+func selectListSRF(name string) builtin {
+	return func(b *binder, args []Expr, loc int32) (Expr, error) {
+		sf, err := b.setFunction(name, args, loc)
+		if err != nil {
+			return nil, err
+		}
+		fail := func(*evalCtx, []types.Datum) (types.Datum, error) {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "set-returning function %s in a select list is not supported yet", name).
+				WithHint("Call it in FROM instead: SELECT * FROM %s(...).", name)
+		}
+		call := &funcExpr{name: name, args: args, typ: sf.cols[0].Type, fn: fail}
+		if len(sf.cols) > 1 {
+			return &recordExpr{fields: sf.cols, Expr: &funcExpr{name: name, args: args, typ: types.Text, fn: fail}}, nil
+		}
+		return call, nil
+	}
+}

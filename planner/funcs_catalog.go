@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
@@ -88,6 +89,7 @@ func init() {
 		"row_security_active":                anyArgs("row_security_active", 1, 1, types.Bool, always(false)),
 		"pg_get_statisticsobjdef":            anyArgs("pg_get_statisticsobjdef", 1, 1, types.Text, null),
 		"pg_postmaster_start_time":           constFn(types.TimestampTZ, func(*evalCtx) types.Datum { return processStart }),
+		"json_build_object":                  jsonBuildObject,
 		"inet_server_addr":                   constFn(types.Text, func(*evalCtx) types.Datum { return nil }),
 		"inet_server_port":                   constFn(types.Int4, func(*evalCtx) types.Datum { return nil }),
 	} {
@@ -459,3 +461,53 @@ func isReservedKeyword(s string) bool {
 
 // processStart stands in for the postmaster's start time.
 var processStart = time.Now().UTC().Truncate(time.Microsecond)
+
+// jsonBuildObject is json_build_object(key, value, ...), written as
+// PostgreSQL writes it: {"k" : v, ...}.
+func jsonBuildObject(b *binder, args []Expr, loc int32) (Expr, error) {
+	if len(args)%2 != 0 {
+		return nil, b.errorf(loc, pgerr.InvalidParameterValue, "argument list must have even number of elements").
+			WithHint("The arguments of json_build_object() must consist of alternating keys and values.")
+	}
+	for i, a := range args {
+		args[i] = b.defaultUnknown(a)
+	}
+	return &funcExpr{name: "json_build_object", args: args, typ: types.JSON, fn: func(e *evalCtx, v []types.Datum) (types.Datum, error) {
+		var sb strings.Builder
+		sb.WriteByte('{')
+		for i := 0; i < len(v); i += 2 {
+			if v[i] == nil {
+				return nil, pgerr.New(pgerr.InvalidParameterValue, "null value not allowed for object key")
+			}
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString(jsonValue(e, args[i].Type(), v[i], true))
+			sb.WriteString(" : ")
+			sb.WriteString(jsonValue(e, args[i+1].Type(), v[i+1], false))
+		}
+		sb.WriteByte('}')
+		return sb.String(), nil
+	}}, nil
+}
+
+func jsonValue(e *evalCtx, t types.T, v types.Datum, key bool) string {
+	if v == nil {
+		return "null"
+	}
+	s := textOf(e, t, v)
+	switch {
+	case key:
+	case t.Oid == types.OidJSON:
+		return s
+	case t.Family() == types.BoolFamily:
+		if v.(bool) {
+			return "true"
+		}
+		return "false"
+	case t.IsNumericKind() && !strings.ContainsAny(s, "NnIi"):
+		return s
+	}
+	q, _ := json.Marshal(s)
+	return string(q)
+}

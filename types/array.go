@@ -26,6 +26,7 @@ const (
 	OidRegtype      Oid = 2206
 	OidRegnamespace Oid = 4089
 	OidRegrole      Oid = 4096
+	OidJSON         Oid = 114
 )
 
 // Catalog types without a typmod.
@@ -41,6 +42,7 @@ var (
 	Xid          = T{OidXid, -1}
 	PgNodeTree   = T{OidPgNodeTree, -1}
 	Aclitem      = T{OidAclitem, -1}
+	JSON         = T{OidJSON, -1}
 )
 
 // arrayTypes maps each array type's OID to its element type's OID, with
@@ -52,7 +54,7 @@ var arrayTypes = map[Oid]Oid{
 	1011: OidXid, 1013: OidOidVector, 1014: OidBpchar, 1015: OidVarchar, 1016: OidInt8,
 	1021: OidFloat4, 1022: OidFloat8, 1034: OidAclitem, 1231: OidNumeric, 1182: OidDate,
 	1115: OidTimestamp, 1185: OidTimestampTZ, 1187: OidInterval, 2207: OidRegprocedure,
-	2210: OidRegclass, 2211: OidRegtype, 4090: OidRegnamespace, 4097: OidRegrole,
+	199: OidJSON, 2210: OidRegclass, 2211: OidRegtype, 4090: OidRegnamespace, 4097: OidRegrole,
 	OidInt2Vector: OidInt2, OidOidVector: OidOid,
 }
 
@@ -73,9 +75,10 @@ func init() {
 		OidRegtype:      {"regtype", "regtype", "4"},
 		OidRegnamespace: {"regnamespace", "regnamespace", "4"},
 		OidRegrole:      {"regrole", "regrole", "4"},
+		OidJSON:         {"json", "json", "-1"},
 	} {
 		fam := IntFamily
-		if oid == OidChar || oid == OidPgNodeTree || oid == OidAclitem {
+		if oid == OidChar || oid == OidPgNodeTree || oid == OidAclitem || oid == OidJSON {
 			fam = StringFamily
 		}
 		size := int16(4)

@@ -203,7 +203,7 @@ func ParseBinary(t T, src []byte) (Datum, error) {
 		return math.Float64frombits(binary.BigEndian.Uint64(src)), nil
 	case OidNumeric:
 		return parseNumericBinary(src)
-	case OidText, OidVarchar, OidBpchar, OidName, OidUnknown, OidChar, OidPgNodeTree, OidAclitem:
+	case OidText, OidVarchar, OidBpchar, OidName, OidUnknown, OidChar, OidPgNodeTree, OidAclitem, OidJSON:
 		if !utf8.Valid(src) {
 			return nil, pgerr.New(pgerr.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\"")
 		}

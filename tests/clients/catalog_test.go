@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -99,5 +100,26 @@ func TestPsqlTabCompletion(t *testing.T) {
 	}
 	if results["lattice"] != results["postgres"] {
 		t.Fatalf("tab completion differs from PostgreSQL\n%s\n%s", diffText("completions", results["postgres"], results["lattice"]), lat.log())
+	}
+}
+
+// TestSQLAlchemyInspector runs python/catalog_client.py, SQLAlchemy's
+// inspector over psycopg2 as Superset browses a database, against Lattice
+// and PostgreSQL: the outputs must be the same.
+func TestSQLAlchemyInspector(t *testing.T) {
+	t.Parallel()
+	python := testenv.LookPath(t, "/usr/bin/python3")
+	if err := exec.Command(python, "-c", "import sqlalchemy, psycopg2").Run(); err != nil {
+		testenv.Require(t, "SQLAlchemy and psycopg2 (Debian packages python3-sqlalchemy, python3-psycopg2)", err)
+	}
+	lat, pg := catalogTargets(t)
+	dir := filepath.Join(clientsDir(), "python")
+	want := runProgram(t, pg, 90*time.Second, dir, python, "catalog_client.py")
+	got := runProgram(t, lat, 90*time.Second, dir, python, "catalog_client.py")
+	if !strings.Contains(want, "column: sales amount NUMERIC(precision=12, scale=2)") {
+		t.Fatalf("PostgreSQL's output lacks the reflected columns:\n%s", want)
+	}
+	if got != want {
+		t.Fatalf("SQLAlchemy's inspector differs from PostgreSQL\n%s\n%s", diffText("output", want, got), lat.log())
 	}
 }
