@@ -1,0 +1,239 @@
+package cubes_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lattice-olap/lattice/internal/testenv"
+	"github.com/lattice-olap/lattice/ssb"
+)
+
+// ssbData generates the SSB tables at sf in COPY text.
+func ssbData(t testing.TB, sf float64) map[string][]byte {
+	t.Helper()
+	gen, err := ssb.New(sf, 1)
+	require.NoError(t, err)
+	out := map[string][]byte{}
+	for _, tab := range ssb.Tables {
+		var b bytes.Buffer
+		_, err := gen.WriteTable(context.Background(), &b, tab.Name)
+		require.NoError(t, err)
+		out[tab.Name] = b.Bytes()
+	}
+	return out
+}
+
+func loadSSB(t testing.TB, c *pgx.Conn, data map[string][]byte) {
+	t.Helper()
+	for i, tab := range ssb.Tables {
+		mustExec(t, c, ssb.DDL[i])
+		copyRows(t, c, tab.Name, data[tab.Name])
+	}
+}
+
+// segmentRecord is a READY segment as the metastore holds it.
+type segmentRecord struct {
+	id    string
+	files map[string][]struct {
+		Path string `json:"path"`
+		Rows int64  `json:"rows"`
+	}
+	stats struct {
+		FactRows int64            `json:"fact_rows"`
+		Cuboids  map[string]int64 `json:"cuboids"`
+	}
+}
+
+// readySegments reads the READY segments of project's cube straight from
+// the PostgreSQL metastore (the list of files is the truth).
+func readySegments(t testing.TB, meta *pgx.Conn, project, cube string) []segmentRecord {
+	t.Helper()
+	rows, err := meta.Query(context.Background(), "SELECT id, files, stats FROM segments WHERE project = $1 AND cube = $2 AND status = 'READY' ORDER BY range_start", project, cube)
+	require.NoError(t, err)
+	defer rows.Close()
+	var out []segmentRecord
+	for rows.Next() {
+		var s segmentRecord
+		var files, stats string
+		require.NoError(t, rows.Scan(&s.id, &files, &stats))
+		require.NoError(t, json.Unmarshal([]byte(files), &s.files), files)
+		require.NoError(t, json.Unmarshal([]byte(stats), &s.stats), stats)
+		out = append(out, s)
+	}
+	require.NoError(t, rows.Err())
+	return out
+}
+
+// filesUnder lists the regular files under dir, relative to base.
+func filesUnder(t testing.TB, base, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(filepath.Join(base, dir), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			rel, err := filepath.Rel(base, p)
+			if err != nil {
+				return err
+			}
+			out = append(out, rel)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	slices.Sort(out)
+	return out
+}
+
+// ssbAnswers runs the 13 SSB queries on c and returns their answers.
+func ssbAnswers(t testing.TB, c *pgx.Conn) map[string]result {
+	t.Helper()
+	out := map[string]result{}
+	for _, q := range ssb.Queries {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		out[q.Name] = run(ctx, c, q.SQL)
+		cancel()
+	}
+	return out
+}
+
+// TestKillResume kills a node with SIGKILL while an SSB build is deriving
+// cuboids, restarts it on the same data directory and metastore, and checks
+// that the job resumes and finishes, that the segment's directory holds
+// exactly the files the metastore lists (the dead attempt's are gone), that
+// the 13 SSB queries answer on the cube route as on the raw route and on
+// PostgreSQL, and that the segment equals an uninterrupted build of the
+// same cube in another project.
+func TestKillResume(t *testing.T) {
+	ctx := context.Background()
+	metaURL := testenv.PostgresDatabase(t)
+	meta, err := pgx.Connect(ctx, metaURL)
+	testenv.Require(t, "PostgreSQL metastore", err)
+	t.Cleanup(func() { meta.Close(context.Background()) })
+	dataDir := t.TempDir()
+	sets := append(slices.Clone(nodeSets),
+		"lattice.storage.data-dir="+dataDir,
+		"lattice.metadata.url="+metaURL,
+		"lattice.server.instance-id=kill-resume-node",
+		"lattice.query.max-memory=2g")
+
+	data := ssbData(t, 0.01)
+	pg := connectPG(t)
+	loadSSB(t, pg, data)
+
+	n1 := testenv.StartNode(t, sets...)
+	c1 := createProject(t, n1, "ssb")
+	loadSSB(t, c1, data)
+	mustExec(t, c1, ssb.CubeSQL())
+	id, err := startBuild(t, c1, "BUILD CUBE "+ssb.CubeName)
+	require.NoError(t, err)
+
+	// Poll from a second connection until the job derives cuboids and has
+	// written some, then kill the node.
+	watch := n1.Connect(t, "ssb")
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		r := run(ctx, watch, "SELECT status, coalesce(step, ''), progress FROM lattice.jobs WHERE id = '"+id+"'")
+		require.NoError(t, r.err)
+		require.Len(t, r.rows, 1)
+		st, step, progress := *r.rows[0][0], *r.rows[0][1], *r.rows[0][2]
+		require.NotEqual(t, "FINISHED", st, "the build finished before it could be killed; make it bigger")
+		require.NotContains(t, []string{"ERROR", "DISCARDED"}, st)
+		pct, _ := strconv.ParseFloat(progress, 64)
+		if st == "RUNNING" && step == "cuboids" && pct > 45 {
+			t.Logf("killing the node: job %s %s at step %s, %s%%", id, st, step, progress)
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "job %s never reached the cuboids step: %s %s", id, st, step)
+		time.Sleep(20 * time.Millisecond)
+	}
+	require.NoError(t, n1.Signal(syscall.SIGKILL))
+	<-n1.Done()
+	segDir := filepath.Join("cubes", "ssb", ssb.CubeName)
+	dead := filesUnder(t, dataDir, segDir)
+	t.Logf("the dead attempt left %d files", len(dead))
+	require.NotEmpty(t, dead, "the killed build should have written cuboid files")
+	var st string
+	require.NoError(t, meta.QueryRow(ctx, "SELECT status FROM jobs WHERE id = $1", id).Scan(&st))
+	require.Equal(t, "RUNNING", st, "after the kill the metastore still shows the job RUNNING")
+
+	// Restart on the same data directory and metastore.
+	n2 := testenv.StartNode(t, sets...)
+	logTailOnFailure(t, n2)
+	c2 := n2.Connect(t, "ssb")
+	require.Equal(t, "FINISHED", waitJob(t, c2, id, 4*time.Minute))
+
+	segs := readySegments(t, meta, "ssb", ssb.CubeName)
+	require.Len(t, segs, 1)
+	var listed []string
+	for _, fs := range segs[0].files {
+		for _, f := range fs {
+			listed = append(listed, filepath.Clean(f.Path))
+		}
+	}
+	slices.Sort(listed)
+	assert.Equal(t, listed, filesUnder(t, dataDir, segDir), "the cube's directory must hold exactly the READY segment's files")
+	assert.Len(t, segs[0].stats.Cuboids, len(ssb.Cuboids()), "cuboids of the resumed segment")
+
+	// The 13 queries: cube route = raw route = PostgreSQL.
+	want := ssbAnswers(t, pg)
+	mustExec(t, c2, "SET lattice.route = 'cube'")
+	onCube := ssbAnswers(t, c2)
+	raw := n2.Connect(t, "ssb")
+	mustExec(t, raw, "SET lattice.route = 'raw'")
+	onRaw := ssbAnswers(t, raw)
+	nonEmpty := 0
+	for _, q := range ssb.Queries {
+		require.NoError(t, want[q.Name].err, q.Name)
+		if len(want[q.Name].rows) > 0 && want[q.Name].rows[0][0] != nil {
+			nonEmpty++
+		}
+		if d := same(want[q.Name], onCube[q.Name], false); d != "" {
+			t.Errorf("SSB %s on the cube route differs from PostgreSQL:\n%s", q.Name, d)
+		}
+		if d := same(want[q.Name], onRaw[q.Name], false); d != "" {
+			t.Errorf("SSB %s on the raw route differs from PostgreSQL:\n%s", q.Name, d)
+		}
+	}
+	assert.Greater(t, nonEmpty, 8, "most SSB queries have answers at SF 0.01")
+
+	// An uninterrupted build of the same cube over the same rows.
+	c3 := createProject(t, n2, "ssb_again")
+	loadSSB(t, c3, data)
+	mustExec(t, c3, ssb.CubeSQL())
+	mustBuild(t, c3, "BUILD CUBE "+ssb.CubeName+" WAIT")
+	again := readySegments(t, meta, "ssb_again", ssb.CubeName)
+	require.Len(t, again, 1)
+	assert.Equal(t, again[0].stats.Cuboids, segs[0].stats.Cuboids, "row count per cuboid: uninterrupted vs resumed")
+	assert.Equal(t, again[0].stats.FactRows, segs[0].stats.FactRows)
+	for key, fs := range again[0].files {
+		var a, b int64
+		for _, f := range fs {
+			a += f.Rows
+		}
+		for _, f := range segs[0].files[key] {
+			b += f.Rows
+		}
+		assert.Equal(t, a, b, "rows of cuboid %s's files", key)
+	}
+	mustExec(t, c3, "SET lattice.route = 'cube'")
+	onAgain := ssbAnswers(t, c3)
+	for _, q := range ssb.Queries {
+		if d := same(onCube[q.Name], onAgain[q.Name], false); d != "" {
+			t.Errorf("SSB %s: the uninterrupted build answers otherwise than the resumed one:\n%s", q.Name, d)
+		}
+	}
+}
