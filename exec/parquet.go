@@ -169,6 +169,14 @@ type Scan struct {
 	// part of parts: this scan reads the row groups whose index is part
 	// modulo parts (parallel workers split a table this way).
 	part, parts int
+
+	// Through the column cache: the row groups of the current file left to
+	// read, and the pieces of the current one, per read column.
+	cached  bool
+	groups  []int
+	pieces  [][]arrow.Array
+	piece   int
+	started bool
 }
 
 // Partition makes the scan read only its share of every file's row groups.
@@ -189,6 +197,13 @@ func (s *Scan) Columns() []Column { return s.cols }
 
 // Next returns the next batch, or nil at the end.
 func (s *Scan) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if !s.started {
+		s.started = true
+		s.cached = fileCache.enabled()
+	}
+	if s.cached {
+		return s.nextCached(ctx)
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -242,6 +257,74 @@ func (s *Scan) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	}
 }
 
+// nextCached reads through the column cache, one row group at a time.
+func (s *Scan) nextCached(ctx context.Context) (arrow.RecordBatch, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if s.last != nil {
+			s.last.Release()
+			s.last = nil
+		}
+		if s.pieces != nil && s.piece < len(s.pieces[0]) {
+			p := s.piece
+			s.piece++
+			n := s.pieces[0][p].Len()
+			arrs := make([]arrow.Array, len(s.cols))
+			k := 0
+			for c := range s.cols {
+				if k < len(s.indices) && s.indices[k] == c {
+					arrs[c] = s.pieces[k][p]
+					arrs[c].Retain()
+					k++
+				} else {
+					arrs[c] = array.MakeArrayOfNull(memory.DefaultAllocator, ArrowType(s.cols[c].Type), n)
+				}
+			}
+			s.last = array.NewRecordBatch(s.sch, arrs, int64(n))
+			for _, a := range arrs {
+				a.Release()
+			}
+			return s.last, nil
+		}
+		if s.pieces != nil {
+			releaseColumns(s.pieces)
+			s.pieces = nil
+		}
+		if len(s.groups) == 0 {
+			s.closeFile()
+			if s.cur >= len(s.files) {
+				return nil, nil
+			}
+			f := s.files[s.cur]
+			s.cur++
+			pf, err := file.OpenParquetFile(filepath.Join(s.dataDir, f.Path), false)
+			if err != nil {
+				return nil, fmt.Errorf("opening table file %s: %w", f.Path, err)
+			}
+			s.pf = pf
+			for g := 0; g < pf.NumRowGroups(); g++ {
+				if s.parts <= 1 || g%s.parts == s.part {
+					s.groups = append(s.groups, g)
+				}
+			}
+			continue
+		}
+		g := s.groups[0]
+		s.groups = s.groups[1:]
+		pieces, err := readRowGroup(ctx, s.dataDir, s.files[s.cur-1].Path, &s.pf, g, s.indices)
+		if err != nil {
+			return nil, err
+		}
+		if len(pieces) == 0 || len(pieces[0]) == 0 {
+			releaseColumns(pieces)
+			continue
+		}
+		s.pieces, s.piece = pieces, 0
+	}
+}
+
 func (s *Scan) open(ctx context.Context, f metastore.TableFile) error {
 	pf, err := file.OpenParquetFile(filepath.Join(s.dataDir, f.Path), false)
 	if err != nil {
@@ -287,6 +370,10 @@ func (s *Scan) Close() {
 	if s.last != nil {
 		s.last.Release()
 		s.last = nil
+	}
+	if s.pieces != nil {
+		releaseColumns(s.pieces)
+		s.pieces = nil
 	}
 	s.closeFile()
 }

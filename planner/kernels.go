@@ -13,8 +13,10 @@ import (
 // directly instead of evaluating the expression row by row; anything else
 // falls back to the generic path (nil, false).
 
-// kernel evaluates e over rec as a boolean array, if it has a kernel.
-func kernel(e Expr, rec arrow.RecordBatch) (arrow.Array, bool) {
+// kernel evaluates e over rec as a boolean array, if it has a kernel. ec
+// evaluates, row by row, the arguments of an AND that have none, on the
+// rows its other arguments leave possible.
+func kernel(e Expr, rec arrow.RecordBatch, ec *evalCtx) (arrow.Array, bool) {
 	switch x := e.(type) {
 	case *funcExpr:
 		if len(x.args) == 2 && isComparison(x.name) {
@@ -25,11 +27,56 @@ func kernel(e Expr, rec arrow.RecordBatch) (arrow.Array, bool) {
 			}
 		}
 	case *boolExpr:
-		if x.op == "and" {
-			return andKernel(x.args, rec)
+		switch x.op {
+		case "and":
+			return andKernel(x.args, rec, ec)
+		case "or":
+			return orKernel(x.args, rec, ec)
 		}
 	}
 	return nil, false
+}
+
+// orKernel combines kernels with SQL's OR: true if any is true, else NULL
+// if any is NULL, else false. Every argument needs a kernel.
+func orKernel(args []Expr, rec arrow.RecordBatch, ec *evalCtx) (arrow.Array, bool) {
+	parts := make([]*array.Boolean, 0, len(args))
+	defer func() {
+		for _, p := range parts {
+			p.Release()
+		}
+	}()
+	for _, a := range args {
+		arr, ok := kernel(a, rec, ec)
+		if !ok {
+			return nil, false
+		}
+		parts = append(parts, arr.(*array.Boolean))
+	}
+	n := int(rec.NumRows())
+	b := array.NewBooleanBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	b.Reserve(n)
+	for i := 0; i < n; i++ {
+		sawNull, val := false, false
+		for _, p := range parts {
+			if p.IsNull(i) {
+				sawNull = true
+			} else if p.Value(i) {
+				val = true
+				break
+			}
+		}
+		switch {
+		case val:
+			b.UnsafeAppend(true)
+		case sawNull:
+			b.UnsafeAppendBoolToBitmap(false)
+		default:
+			b.UnsafeAppend(false)
+		}
+	}
+	return b.NewArray(), true
 }
 
 // compareKernel compares each slot of col with a constant of the same
@@ -115,28 +162,37 @@ func cmp3(a, b int64) int {
 	return 0
 }
 
-// andKernel combines the kernels of every argument with SQL's AND: false
-// if any is false, else NULL if any is NULL, else true.
-func andKernel(args []Expr, rec arrow.RecordBatch) (arrow.Array, bool) {
+// andKernel combines the arguments with SQL's AND: false if any is false,
+// else NULL if any is NULL, else true. Arguments with a kernel are
+// evaluated over the batch; the others (there must be at least one with a
+// kernel) row by row, only on rows that the kernels leave possible.
+func andKernel(args []Expr, rec arrow.RecordBatch, ec *evalCtx) (arrow.Array, bool) {
 	parts := make([]*array.Boolean, 0, len(args))
 	release := func() {
 		for _, p := range parts {
 			p.Release()
 		}
 	}
+	var rest []Expr
 	for _, a := range args {
-		arr, ok := kernel(a, rec)
+		arr, ok := kernel(a, rec, ec)
 		if !ok {
-			release()
-			return nil, false
+			rest = append(rest, a)
+			continue
 		}
 		parts = append(parts, arr.(*array.Boolean))
 	}
 	defer release()
+	if len(parts) == 0 || (len(rest) > 0 && ec == nil) {
+		return nil, false
+	}
 	n := int(rec.NumRows())
 	b := array.NewBooleanBuilder(memory.DefaultAllocator)
 	defer b.Release()
 	b.Reserve(n)
+	if len(rest) > 0 {
+		ec.rec = rec
+	}
 	for i := 0; i < n; i++ {
 		sawNull, val := false, true
 		for _, p := range parts {
@@ -145,6 +201,20 @@ func andKernel(args []Expr, rec arrow.RecordBatch) (arrow.Array, bool) {
 			} else if !p.Value(i) {
 				val = false
 				break
+			}
+		}
+		for k := 0; val && k < len(rest); k++ {
+			ec.row = i
+			v, err := rest[k].Eval(ec)
+			if err != nil {
+				// Let the generic path evaluate the batch and report it.
+				return nil, false
+			}
+			switch v {
+			case nil:
+				sawNull = true
+			case false:
+				val = false
 			}
 		}
 		switch {

@@ -165,7 +165,8 @@ func (x batchExpr) EvalBatch(ctx context.Context, rec arrow.RecordBatch) (arrow.
 		a.Retain()
 		return a, nil
 	}
-	if a, ok := kernel(x.e, rec); ok {
+	x.ec.ctx = ctx
+	if a, ok := kernel(x.e, rec, x.ec); ok {
 		return a, nil
 	}
 	t := x.e.Type()
