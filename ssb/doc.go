@@ -37,7 +37,10 @@
 //
 // DDL holds the CREATE TABLE statements; the sample loader (cmd/lattice
 // sample ssb) and the bench/ harness use them for Lattice, DuckDB and
-// PostgreSQL alike, so the three engines hold identical tables.
+// PostgreSQL alike, so the three engines hold identical tables. Queries are
+// the 13 SSB queries; CubeSQL is the SSB cube's CREATE CUBE statement and
+// Cuboids the cuboids its aggregation groups yield (cube.go explains the
+// groups).
 //
 // ssb imports only the standard library.
 package ssb
