@@ -37,7 +37,7 @@ func divByZero() error { return pgerr.New(pgerr.DivisionByZero, "division by zer
 func arithFunc(op string, t types.T) (evalFn, types.T, bool) {
 	switch t.Family() {
 	case types.IntFamily:
-		if t.Oid == types.OidOid {
+		if isOidLike(t) {
 			return nil, t, false
 		}
 		return intArith(op, t)
@@ -106,6 +106,17 @@ func intArith(op string, t types.T) (evalFn, types.T, bool) {
 		return func(e *evalCtx, v []types.Datum) (types.Datum, error) {
 			return floatPower(e, []types.Datum{float64(v[0].(int64)), float64(v[1].(int64))})
 		}, types.Float8, true
+	case "&", "|", "#": // bitwise and, or, xor: never overflow
+		return func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+			a, b := v[0].(int64), v[1].(int64)
+			switch op {
+			case "&":
+				return a & b, nil
+			case "|":
+				return a | b, nil
+			}
+			return a ^ b, nil
+		}, t, true
 	default:
 		return nil, t, false
 	}

@@ -164,7 +164,12 @@ func (b *binder) subscript(arg Expr, ix *pg_query.A_Indices) (Expr, error) {
 // catalog queries use.
 func (b *binder) fieldSelect(arg Expr, field string) (Expr, error) {
 	r, ok := arg.(*recordExpr)
-	if !ok {
+	if !ok && arg.Type().Oid == types.OidRecord {
+		// A record that came through a subquery column, as pgjdbc's
+		// getPrimaryKeys reads (i.keys).x from _pg_expandarray: records
+		// of that shape are the only ones Lattice makes.
+		r = &recordExpr{fields: []Column{{Name: "x", Type: types.Int4}, {Name: "n", Type: types.Int4}}, Expr: arg}
+	} else if !ok {
 		return nil, pgerr.New(pgerr.FeatureNotSupported, "field selection from type %s is not supported", arg.Type())
 	}
 	for i, f := range r.fields {

@@ -319,7 +319,7 @@ func selectListSRF(name string) builtin {
 		}
 		call := &funcExpr{name: name, args: args, typ: sf.cols[0].Type, fn: fail}
 		if len(sf.cols) > 1 {
-			return &recordExpr{fields: sf.cols, Expr: &funcExpr{name: name, args: args, typ: types.Text, fn: fail}}, nil
+			return &recordExpr{fields: sf.cols, Expr: &funcExpr{name: name, args: args, typ: types.Record, fn: fail}}, nil
 		}
 		return call, nil
 	}

@@ -114,10 +114,19 @@ func lookupOID(oid uint32) (oidEntry, bool) {
 }
 
 func init() {
+	// Read-only settings that drivers look up in pg_settings (pgjdbc's
+	// getMaxIndexKeys, for one), with PostgreSQL's compiled-in values.
+	for name, value := range map[string]string{"max_index_keys": "32", "max_function_args": "100",
+		"max_identifier_length": "63", "block_size": "8192"} {
+		if _, ok := settingDefs[name]; !ok {
+			define(settingDef{name: name, def: value, readOnly: true, check: anyValue})
+		}
+	}
 	types.OidNames = regOutput
 	for _, line := range strings.Split(strings.TrimSpace(typeProcs), "\n") {
 		oid, name, _ := strings.Cut(line, "\t")
 		rememberOID(parseOID(oid), oidEntry{kind: 'p', schema: "pg_catalog", name: name})
+		typeProcOIDs[name] = parseOID(oid)
 	}
 	for ns, name := range map[uint32]string{oidPgCatalog: "pg_catalog", oidPublic: "public", oidInformationSchema: "information_schema"} {
 		rememberOID(ns, oidEntry{kind: 'n', name: name})
@@ -143,6 +152,10 @@ func init() {
 			}})
 	}
 }
+
+// typeProcOIDs finds the I/O functions of pg_type by name, with their
+// PostgreSQL OIDs, for regproc input ('pg_catalog.array_in'::regproc).
+var typeProcOIDs = map[string]uint32{}
 
 func parseOID(s string) uint32 {
 	var n uint32

@@ -54,6 +54,9 @@ func regIn(s *Session, t types.T, text string) (types.Datum, error) {
 			return nil, err
 		}
 		fn := parts[len(parts)-1]
+		if oid, ok := typeProcOIDs[fn]; ok {
+			return int64(oid), nil
+		}
 		if _, ok := builtins[fn]; ok {
 			oid := hashOID("function", fn)
 			rememberOID(oid, oidEntry{kind: 'p', schema: "pg_catalog", name: fn})

@@ -27,6 +27,7 @@ const (
 	OidRegnamespace Oid = 4089
 	OidRegrole      Oid = 4096
 	OidJSON         Oid = 114
+	OidRecord       Oid = 2249
 )
 
 // Catalog types without a typmod.
@@ -43,6 +44,7 @@ var (
 	PgNodeTree   = T{OidPgNodeTree, -1}
 	Aclitem      = T{OidAclitem, -1}
 	JSON         = T{OidJSON, -1}
+	Record       = T{OidRecord, -1}
 )
 
 // arrayTypes maps each array type's OID to its element type's OID, with
@@ -76,9 +78,10 @@ func init() {
 		OidRegnamespace: {"regnamespace", "regnamespace", "4"},
 		OidRegrole:      {"regrole", "regrole", "4"},
 		OidJSON:         {"json", "json", "-1"},
+		OidRecord:       {"record", "record", "-1"},
 	} {
 		fam := IntFamily
-		if oid == OidChar || oid == OidPgNodeTree || oid == OidAclitem || oid == OidJSON {
+		if oid == OidChar || oid == OidPgNodeTree || oid == OidAclitem || oid == OidJSON || oid == OidRecord {
 			fam = StringFamily
 		}
 		size := int16(4)

@@ -123,3 +123,34 @@ func TestSQLAlchemyInspector(t *testing.T) {
 		t.Fatalf("SQLAlchemy's inspector differs from PostgreSQL\n%s\n%s", diffText("output", want, got), lat.log())
 	}
 }
+
+// TestJDBCCatalog runs java/CatalogTest.java: pgjdbc's DatabaseMetaData
+// (getCatalogs, getSchemas, getTables, getColumns, getPrimaryKeys,
+// getImportedKeys, getIndexInfo, getTypeInfo), prepared statements past
+// prepareThreshold with binary results, and setFetchSize streaming. The
+// output must be the same from Lattice and PostgreSQL.
+func TestJDBCCatalog(t *testing.T) {
+	t.Parallel()
+	javac := testenv.LookPath(t, "javac")
+	java := testenv.LookPath(t, "java")
+	if _, err := os.Stat(pgjdbcJar); err != nil {
+		testenv.Require(t, "pgjdbc (Debian package libpostgresql-jdbc-java)", err)
+	}
+	classes := t.TempDir()
+	out, err := exec.Command(javac, "-encoding", "UTF-8", "-d", classes, "-cp", pgjdbcJar,
+		filepath.Join(clientsDir(), "java", "CatalogTest.java")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("javac: %v\n%s", err, out)
+	}
+	cp := strings.Join([]string{classes, pgjdbcJar}, string(os.PathListSeparator))
+	lat, pg := catalogTargets(t)
+	args := []string{"-Dfile.encoding=UTF-8", "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", cp, "CatalogTest"}
+	want := runProgram(t, pg, 90*time.Second, classes, java, args...)
+	got := runProgram(t, lat, 90*time.Second, classes, java, args...)
+	if !strings.Contains(want, "columns: 9 rows") || !strings.Contains(want, "PASS pgjdbc catalog") {
+		t.Fatalf("PostgreSQL's output lacks the metadata checks:\n%s", want)
+	}
+	if got != want {
+		t.Fatalf("pgjdbc's metadata differs from PostgreSQL\n%s\n%s", diffText("output", want, got), lat.log())
+	}
+}
