@@ -158,7 +158,7 @@ func runQueries(ctx context.Context, o options, lat *lattice, duck *duck, pg *po
 				continue
 			}
 			if label == labelRaw && skip[q.Name] {
-				qr.Engines[label] = Timing{Error: "not run (-skip-raw): known raw-route bug"}
+				qr.Engines[label] = Timing{Error: "not run (-skip-raw)"}
 				continue
 			}
 			if label == labelCube {

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lattice-olap/lattice/ssb"
+)
+
+func TestNormalize(t *testing.T) {
+	for in, want := range map[string]string{"12.50": "12.5", "7.000": "7", "MFGR#12": "MFGR#12", "1.2.3": "1.2.3", "10": "10"} {
+		if got := normText(in); got != want {
+			t.Errorf("normText(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[any]string{
+		"12.50":   "12.50", // text values from database/sql are kept as they are
+		int64(42): "42", int32(-3): "-3", big.NewInt(123456789): "123456789",
+		float64(2.5): "2.5", nil: "NULL",
+		time.Date(1997, 12, 1, 0, 0, 0, 0, time.UTC): "1997-12-01",
+	} {
+		if got := norm(in); got != want {
+			t.Errorf("norm(%#v) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSameAnswer(t *testing.T) {
+	a := [][]string{{"1993", "x"}, {"1992", "y"}}
+	b := [][]string{{"1992", "y"}, {"1993", "x"}}
+	if !sameAnswer(ssb.Query{Name: "Q3.1"}, a, b) {
+		t.Error("Q3.x answers compare as sets")
+	}
+	if sameAnswer(ssb.Query{Name: "Q2.1"}, a, b) {
+		t.Error("Q2.x answers compare in order")
+	}
+	if sameAnswer(ssb.Query{Name: "Q3.1"}, a, a[:1]) {
+		t.Error("a missing row must differ")
+	}
+}
+
+func TestCuboidQuery(t *testing.T) {
+	q := cuboidQuery()
+	if n := strings.Count(q, "), (") + 1; n != len(ssb.Cuboids()) {
+		t.Errorf("%d grouping sets, want %d", n, len(ssb.Cuboids()))
+	}
+	for _, m := range ssb.CubeMeasures {
+		if !strings.Contains(q, m) {
+			t.Errorf("measure %s missing", m)
+		}
+	}
+}
+
+func TestMedian(t *testing.T) {
+	if m := median([]time.Duration{5, 1, 3}); m != 3 {
+		t.Errorf("median = %v", m)
+	}
+}
