@@ -37,94 +37,92 @@ func TestFailoverDuringBuild(t *testing.T) {
 }
 
 func testFailoverDuringBuild(t *testing.T, backend string) {
-	{
-		zkAddr := testenv.ZooKeeper(t)
-		c := StartCluster(t, backend, zkAddr, []NodeSpec{{"q", "query"}, {"j1", "job"}, {"j2", "job"}})
-		q := c.Nodes["q"]
+	zkAddr := testenv.ZooKeeper(t)
+	c := StartCluster(t, backend, zkAddr, []NodeSpec{{"q", "query"}, {"j1", "job"}, {"j2", "job"}})
+	q := c.Nodes["q"]
 
-		// Load SSB through the query node (every node accepts loading).
-		cmd := exec.Command(testenv.Binary(t), "sample", "ssb", "--sf", fmt.Sprint(failoverSF), "--no-cube",
-			"--host", "127.0.0.1", "--port", fmt.Sprint(q.Port), "--password", testenv.AdminPassword)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("lattice sample ssb: %v\n%s", err, out)
+	// Load SSB through the query node (every node accepts loading).
+	cmd := exec.Command(testenv.Binary(t), "sample", "ssb", "--sf", fmt.Sprint(failoverSF), "--no-cube",
+		"--host", "127.0.0.1", "--port", fmt.Sprint(q.Port), "--password", testenv.AdminPassword)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("lattice sample ssb: %v\n%s", err, out)
+	}
+	t.Log("SSB loaded into lattice")
+	ref := loadSSBReference(t)
+	t.Log("SSB loaded into postgres")
+
+	q.Query(t, "ssb", ssb.CubeSQL())
+	var holder string
+	Eventually(t, 20*time.Second, func() string {
+		holder = holdersOf(t, q)["ssb"]
+		if holder != "j1" && holder != "j2" {
+			return fmt.Sprintf("no job node holds ssb: %v", holdersOf(t, q))
 		}
-		t.Log("SSB loaded into lattice")
-		ref := loadSSBReference(t)
-		t.Log("SSB loaded into postgres")
+		return ""
+	})
+	survivor := map[string]string{"j1": "j2", "j2": "j1"}[holder]
+	t.Logf("cube created; %s holds ssb", holder)
 
-		q.Query(t, "ssb", ssb.CubeSQL())
-		var holder string
-		Eventually(t, 20*time.Second, func() string {
-			holder = holdersOf(t, q)["ssb"]
-			if holder != "j1" && holder != "j2" {
-				return fmt.Sprintf("no job node holds ssb: %v", holdersOf(t, q))
-			}
-			return ""
-		})
-		survivor := map[string]string{"j1": "j2", "j2": "j1"}[holder]
-		t.Logf("cube created; %s holds ssb", holder)
-
-		// BUILD ... WAIT on the query node, forwarded to the holder.
-		done := make(chan error, 1)
-		go func() {
-			_, err := q.TryQuery("ssb", "BUILD CUBE "+ssb.CubeName+" WAIT")
-			done <- err
-		}()
-		Eventually(t, 120*time.Second, func() string {
-			rows, err := q.TryQuery("ssb", "SELECT status, node FROM lattice.jobs")
-			if err != nil {
-				return err.Error() + "\n" + tail(q.Log(), 3000) + "\n" + tail(c.Nodes[holder].Log(), 3000)
-			}
-			if len(rows) != 1 || rows[0][0] != "RUNNING" || rows[0][1] != holder {
-				return fmt.Sprintf("jobs = %v", rows)
-			}
-			return ""
-		})
-		c.Nodes[holder].Kill(t)
-		killedAt := time.Now()
-		t.Logf("%s killed mid-build", holder)
-		// The WAIT client on the query node sees the holder fail: the
-		// forwarded connection broke (08006); the job itself goes on.
-		select {
-		case err := <-done:
-			t.Logf("BUILD ... WAIT after the kill: %v", err)
-		case <-time.After(60 * time.Second):
-			t.Fatal("BUILD ... WAIT did not return after its job node was killed")
+	// BUILD ... WAIT on the query node, forwarded to the holder.
+	done := make(chan error, 1)
+	go func() {
+		_, err := q.TryQuery("ssb", "BUILD CUBE "+ssb.CubeName+" WAIT")
+		done <- err
+	}()
+	Eventually(t, 120*time.Second, func() string {
+		rows, err := q.TryQuery("ssb", "SELECT status, node FROM lattice.jobs")
+		if err != nil {
+			return err.Error() + "\n" + tail(q.Log(), 3000) + "\n" + tail(c.Nodes[holder].Log(), 3000)
 		}
-		Eventually(t, 30*time.Second, func() string {
-			if h := holdersOf(t, q)["ssb"]; h != survivor {
-				return fmt.Sprintf("ssb's lease is with %q", h)
-			}
-			return ""
-		})
-		t.Logf("takeover after %v", time.Since(killedAt).Round(100*time.Millisecond))
-		Eventually(t, 300*time.Second, func() string {
-			rows, err := q.TryQuery("ssb", "SELECT status, node FROM lattice.jobs")
-			if err != nil {
-				return err.Error()
-			}
-			if len(rows) != 1 || rows[0][0] != "FINISHED" {
-				return fmt.Sprintf("jobs = %v\n%s", rows, tail(c.Nodes[survivor].Log(), 4000))
-			}
-			if rows[0][1] != survivor {
-				return fmt.Sprintf("job finished on %s, not on the survivor %s", rows[0][1], survivor)
-			}
-			return ""
-		})
-		t.Log("job finished on the survivor")
-		segs := q.Query(t, "ssb", "SELECT status FROM lattice.segments WHERE cube = '"+ssb.CubeName+"'")
-		if len(segs) != 1 || segs[0][0] != "READY" {
-			t.Fatalf("segments after the takeover = %v", segs)
+		if len(rows) != 1 || rows[0][0] != "RUNNING" || rows[0][1] != holder {
+			return fmt.Sprintf("jobs = %v", rows)
 		}
+		return ""
+	})
+	c.Nodes[holder].Kill(t)
+	killedAt := time.Now()
+	t.Logf("%s killed mid-build", holder)
+	// The WAIT client on the query node sees the holder fail: the
+	// forwarded connection broke (08006); the job itself goes on.
+	select {
+	case err := <-done:
+		t.Logf("BUILD ... WAIT after the kill: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("BUILD ... WAIT did not return after its job node was killed")
+	}
+	Eventually(t, 30*time.Second, func() string {
+		if h := holdersOf(t, q)["ssb"]; h != survivor {
+			return fmt.Sprintf("ssb's lease is with %q", h)
+		}
+		return ""
+	})
+	t.Logf("takeover after %v", time.Since(killedAt).Round(100*time.Millisecond))
+	Eventually(t, 300*time.Second, func() string {
+		rows, err := q.TryQuery("ssb", "SELECT status, node FROM lattice.jobs")
+		if err != nil {
+			return err.Error()
+		}
+		if len(rows) != 1 || rows[0][0] != "FINISHED" {
+			return fmt.Sprintf("jobs = %v\n%s", rows, tail(c.Nodes[survivor].Log(), 4000))
+		}
+		if rows[0][1] != survivor {
+			return fmt.Sprintf("job finished on %s, not on the survivor %s", rows[0][1], survivor)
+		}
+		return ""
+	})
+	t.Log("job finished on the survivor")
+	segs := q.Query(t, "ssb", "SELECT status FROM lattice.segments WHERE cube = '"+ssb.CubeName+"'")
+	if len(segs) != 1 || segs[0][0] != "READY" {
+		t.Fatalf("segments after the takeover = %v", segs)
+	}
 
-		// The queries on the query node answer from the cube, as
-		// PostgreSQL answers over the same rows.
-		for _, qu := range ssb.Queries {
-			want := sortedRows(t, ref, qu.SQL)
-			got := sortedLattice(t, q, qu.SQL)
-			if strings.Join(got, "\n") != strings.Join(want, "\n") {
-				t.Errorf("%s: lattice (route cube)\n%s\npostgres\n%s", qu.Name, strings.Join(got, "\n"), strings.Join(want, "\n"))
-			}
+	// The queries on the query node answer from the cube, as
+	// PostgreSQL answers over the same rows.
+	for _, qu := range ssb.Queries {
+		want := sortedRows(t, ref, qu.SQL)
+		got := sortedLattice(t, q, qu.SQL)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s: lattice (route cube)\n%s\npostgres\n%s", qu.Name, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	}
 }
