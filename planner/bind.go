@@ -27,11 +27,10 @@ type binder struct {
 	correlated bool
 	keyRefs    []*outerRef     // the outer references made, for memoizing
 	ctx        context.Context // the Prepare's context, for catalog lookups
-	cube       *cubeBinding    // cube routing state of the statement (cube_route.go)
 }
 
 func newBinder(s *Session, text string, declared []types.Oid) *binder {
-	b := &binder{sess: s, text: text, cube: &cubeBinding{}}
+	b := &binder{sess: s, text: text}
 	for _, oid := range declared {
 		t := types.Unknown
 		if oid != 0 {
@@ -89,7 +88,12 @@ func (b *binder) expr(n *pg_query.Node) (Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			if p := arg.(*paramExpr); p.typ.Oid == types.OidUnknown {
+			if p := arg.(*paramExpr); p.typ.Oid == types.OidUnknown && t.IsReg() {
+				// $1::regclass: the client sends a name, which only the
+				// session can resolve, so the parameter is text.
+				*p.typ = types.Text
+				return &castExpr{arg: arg, typ: t}, nil
+			} else if p.typ.Oid == types.OidUnknown {
 				// The parameter takes the base type; a typmod (numeric(10,2),
 				// varchar(5)) is applied as a cast, as PostgreSQL does, so
 				// binary values are coerced too.

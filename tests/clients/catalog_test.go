@@ -2,6 +2,7 @@ package clients
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
@@ -152,5 +153,34 @@ func TestJDBCCatalog(t *testing.T) {
 	}
 	if got != want {
 		t.Fatalf("pgjdbc's metadata differs from PostgreSQL\n%s\n%s", diffText("output", want, got), lat.log())
+	}
+}
+
+// TestNodeCursor runs node/cursor.js: node-postgres with pg-cursor reading a
+// result in batches through a suspended portal, and catalog queries with a
+// $1::regclass parameter. The output must be the same from Lattice and
+// PostgreSQL.
+func TestNodeCursor(t *testing.T) {
+	t.Parallel()
+	node := testenv.LookPath(t, "node")
+	dir := filepath.Join(clientsDir(), "node")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "pg-cursor", "package.json")); err != nil {
+		npm := testenv.LookPath(t, "npm")
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund")
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			testenv.Require(t, "pg-cursor", fmt.Errorf("npm ci in %s: %v\n%s", dir, err, out))
+		}
+	}
+	lat, pg := catalogTargets(t)
+	want := runProgram(t, pg, 90*time.Second, dir, node, "cursor.js")
+	got := runProgram(t, lat, 90*time.Second, dir, node, "cursor.js")
+	if !strings.Contains(want, "batch 3: 5 rows") {
+		t.Fatalf("PostgreSQL's output lacks the cursor batches:\n%s", want)
+	}
+	if got != want {
+		t.Fatalf("node-postgres output differs from PostgreSQL\n%s\n%s", diffText("output", want, got), lat.log())
 	}
 }
