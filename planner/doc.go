@@ -41,6 +41,16 @@
 // catalogs plug into FROM as VirtualRelations (virtual.go); every query is
 // recorded in lattice.query_history (history.go).
 //
+// The catalogs (docs/catalog.md): catalog.go computes pg_catalog and
+// information_schema from a snapshot of the project (schemas, tables,
+// cubes, virtual relations) with stable OIDs; catalog_defs.go and
+// catalog_static.go hold PostgreSQL 15's columns and fixed rows,
+// catalog_rows.go each relation's rows, funcs_catalog.go the catalog
+// functions and regex operators, regclass.go the reg* types' input.
+// Arrays are in array.go (ARRAY[], subscripts, ANY/ALL, functions) and
+// array_from.go (functions in FROM: unnest, generate_series, ...);
+// cursor.go has DECLARE/FETCH/MOVE/CLOSE.
+//
 // planner may import cube, exec, metastore, types and pgerr; it never imports
 // wire, cluster or jobs.
 package planner

@@ -15,6 +15,10 @@
 //	date                          DDate (days since 1970-01-01)
 //	timestamp, timestamptz        time.Time (UTC)
 //	interval                      DInterval
+//	"char", json                  string
+//	xid, regclass and other reg*  int64 (the OID; output prints the name)
+//	arrays, int2vector, oidvector string: the canonical text form ({1,2,NULL});
+//	                              ParseArray and FormatArray convert
 //
 // The wire, the planner and the executor all speak in these values; the
 // executor's Arrow batches convert to them at the edge of a result.
