@@ -27,10 +27,11 @@ type binder struct {
 	correlated bool
 	keyRefs    []*outerRef     // the outer references made, for memoizing
 	ctx        context.Context // the Prepare's context, for catalog lookups
+	cube       *cubeBinding    // cube routing state of the statement (cube_route.go)
 }
 
 func newBinder(s *Session, text string, declared []types.Oid) *binder {
-	b := &binder{sess: s, text: text}
+	b := &binder{sess: s, text: text, cube: &cubeBinding{}}
 	for _, oid := range declared {
 		t := types.Unknown
 		if oid != 0 {
