@@ -3,6 +3,7 @@ package cubes_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io/fs"
 	"path/filepath"
@@ -18,6 +19,8 @@ import (
 
 	"github.com/lattice-olap/lattice/internal/testenv"
 	"github.com/lattice-olap/lattice/ssb"
+
+	_ "modernc.org/sqlite" // reads the node's SQLite metastore
 )
 
 // ssbData generates the SSB tables at sf in COPY text.
@@ -56,11 +59,20 @@ type segmentRecord struct {
 	}
 }
 
-// readySegments reads the READY segments of project's cube straight from
-// the PostgreSQL metastore (the list of files is the truth).
-func readySegments(t testing.TB, meta *pgx.Conn, project, cube string) []segmentRecord {
+// openMeta opens the node's SQLite metastore for reading.
+func openMeta(t testing.TB, dataDir string) *sql.DB {
 	t.Helper()
-	rows, err := meta.Query(context.Background(), "SELECT id, files, stats FROM segments WHERE project = $1 AND cube = $2 AND status = 'READY' ORDER BY range_start", project, cube)
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dataDir, "meta.db")+"?mode=ro&_pragma=busy_timeout(10000)")
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// readySegments reads the READY segments of project's cube straight from
+// the metastore (the list of files is the truth).
+func readySegments(t testing.TB, meta *sql.DB, project, cube string) []segmentRecord {
+	t.Helper()
+	rows, err := meta.Query("SELECT id, files, stats FROM segments WHERE project = ? AND cube = ? AND status = 'READY' ORDER BY range_start", project, cube)
 	require.NoError(t, err)
 	defer rows.Close()
 	var out []segmentRecord
@@ -119,14 +131,10 @@ func ssbAnswers(t testing.TB, c *pgx.Conn) map[string]result {
 // same cube in another project.
 func TestKillResume(t *testing.T) {
 	ctx := context.Background()
-	metaURL := testenv.PostgresDatabase(t)
-	meta, err := pgx.Connect(ctx, metaURL)
-	testenv.Require(t, "PostgreSQL metastore", err)
-	t.Cleanup(func() { meta.Close(context.Background()) })
 	dataDir := t.TempDir()
+	// The metastore is SQLite in the data directory (the default).
 	sets := append(slices.Clone(nodeSets),
 		"lattice.storage.data-dir="+dataDir,
-		"lattice.metadata.url="+metaURL,
 		"lattice.server.instance-id=kill-resume-node",
 		"lattice.query.max-memory=2g")
 
@@ -166,8 +174,9 @@ func TestKillResume(t *testing.T) {
 	dead := filesUnder(t, dataDir, segDir)
 	t.Logf("the dead attempt left %d files", len(dead))
 	require.NotEmpty(t, dead, "the killed build should have written cuboid files")
+	meta := openMeta(t, dataDir)
 	var st string
-	require.NoError(t, meta.QueryRow(ctx, "SELECT status FROM jobs WHERE id = $1", id).Scan(&st))
+	require.NoError(t, meta.QueryRow("SELECT status FROM jobs WHERE id = ?", id).Scan(&st))
 	require.Equal(t, "RUNNING", st, "after the kill the metastore still shows the job RUNNING")
 
 	// Restart on the same data directory and metastore.
@@ -236,4 +245,24 @@ func TestKillResume(t *testing.T) {
 			t.Errorf("SSB %s: the uninterrupted build answers otherwise than the resumed one:\n%s", q.Name, d)
 		}
 	}
+}
+
+// TestViewsOnPostgresMetastore builds a small cube on a node whose
+// metastore is the real PostgreSQL and reads lattice.jobs and
+// lattice.segments, which go through the metastore's non-transactional
+// queries.
+func TestViewsOnPostgresMetastore(t *testing.T) {
+	n := testenv.StartNode(t, append(slices.Clone(nodeSets), "lattice.metadata.url="+testenv.PostgresDatabase(t))...)
+	c := createProject(t, n, "pgmeta")
+	mustExec(t, c, starDDL[5], "INSERT INTO sales (s_id, s_date, s_channel, qty) VALUES (1, 20240101, 'web', 2), (2, 20240102, NULL, 3)",
+		"CREATE CUBE small ON sales DIMENSIONS (s_channel) MEASURES (SUM(qty) AS q, COUNT(*) AS n) PARTITION BY s_date FORMAT 'yyyyMMdd'")
+	id := mustBuild(t, c, "BUILD CUBE small SEGMENT FROM '20240101' TO '20240201' WAIT")
+	st, _, _ := jobStatus(t, c, id)
+	assert.Equal(t, "FINISHED", st)
+	r := run(context.Background(), c, "SELECT range_start, range_end, status, rows FROM lattice.segments WHERE cube = 'small'")
+	if assert.NoError(t, r.err) && assert.Len(t, r.rows, 1) {
+		assert.Equal(t, "20240101|20240201|READY|2", rowText(r.rows[0]))
+	}
+	assert.NoError(t, run(context.Background(), c, "SHOW SEGMENTS FROM small").err)
+	assert.NoError(t, run(context.Background(), c, "SHOW JOBS").err)
 }

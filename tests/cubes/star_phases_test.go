@@ -54,7 +54,7 @@ func TestStarCubes(t *testing.T) {
 	n := testenv.StartNode(t, nodeSets...)
 	logTailOnFailure(t, n)
 	pg := connectPG(t)
-	data := genStar(42, 6000)
+	data := genStar(42, 4000)
 	loadStar(t, pg, data)
 
 	star := createProject(t, n, "star")
@@ -84,7 +84,7 @@ func TestStarCubes(t *testing.T) {
 	})
 
 	t.Run("full cube with partial coverage", func(t *testing.T) {
-		ps.runQueries(t, 1, 150)
+		ps.runQueries(t, 1, 110)
 		t.Logf("star: %d queries checked, %d on the cube route", ps.checked, ps.onCube)
 		// [20240501, 20240701) has no segment: a query over everything
 		// reads it from raw rows, one inside the built range does not.
@@ -97,7 +97,7 @@ func TestStarCubes(t *testing.T) {
 	})
 
 	t.Run("aggregation groups", func(t *testing.T) {
-		pgr.runQueries(t, 2, 100)
+		pgr.runQueries(t, 2, 70)
 		t.Logf("grp: %d queries checked, %d on the cube route", pgr.checked, pgr.onCube)
 		// The smallest cuboid that holds the query's dimensions, as the
 		// groups allow them.
@@ -176,11 +176,14 @@ func TestStarCubes(t *testing.T) {
 		}
 		assert.Equal(t, 1, ready, "SHOW SEGMENTS: %v", r)
 		assert.Equal(t, 2, retired, "SHOW SEGMENTS: %v", r)
+		// 20240301 is no longer a segment boundary: filters on the
+		// partition column (not a dimension) must fall on the new ones.
+		ps.bounds = []string{bounds[0], bounds[2], bounds[3]}
 		for _, q := range ps.hand() {
 			ps.check(t, q.sql, q.ordered, true)
 		}
 		g := newGen(3, ps)
-		for range 30 {
+		for range 20 {
 			q := g.query()
 			ps.check(t, q.sql, q.ordered, true)
 		}

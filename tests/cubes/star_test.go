@@ -177,10 +177,11 @@ type project struct {
 
 var routeRE = regexp.MustCompile(`Route: cube (\S+), cuboid \(([^)]*)\)`)
 
-// explainRoute returns the EXPLAIN's route line.
+// explainRoute returns the route line of EXPLAIN under lattice.route =
+// 'cube' (under 'auto' a query whose range no segment covers goes raw).
 func (p *project) explainRoute(t testing.TB, sql string) string {
 	t.Helper()
-	r := run(context.Background(), p.autoC, "EXPLAIN "+sql)
+	r := run(context.Background(), p.cubeC, "EXPLAIN "+sql)
 	if r.err != nil {
 		return "error: " + r.err.Error()
 	}
