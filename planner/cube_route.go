@@ -817,7 +817,10 @@ func (m *cubeMatch) pickSegments(segs []metastore.Segment, omitted []string) *no
 			continue // its range is answered from raw rows
 		}
 		if !m.keepPart && len(m.part) > 0 && !want.Contains(r) {
-			return reasonf("dimension missing: the partition filter does not fall on segment boundaries, and %s is not a dimension", m.d.Partition.Col.Column)
+			// The filter cuts this segment and the cube cannot apply
+			// it: the rows of the range it shares with the query come
+			// from the raw tables.
+			continue
 		}
 		m.used = append(m.used, g)
 		stats[g.ID] = st
