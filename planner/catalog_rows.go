@@ -277,6 +277,16 @@ func pgViews(c *catalog, cols []Column) [][]types.Datum {
 func pgProc(_ *catalog, cols []Column) [][]types.Datum {
 	m := newRowMaker(cols, true)
 	var out [][]types.Datum
+	// The I/O functions pg_type names, with PostgreSQL's OIDs: drivers
+	// join pg_type.typreceive to pg_proc (Npgsql tells arrays by array_recv).
+	for _, line := range strings.Split(strings.TrimSpace(typeProcs), "\n") {
+		oid, name, _ := strings.Cut(line, "\t")
+		out = append(out, m.row(map[string]types.Datum{
+			"oid": int64(parseOID(oid)), "proname": name, "pronamespace": int64(oidPgCatalog), "proowner": int64(oidBootstrapRole),
+			"prolang": int64(12), "procost": float64(1), "prokind": "f", "provolatile": "i", "proparallel": "s",
+			"prorettype": int64(0), "proargtypes": "", "prosrc": name, "proisstrict": true,
+		}))
+	}
 	for _, name := range functionNames() {
 		oid := hashOID("function", name)
 		rememberOID(oid, oidEntry{kind: 'p', schema: "pg_catalog", name: name})

@@ -20,7 +20,9 @@ var staticRows = map[string]string{
 26	oid	11	10	4	t	b	N	t	t	,	0	0	0	1028	1798	1799	2418	2419	0	0	0	i	p	f	0	-1	0	0	\N	\N	\N
 28	xid	11	10	4	t	b	U	f	t	,	0	0	0	1011	50	51	2440	2441	0	0	0	i	p	f	0	-1	0	0	\N	\N	\N
 30	oidvector	11	10	-1	f	b	A	f	t	,	0	6179	26	1013	54	55	2420	2421	0	0	0	i	p	f	0	-1	0	0	\N	\N	\N
+114	json	11	10	-1	f	b	U	f	t	,	0	0	0	199	321	322	323	324	0	0	0	i	x	f	0	-1	0	0	\N	\N	\N
 194	pg_node_tree	11	10	-1	f	b	Z	f	t	,	0	0	0	0	195	196	197	198	0	0	0	i	x	f	0	-1	0	100	\N	\N	\N
+199	_json	11	10	-1	f	b	A	f	t	,	0	6179	114	0	750	751	2400	2401	0	0	3816	i	x	f	0	-1	0	0	\N	\N	\N
 700	float4	11	10	4	t	b	N	f	t	,	0	0	0	1021	200	201	2424	2425	0	0	0	i	p	f	0	-1	0	0	\N	\N	\N
 701	float8	11	10	8	t	b	N	t	t	,	0	0	0	1022	214	215	2426	2427	0	0	0	d	p	f	0	-1	0	0	\N	\N	\N
 705	unknown	11	10	-2	f	p	X	f	t	,	0	0	0	0	109	110	2416	2417	0	0	0	c	p	f	0	-1	0	0	\N	\N	\N
@@ -63,6 +65,7 @@ var staticRows = map[string]string{
 2207	_regprocedure	11	10	-1	f	b	A	f	t	,	0	6179	2202	0	750	751	2400	2401	0	0	3816	i	x	f	0	-1	0	0	\N	\N	\N
 2210	_regclass	11	10	-1	f	b	A	f	t	,	0	6179	2205	0	750	751	2400	2401	0	0	3816	i	x	f	0	-1	0	0	\N	\N	\N
 2211	_regtype	11	10	-1	f	b	A	f	t	,	0	6179	2206	0	750	751	2400	2401	0	0	3816	i	x	f	0	-1	0	0	\N	\N	\N
+2249	record	11	10	-1	f	p	P	f	t	,	0	0	0	2287	2290	2291	2402	2403	0	0	0	d	x	f	0	-1	0	0	\N	\N	\N
 2278	void	11	10	4	t	p	P	f	t	,	0	0	0	0	2298	2299	3120	3121	0	0	0	i	p	f	0	-1	0	0	\N	\N	\N
 4089	regnamespace	11	10	4	t	b	N	f	t	,	0	0	0	4090	4084	4085	4087	4088	0	0	0	i	p	f	0	-1	0	0	\N	\N	\N
 4090	_regnamespace	11	10	-1	f	b	A	f	t	,	0	6179	4089	0	750	751	2400	2401	0	0	3816	i	x	f	0	-1	0	0	\N	\N	\N
@@ -120,6 +123,10 @@ var typeProcs = `31	byteaout
 201	float4out
 214	float8in
 215	float8out
+321	json_in
+322	json_out
+323	json_recv
+324	json_send
 460	int8in
 461	int8out
 750	array_in
@@ -156,10 +163,14 @@ var typeProcs = `31	byteaout
 2219	regclassout
 2220	regtypein
 2221	regtypeout
+2290	record_in
+2291	record_out
 2298	void_in
 2299	void_out
 2400	array_recv
 2401	array_send
+2402	record_recv
+2403	record_send
 2404	int2recv
 2405	int2send
 2406	int4recv

@@ -18,6 +18,9 @@ func AppendBinary(b []byte, t T, d Datum) []byte {
 	if t.Family() == ArrayFamily {
 		return appendArrayBinary(b, t, d.(string))
 	}
+	if t.Oid == OidChar && d == "" {
+		return append(b, 0) // "char" holds a byte; the empty one is \0
+	}
 	switch v := d.(type) {
 	case bool:
 		if v {
