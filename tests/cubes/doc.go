@@ -9,10 +9,17 @@
 //     'raw' and PostgreSQL must agree. It also covers partial coverage,
 //     MERGE, REFRESH under concurrent queries, COUNT(DISTINCT) roll-ups,
 //     cube relations and the error cases.
-//   - kill_test.go kills a node with SIGKILL in the middle of an SSB build,
-//     restarts it on the same data directory and metastore, and checks that
-//     the job resumes, leaves no orphan files and yields the same segment as
-//     an uninterrupted build; the 13 SSB queries answer as PostgreSQL does.
+//   - kill_test.go kills a node with SIGKILL in the middle of an SSB build
+//     (SF 0.002, 87 cuboids), restarts it on the same data directory and
+//     SQLite metastore, and checks that the job resumes, leaves no orphan
+//     files and yields the same segment as an uninterrupted build; the 13
+//     SSB queries answer on the cube route as on the raw route and on
+//     PostgreSQL. TestViewsOnPostgresMetastore reads the job and segment
+//     views of a node whose metastore is PostgreSQL.
+//
+// Nodes run with a one-second heart-beat so that a project created by a
+// test gets its job engine quickly. Under -race on a two-core machine the
+// package takes several minutes: a build derives each cuboid in turn.
 //
 // Expected answers always come from PostgreSQL over the same rows. With
 // CI=true a missing PostgreSQL fails the tests (testenv.Require).

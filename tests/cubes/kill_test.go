@@ -23,6 +23,11 @@ import (
 	_ "modernc.org/sqlite" // reads the node's SQLite metastore
 )
 
+// ssbSF is the scale factor of the kill test: about 12,000 lineorder
+// rows. The build derives 87 cuboids, which under -race on a shared
+// two-core machine takes well over the few seconds the kill needs.
+const ssbSF = 0.002
+
 // ssbData generates the SSB tables at sf in COPY text.
 func ssbData(t testing.TB, sf float64) map[string][]byte {
 	t.Helper()
@@ -138,7 +143,7 @@ func TestKillResume(t *testing.T) {
 		"lattice.server.instance-id=kill-resume-node",
 		"lattice.query.max-memory=2g")
 
-	data := ssbData(t, 0.01)
+	data := ssbData(t, ssbSF)
 	pg := connectPG(t)
 	loadSSB(t, pg, data)
 
@@ -161,7 +166,7 @@ func TestKillResume(t *testing.T) {
 		require.NotEqual(t, "FINISHED", st, "the build finished before it could be killed; make it bigger")
 		require.NotContains(t, []string{"ERROR", "DISCARDED"}, st)
 		pct, _ := strconv.ParseFloat(progress, 64)
-		if st == "RUNNING" && step == "cuboids" && pct > 45 {
+		if st == "RUNNING" && step == "cuboids" && pct > 10 {
 			t.Logf("killing the node: job %s %s at step %s, %s%%", id, st, step, progress)
 			break
 		}
@@ -217,7 +222,7 @@ func TestKillResume(t *testing.T) {
 			t.Errorf("SSB %s on the raw route differs from PostgreSQL:\n%s", q.Name, d)
 		}
 	}
-	assert.Greater(t, nonEmpty, 8, "most SSB queries have answers at SF 0.01")
+	assert.GreaterOrEqual(t, nonEmpty, 5, "SSB queries with answers at SF %v", ssbSF)
 
 	// An uninterrupted build of the same cube over the same rows.
 	c3 := createProject(t, n2, "ssb_again")
