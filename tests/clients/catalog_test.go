@@ -184,3 +184,47 @@ func TestNodeCursor(t *testing.T) {
 		t.Fatalf("node-postgres output differs from PostgreSQL\n%s\n%s", diffText("output", want, got), lat.log())
 	}
 }
+
+// TestPsqlListings checks the listings whose contents are Lattice's own:
+// \l lists the project, \dn its schemas with lattice, \dv lattice.* the
+// system views, and pg_settings shows lattice.route. Each listing's header
+// must be PostgreSQL's.
+func TestPsqlListings(t *testing.T) {
+	t.Parallel()
+	psql := testenv.LookPath(t, "psql")
+	lat, pg := catalogTargets(t)
+	for _, c := range []struct {
+		cmd  string
+		want []string
+	}{
+		{`\l`, []string{" lattice ", " UTF8 "}},
+		{`\dn`, []string{" lattice ", " public "}},
+		{`\dv lattice.*`, []string{" lattice | jobs ", " lattice | query_history ", " view "}},
+		{`SELECT name, setting FROM pg_catalog.pg_settings WHERE name = 'lattice.route'`, []string{" lattice.route | auto"}},
+	} {
+		out, errOut, code := psqlRun(t, psql, lat, "1", "", 0, "-c", c.cmd)
+		if code != 0 {
+			t.Fatalf("%s: exit %d\n%s\n%s", c.cmd, code, errOut, lat.log())
+		}
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: output lacks %q:\n%s", c.cmd, w, out)
+			}
+		}
+		if c.cmd == `\l` || c.cmd == `\dn` { // PostgreSQL has no lattice views to list
+			ref, _, _ := psqlRun(t, psql, pg, "1", "", 0, "-c", c.cmd)
+			if header(ref) != header(out) {
+				t.Errorf("%s: header %q, PostgreSQL's %q", c.cmd, header(out), header(ref))
+			}
+		}
+	}
+}
+
+// header is a psql listing's title and column names, spaces collapsed.
+func header(out string) string {
+	lines := strings.SplitN(out, "\n", 3)
+	if len(lines) < 2 {
+		return out
+	}
+	return strings.Join(strings.Fields(lines[0]+" "+lines[1]), " ")
+}
