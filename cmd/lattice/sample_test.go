@@ -149,9 +149,12 @@ func TestSampleUsage(t *testing.T) {
 	require.Equal(t, 1, run([]string{"sample", "ssb", "--sf", "0"}, &out, &errb))
 	require.Contains(t, errb.String(), "scale factor")
 	errb.Reset()
-	// Nothing listens on port 1.
-	require.Equal(t, 1, run([]string{"sample", "ssb", "--port", "1"}, &out, &errb))
-	require.Contains(t, errb.String(), "is `lattice serve` running?")
+	// Nothing listens on port 1, even after waiting for it.
+	for _, wait := range []string{"0s", "1s"} {
+		errb.Reset()
+		require.Equal(t, 1, run([]string{"sample", "ssb", "--port", "1", "--wait", wait}, &out, &errb))
+		require.Contains(t, errb.String(), "is `lattice serve` running?")
+	}
 }
 
 // TestSampleSSBCube runs the whole sample, cube included: CREATE CUBE and
