@@ -223,7 +223,9 @@ func (n *Node) loop() {
 			continue
 		}
 		next = n.mono() + n.cfg.Interval
-		ctx, cancel := context.WithTimeout(context.Background(), n.cfg.Interval)
+		// A slow metastore may take longer than an interval: a renewal
+		// that succeeds before the drop deadline still counts.
+		ctx, cancel := context.WithTimeout(context.Background(), max(n.cfg.Interval, n.cfg.Timeout-n.cfg.Interval/2))
 		n.tick(ctx)
 		cancel()
 	}
