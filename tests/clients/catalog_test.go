@@ -228,3 +228,25 @@ func header(out string) string {
 	}
 	return strings.Join(strings.Fields(lines[0]+" "+lines[1]), " ")
 }
+
+// TestPsycopg3Cursor runs python/cursor_psycopg3.py: binary results with
+// arrays, DECLARE/FETCH/CLOSE with a bound parameter, and array parameters
+// in catalog queries. The output must be the same from Lattice and
+// PostgreSQL.
+func TestPsycopg3Cursor(t *testing.T) {
+	t.Parallel()
+	python := testenv.LookPath(t, "/usr/bin/python3")
+	if err := exec.Command(python, "-c", "import psycopg").Run(); err != nil {
+		testenv.Require(t, "psycopg 3 (Debian package python3-psycopg)", err)
+	}
+	lat, pg := catalogTargets(t)
+	dir := filepath.Join(clientsDir(), "python")
+	want := runProgram(t, pg, 90*time.Second, dir, python, "cursor_psycopg3.py")
+	got := runProgram(t, lat, 90*time.Second, dir, python, "cursor_psycopg3.py")
+	if !strings.Contains(want, "fetched 27") || !strings.Contains(want, "PASS psycopg3 cursor") {
+		t.Fatalf("PostgreSQL's output lacks the cursor checks:\n%s", want)
+	}
+	if got != want {
+		t.Fatalf("psycopg 3 output differs from PostgreSQL\n%s\n%s", diffText("output", want, got), lat.log())
+	}
+}
