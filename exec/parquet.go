@@ -50,6 +50,12 @@ type colStats struct {
 
 // NewFileWriter starts a new data file under dataDir/dir.
 func NewFileWriter(dataDir, dir string, cols []Column) (*FileWriter, error) {
+	return NewFileWriterRowGroups(dataDir, dir, cols, 1<<17)
+}
+
+// NewFileWriterRowGroups starts a data file whose row groups hold at most
+// rowGroupRows rows: smaller groups let scans skip more by statistics.
+func NewFileWriterRowGroups(dataDir, dir string, cols []Column, rowGroupRows int64) (*FileWriter, error) {
 	id := make([]byte, 12)
 	if _, err := rand.Read(id); err != nil {
 		return nil, err
@@ -65,7 +71,7 @@ func NewFileWriter(dataDir, dir string, cols []Column) (*FileWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithMaxRowGroupLength(1<<17))
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithMaxRowGroupLength(rowGroupRows))
 	w, err := pqarrow.NewFileWriter(ArrowSchema(cols), f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		f.Close()
@@ -173,6 +179,7 @@ type Scan struct {
 	// Through the column cache: the row groups of the current file left to
 	// read, and the pieces of the current one, per read column.
 	cached  bool
+	keep    RowGroupFilter
 	groups  []int
 	pieces  [][]arrow.Array
 	piece   int
@@ -304,11 +311,7 @@ func (s *Scan) nextCached(ctx context.Context) (arrow.RecordBatch, error) {
 				return nil, fmt.Errorf("opening table file %s: %w", f.Path, err)
 			}
 			s.pf = pf
-			for g := 0; g < pf.NumRowGroups(); g++ {
-				if s.parts <= 1 || g%s.parts == s.part {
-					s.groups = append(s.groups, g)
-				}
-			}
+			s.groups = s.rowGroups(pf)
 			continue
 		}
 		g := s.groups[0]
@@ -336,10 +339,8 @@ func (s *Scan) open(ctx context.Context, f metastore.TableFile) error {
 		return err
 	}
 	var groups []int
-	if s.parts > 1 {
-		for g := s.part; g < pf.NumRowGroups(); g += s.parts {
-			groups = append(groups, g)
-		}
+	if s.parts > 1 || s.keep != nil {
+		groups = s.rowGroups(pf)
 		if len(groups) == 0 {
 			pf.Close()
 			return errNoRowGroups

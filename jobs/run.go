@@ -334,7 +334,9 @@ func (r *runCtx) write(ctx context.Context, sql string, inputs map[string]planne
 		return cube.File{}, err
 	}
 	defer rows.Close()
-	fw, err := exec.NewFileWriter(r.e.cfg.DataDir, filepath.Join(r.segDir, "work", key), rows.Columns)
+	// Small row groups: a cuboid is sorted by its dimensions, so a filter
+	// on a leading dimension skips most groups by their statistics.
+	fw, err := exec.NewFileWriterRowGroups(r.e.cfg.DataDir, filepath.Join(r.segDir, "work", key), rows.Columns, 16384)
 	if err != nil {
 		return cube.File{}, err
 	}

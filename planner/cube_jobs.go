@@ -202,8 +202,11 @@ func (s *Session) createJob(ctx context.Context, st buildStmt, epoch int64) (str
 				switch {
 				case gr == r && g.Status == metastore.SegmentReady:
 					params.Replaces = append(params.Replaces, g.ID)
+				case gr.Overlaps(r) && g.Status == metastore.SegmentBuilding:
+					return pgerr.New(pgerr.ObjectNotInPrerequisiteState, "segment %s %s is being built; wait for its job or cancel it", g.ID, gr)
 				case gr.Overlaps(r):
-					return pgerr.New(pgerr.ObjectNotInPrerequisiteState, "segment %s %s is %s; wait for its job or cancel it", g.ID, gr, g.Status)
+					return pgerr.New(pgerr.ObjectNotInPrerequisiteState, "segment %s %s overlaps %s without matching it; REFRESH rebuilds one segment, named by its exact range", g.ID, gr, r).
+						WithHint("SHOW SEGMENTS FROM %s lists the ranges.", d.Name)
 				}
 			}
 			if len(params.Replaces) == 0 {

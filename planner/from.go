@@ -285,7 +285,7 @@ func (b *binder) scanPlan(rel string, alias *pg_query.Alias, label string, tcols
 		}
 		workers := min(runtime.GOMAXPROCS(0), 8)
 		if workers < 2 || rows < 2*exec.BatchRows {
-			var op exec.Operator = exec.NewScan(sess.planner.dataDir, files, tcols, read)
+			var op exec.Operator = exec.NewScan(sess.planner.dataDir, files, tcols, read).WithRowGroupFilter(scan.rowGroupFilter())
 			if scan.filter != nil {
 				op = exec.NewFilter(op, batchExpr{scan.filter, ec})
 			}
@@ -294,7 +294,7 @@ func (b *binder) scanPlan(rel string, alias *pg_query.Alias, label string, tcols
 		builders := make([]func() (exec.Operator, error), workers)
 		for w := range builders {
 			builders[w] = func() (exec.Operator, error) {
-				var op exec.Operator = exec.NewScan(sess.planner.dataDir, files, tcols, read).Partition(w, workers)
+				var op exec.Operator = exec.NewScan(sess.planner.dataDir, files, tcols, read).Partition(w, workers).WithRowGroupFilter(scan.rowGroupFilter())
 				if scan.filter != nil {
 					wc := *ec // each worker evaluates with its own context
 					wc.subs, wc.corr = nil, nil
@@ -666,22 +666,48 @@ func (s *scanInfo) prune(files []metastore.TableFile) []metastore.TableFile {
 }
 
 func (s *scanInfo) mayMatch(f metastore.TableFile, st []fileStats) bool {
-	for _, b := range s.bounds {
-		cs := st[b.col]
-		if cs.Nulls >= f.Rows {
-			return false // all NULL: no comparison is true
-		}
+	return s.boundsMayMatch(func(col int) (exec.ColumnStats, bool) {
+		cs := st[col]
+		out := exec.ColumnStats{Nulls: cs.Nulls, Rows: f.Rows}
 		if cs.Min == "" && cs.Max == "" {
-			continue
+			return out, true
 		}
-		t := s.cols[b.col].Type
-		cmp, ok := types.CompareFunc(t)
+		t := s.cols[col].Type
+		lo, err1 := types.ParseText(t, cs.Min, time.UTC)
+		hi, err2 := types.ParseText(t, cs.Max, time.UTC)
+		if err1 == nil && err2 == nil {
+			out.Min, out.Max = lo, hi
+		}
+		return out, true
+	})
+}
+
+// rowGroupFilter is the scan's bounds as a filter of Parquet row groups,
+// nil without bounds.
+func (s *scanInfo) rowGroupFilter() exec.RowGroupFilter {
+	if len(s.bounds) == 0 {
+		return nil
+	}
+	return s.boundsMayMatch
+}
+
+// boundsMayMatch reports whether a file or row group whose columns have
+// the given statistics can hold a row that satisfies every bound.
+func (s *scanInfo) boundsMayMatch(stats func(col int) (exec.ColumnStats, bool)) bool {
+	for _, b := range s.bounds {
+		cs, ok := stats(b.col)
 		if !ok {
 			continue
 		}
-		lo, err1 := types.ParseText(t, cs.Min, time.UTC)
-		hi, err2 := types.ParseText(t, cs.Max, time.UTC)
-		if err1 != nil || err2 != nil {
+		if cs.Rows > 0 && cs.Nulls >= cs.Rows {
+			return false // all NULL: no comparison is true
+		}
+		lo, hi := cs.Min, cs.Max
+		if lo == nil || hi == nil {
+			continue
+		}
+		cmp, ok := types.CompareFunc(s.cols[b.col].Type)
+		if !ok {
 			continue
 		}
 		switch b.op {

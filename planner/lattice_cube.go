@@ -267,8 +267,8 @@ func parseCubeStatement(p *lparser, stmt string) (latticeStmt, error) {
 				return nil, err
 			}
 			s.ranged = true
-		} else if s.kind != "BUILD" {
-			return nil, p.errorf(p.peek(), "%s CUBE needs %s FROM 'lo' TO 'hi'", s.kind, strings.ToUpper(word))
+		} else if s.kind == "MERGE" {
+			return nil, p.errorf(p.peek(), "MERGE CUBE needs SEGMENTS FROM 'lo' TO 'hi'")
 		}
 		s.wait = p.accept("wait")
 		return s, p.end()

@@ -1,0 +1,99 @@
+package exec
+
+import (
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
+
+	"github.com/lattice-olap/lattice/types"
+)
+
+// ColumnStats is what a Parquet row group records about one column.
+type ColumnStats struct {
+	Min, Max types.Datum // nil when the row group records none
+	Nulls    int64
+	Rows     int64
+}
+
+// RowGroupFilter decides, from the statistics of a row group's columns,
+// whether any of its rows can pass the scan's filter. stats(col) returns
+// false when the column has no usable statistics.
+type RowGroupFilter func(stats func(col int) (ColumnStats, bool)) bool
+
+// WithRowGroupFilter makes the scan skip the row groups keep rejects.
+// Cuboid files are sorted by their dimensions and written in small row
+// groups, so a filter on a leading dimension reads a few of them.
+func (s *Scan) WithRowGroupFilter(keep RowGroupFilter) *Scan {
+	s.keep = keep
+	return s
+}
+
+// rowGroups lists the row groups of pf this scan reads: its partition's
+// share, without those the filter rejects.
+func (s *Scan) rowGroups(pf *file.Reader) []int {
+	var out []int
+	for g := 0; g < pf.NumRowGroups(); g++ {
+		if s.parts > 1 && g%s.parts != s.part {
+			continue
+		}
+		if s.keep != nil && !s.keep(func(col int) (ColumnStats, bool) { return s.columnStats(pf, g, col) }) {
+			continue
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// columnStats converts a column chunk's statistics to Datums of the
+// column's type, for the types whose physical statistics compare like the
+// values: integers, floats, dates and text.
+func (s *Scan) columnStats(pf *file.Reader, g, col int) (ColumnStats, bool) {
+	rg := pf.MetaData().RowGroup(g)
+	if col >= len(s.cols) || col >= rg.NumColumns() {
+		return ColumnStats{}, false
+	}
+	cc, err := rg.ColumnChunk(col)
+	if err != nil {
+		return ColumnStats{}, false
+	}
+	st, err := cc.Statistics()
+	if err != nil || st == nil {
+		return ColumnStats{}, false
+	}
+	out := ColumnStats{Nulls: st.NullCount(), Rows: rg.NumRows()}
+	if !st.HasNullCount() {
+		return ColumnStats{}, false
+	}
+	if !st.HasMinMax() {
+		return out, true
+	}
+	t := s.cols[col].Type
+	switch x := st.(type) {
+	case *metadata.Int32Statistics:
+		switch t.Family() {
+		case types.IntFamily:
+			out.Min, out.Max = int64(x.Min()), int64(x.Max())
+		case types.DateFamily:
+			out.Min, out.Max = types.DDate(x.Min()), types.DDate(x.Max())
+		default:
+			return ColumnStats{}, false
+		}
+	case *metadata.Int64Statistics:
+		if t.Family() != types.IntFamily {
+			return ColumnStats{}, false
+		}
+		out.Min, out.Max = x.Min(), x.Max()
+	case *metadata.Float64Statistics:
+		if t.Oid != types.OidFloat8 {
+			return ColumnStats{}, false
+		}
+		out.Min, out.Max = x.Min(), x.Max()
+	case *metadata.ByteArrayStatistics:
+		if t.Family() != types.StringFamily || t.Oid == types.OidBpchar {
+			return ColumnStats{}, false
+		}
+		out.Min, out.Max = string(x.Min()), string(x.Max())
+	default:
+		return ColumnStats{}, false
+	}
+	return out, true
+}
