@@ -96,15 +96,19 @@ func init() {
 		infos[oid] = info{name: name[0], sqlName: name[1], family: fam, size: size}
 		byName[name[0]] = T{oid, -1}
 	}
+	// The vectors first: _int2vector and _oidvector are arrays of them.
+	for _, vec := range []Oid{OidInt2Vector, OidOidVector} {
+		e := infos[arrayTypes[vec]]
+		infos[vec] = info{name: e.name + "vector", sqlName: e.name + "vector", family: ArrayFamily, size: -1}
+		byName[infos[vec].name] = T{vec, -1}
+	}
 	for arr, elem := range arrayTypes {
-		e := infos[elem]
-		switch arr {
-		case OidInt2Vector, OidOidVector:
-			infos[arr] = info{name: e.name + "vector", sqlName: e.name + "vector", family: ArrayFamily, size: -1}
-		default:
-			infos[arr] = info{name: "_" + e.name, sqlName: e.sqlName + "[]", family: ArrayFamily, size: -1}
-			arrayOf[elem] = arr
+		if arr == OidInt2Vector || arr == OidOidVector {
+			continue
 		}
+		e := infos[elem]
+		infos[arr] = info{name: "_" + e.name, sqlName: e.sqlName + "[]", family: ArrayFamily, size: -1}
+		arrayOf[elem] = arr
 		byName[infos[arr].name] = T{arr, -1}
 	}
 	byName["char"] = Char // only the quoted "char" reaches Lookup unqualified

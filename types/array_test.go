@@ -41,6 +41,16 @@ func TestArrayText(t *testing.T) {
 	}
 }
 
+func TestArrayNames(t *testing.T) {
+	for oid, want := range map[Oid][2]string{1006: {"_int2vector", "int2vector[]"}, 1007: {"_int4", "integer[]"},
+		22: {"int2vector", "int2vector"}, 1009: {"_text", "text[]"}, 1002: {"_char", `"char"[]`}} {
+		typ := T{oid, -1}
+		if typ.Name() != want[0] || typ.String() != want[1] {
+			t.Errorf("%d: %s %s, want %s %s", oid, typ.Name(), typ.String(), want[0], want[1])
+		}
+	}
+}
+
 func TestArrayBinaryRoundTrip(t *testing.T) {
 	for _, c := range []struct {
 		t T
