@@ -3,7 +3,6 @@ package metastore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/lattice-olap/lattice/pgerr"
@@ -101,7 +100,7 @@ func (s *Store) Cubes(ctx context.Context, project string) ([]Cube, error) {
 		q += ` WHERE project = ?`
 		args = append(args, project)
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY project, name`, args...)
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(q+` ORDER BY project, name`), args...)
 	if err != nil {
 		return nil, classify(err)
 	}
@@ -166,13 +165,16 @@ func querySegments(q querier, where string, args ...any) ([]Segment, error) {
 	return out, rows.Err()
 }
 
-// dbQuerier adapts *sql.DB under a context to querier.
+// dbQuerier adapts the store's database under a context to querier,
+// rewriting placeholders for the backend.
 type dbQuerier struct {
 	ctx context.Context
-	db  *sql.DB
+	s   *Store
 }
 
-func (d dbQuerier) Query(q string, args ...any) (*sql.Rows, error) { return d.db.QueryContext(d.ctx, q, args...) }
+func (d dbQuerier) Query(q string, args ...any) (*sql.Rows, error) {
+	return d.s.db.QueryContext(d.ctx, d.s.dialect.rebind(q), args...)
+}
 
 // Segments lists segments of project ("" for all projects), of cube when
 // cube is not "".
@@ -188,7 +190,7 @@ func (s *Store) Segments(ctx context.Context, project, cube string) ([]Segment, 
 		where += " AND cube = ?"
 		args = append(args, cube)
 	}
-	segs, err := querySegments(dbQuerier{ctx, s.db}, where, args...)
+	segs, err := querySegments(dbQuerier{ctx, s}, where, args...)
 	return segs, classify(err)
 }
 
@@ -232,7 +234,7 @@ func (t *Tx) DeleteSegment(project, cube, id string) error {
 func (s *Store) RetiredSegments(ctx context.Context, age time.Duration) ([]Segment, error) {
 	ctx, cancel := s.opctx(ctx)
 	defer cancel()
-	segs, err := querySegments(dbQuerier{ctx, s.db}, `WHERE status = ? AND updated_at < `+s.dialect.nowMillis()+` - ?`, SegmentRetired, age.Milliseconds())
+	segs, err := querySegments(dbQuerier{ctx, s}, `WHERE status = ? AND updated_at < `+s.dialect.nowMillis()+` - ?`, SegmentRetired, age.Milliseconds())
 	return segs, classify(err)
 }
 
@@ -280,6 +282,3 @@ func (c *Cache) forgetCubes(project string) {
 	delete(c.cubes, project)
 }
 
-var errNoRows = sql.ErrNoRows
-
-func isNoRows(err error) bool { return errors.Is(err, errNoRows) }

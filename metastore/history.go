@@ -59,7 +59,7 @@ func (s *Store) History(ctx context.Context, project string, limit int) ([]Histo
 	}
 	q += ` ORDER BY id DESC LIMIT ?`
 	args = append(args, limit)
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(q), args...)
 	if err != nil {
 		return nil, classify(err)
 	}

@@ -83,7 +83,7 @@ func (s *Store) Jobs(ctx context.Context, project string) ([]Job, error) {
 		where += " AND project = ?"
 		args = append(args, project)
 	}
-	jobs, err := scanJobs(dbQuerier{ctx, s.db}, where+" ORDER BY created_at DESC, id DESC", args...)
+	jobs, err := scanJobs(dbQuerier{ctx, s}, where+" ORDER BY created_at DESC, id DESC", args...)
 	return jobs, classify(err)
 }
 
@@ -91,7 +91,7 @@ func (s *Store) Jobs(ctx context.Context, project string) ([]Job, error) {
 func (s *Store) Job(ctx context.Context, id string) (Job, []JobStep, error) {
 	ctx, cancel := s.opctx(ctx)
 	defer cancel()
-	q := dbQuerier{ctx, s.db}
+	q := dbQuerier{ctx, s}
 	jobs, err := scanJobs(q, "WHERE id = ?", id)
 	if err != nil {
 		return Job{}, nil, classify(err)
@@ -121,7 +121,7 @@ func (t *Tx) Job(id string) (Job, []JobStep, error) {
 func (s *Store) ActiveJobs(ctx context.Context, project string) ([]Job, error) {
 	ctx, cancel := s.opctx(ctx)
 	defer cancel()
-	jobs, err := scanJobs(dbQuerier{ctx, s.db}, "WHERE project = ? AND status IN ('PENDING', 'RUNNING') ORDER BY created_at, id", project)
+	jobs, err := scanJobs(dbQuerier{ctx, s}, "WHERE project = ? AND status IN ('PENDING', 'RUNNING') ORDER BY created_at, id", project)
 	return jobs, classify(err)
 }
 
