@@ -32,11 +32,20 @@ func init() {
 		"pg_type_is_visible": fixed("pg_type_is_visible", oid1, types.Bool, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
 			return types.Known(types.Oid(v[0].(int64))), nil
 		}),
-		"pg_function_is_visible":             fixed("pg_function_is_visible", oid1, types.Bool, always(true)),
-		"pg_collation_is_visible":            fixed("pg_collation_is_visible", oid1, types.Bool, always(true)),
-		"pg_opclass_is_visible":              fixed("pg_opclass_is_visible", oid1, types.Bool, always(true)),
-		"pg_operator_is_visible":             fixed("pg_operator_is_visible", oid1, types.Bool, always(true)),
-		"pg_ts_config_is_visible":            fixed("pg_ts_config_is_visible", oid1, types.Bool, always(true)),
+		"pg_function_is_visible":       fixed("pg_function_is_visible", oid1, types.Bool, always(true)),
+		"pg_collation_is_visible":      fixed("pg_collation_is_visible", oid1, types.Bool, always(true)),
+		"pg_opclass_is_visible":        fixed("pg_opclass_is_visible", oid1, types.Bool, always(true)),
+		"pg_operator_is_visible":       fixed("pg_operator_is_visible", oid1, types.Bool, always(true)),
+		"pg_ts_config_is_visible":      fixed("pg_ts_config_is_visible", oid1, types.Bool, always(true)),
+		"pg_conversion_is_visible":     fixed("pg_conversion_is_visible", oid1, types.Bool, always(true)),
+		"pg_ts_parser_is_visible":      fixed("pg_ts_parser_is_visible", oid1, types.Bool, always(true)),
+		"pg_ts_dict_is_visible":        fixed("pg_ts_dict_is_visible", oid1, types.Bool, always(true)),
+		"pg_ts_template_is_visible":    fixed("pg_ts_template_is_visible", oid1, types.Bool, always(true)),
+		"pg_statistics_obj_is_visible": fixed("pg_statistics_obj_is_visible", oid1, types.Bool, always(true)),
+		"pg_opfamily_is_visible":       fixed("pg_opfamily_is_visible", oid1, types.Bool, always(true)),
+		"pg_get_functiondef": fixed("pg_get_functiondef", oid1, types.Text, functionInfo(func(name string) string {
+			return "-- " + name + " is built into Lattice\n"
+		})),
 		"pg_get_userbyid":                    fixed("pg_get_userbyid", oid1, types.Name, getUserByID),
 		"current_schemas":                    fixed("current_schemas", []types.T{types.Bool}, types.T{Oid: 1003, Typmod: -1}, currentSchemas),
 		"current_schema":                     constFn(types.Name, func(e *evalCtx) types.Datum { return firstSchema(e) }),
