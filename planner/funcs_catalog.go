@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 
@@ -99,6 +100,7 @@ func init() {
 		"pg_get_statisticsobjdef":            anyArgs("pg_get_statisticsobjdef", 1, 1, types.Text, null),
 		"pg_postmaster_start_time":           constFn(types.TimestampTZ, func(*evalCtx) types.Datum { return processStart }),
 		"json_build_object":                  jsonBuildObject,
+		"format":                             formatFn,
 		"inet_server_addr":                   constFn(types.Text, func(*evalCtx) types.Datum { return nil }),
 		"inet_server_port":                   constFn(types.Int4, func(*evalCtx) types.Datum { return nil }),
 	} {
@@ -519,4 +521,110 @@ func jsonValue(e *evalCtx, t types.T, v types.Datum, key bool) string {
 	}
 	q, _ := json.Marshal(s)
 	return string(q)
+}
+
+// formatFn is format(fmt, args...): %s (text, NULL as empty), %I (a quoted
+// identifier), %L (a quoted literal, NULL unquoted), %% and n$ positions,
+// with an optional width and '-' flag, as PostgreSQL's format does.
+func formatFn(b *binder, args []Expr, loc int32) (Expr, error) {
+	if len(args) < 1 {
+		return nil, wrongArgs("format", args, loc, b)
+	}
+	var err error
+	if args[0], err = b.coerce(args[0], types.Text, loc); err != nil {
+		return nil, err
+	}
+	for i := 1; i < len(args); i++ {
+		args[i] = b.defaultUnknown(args[i])
+	}
+	return &funcExpr{name: "format", args: args, typ: types.Text, fn: func(e *evalCtx, v []types.Datum) (types.Datum, error) {
+		if v[0] == nil {
+			return nil, nil
+		}
+		f := v[0].(string)
+		var sb strings.Builder
+		next := 1
+		for i := 0; i < len(f); i++ {
+			if f[i] != '%' {
+				sb.WriteByte(f[i])
+				continue
+			}
+			i++
+			if i >= len(f) {
+				return nil, pgerr.New(pgerr.InvalidParameterValue, "unterminated format() type specifier").
+					WithHint("For a single \"%%\" use \"%%%%\".")
+			}
+			if f[i] == '%' {
+				sb.WriteByte('%')
+				continue
+			}
+			// [n$][-][width]type
+			j, n := i, 0
+			for j < len(f) && f[j] >= '0' && f[j] <= '9' {
+				n = n*10 + int(f[j]-'0')
+				j++
+			}
+			arg := next
+			if j < len(f) && f[j] == '$' && n > 0 {
+				arg, i = n, j+1
+			}
+			left := false
+			if i < len(f) && f[i] == '-' {
+				left = true
+				i++
+			}
+			width := 0
+			for i < len(f) && f[i] >= '0' && f[i] <= '9' {
+				width = width*10 + int(f[i]-'0')
+				i++
+			}
+			if i >= len(f) {
+				return nil, pgerr.New(pgerr.InvalidParameterValue, "unterminated format() type specifier")
+			}
+			if arg >= len(v) {
+				return nil, pgerr.New(pgerr.InvalidParameterValue, "too few arguments for format()")
+			}
+			next = arg + 1
+			x := v[arg]
+			var s string
+			switch f[i] {
+			case 's':
+				if x != nil {
+					s = textOf(e, args[arg].Type(), x)
+				}
+			case 'I':
+				if x == nil {
+					return nil, pgerr.New(pgerr.NullValueNotAllowed, "null values cannot be formatted as an SQL identifier")
+				}
+				s = quoteIdent(textOf(e, args[arg].Type(), x))
+			case 'L':
+				s = "NULL"
+				if x != nil {
+					s = sqlLiteral(textOf(e, args[arg].Type(), x))
+				}
+			default:
+				return nil, pgerr.New(pgerr.InvalidParameterValue, "unrecognized format() type specifier \"%c\"", f[i]).
+					WithHint("For a single \"%%\" use \"%%%%\".")
+			}
+			if pad := width - utf8.RuneCountInString(s); pad > 0 {
+				if left {
+					s += strings.Repeat(" ", pad)
+				} else {
+					s = strings.Repeat(" ", pad) + s
+				}
+			}
+			sb.WriteString(s)
+		}
+		return sb.String(), nil
+	}}, nil
+}
+
+// sqlLiteral quotes s as quote_literal does: doubled quotes, and an E”
+// string when it holds backslashes.
+func sqlLiteral(s string) string {
+	q := "'" + strings.ReplaceAll(s, "'", "''") + "'"
+	if strings.Contains(s, `\`) {
+		return "E" + strings.ReplaceAll(q, `\`, `\\`)
+	}
+	return q
 }

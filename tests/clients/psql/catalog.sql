@@ -66,6 +66,8 @@ SELECT format_type(1043, 24) AS a, format_type(1700, 655366) AS b, format_type(1
        pg_get_indexdef(0) AS w, pg_get_constraintdef(0) AS x, pg_catalog.pg_relation_size('"Customers"'::regclass) AS y;
 SELECT current_setting('search_path') AS a, current_setting('nope', true) AS b, pg_backend_pid() > 0 AS c,
        txid_current() > 0 AS d, version() LIKE 'PostgreSQL 15%' AS e;
+SELECT format('%s FROM %I: %L %L %% [%-4s] [%3s] %1$s', 'a'::text, 'Tbl'::text, 'it''s'::text, NULL::text, 'x'::text, 'y'::text) AS a,
+       format('%s', 'orders'::regclass) AS b;
 -- Cursors
 BEGIN;
 DECLARE c SCROLL CURSOR FOR SELECT * FROM generate_series(1, 5) s(i);
