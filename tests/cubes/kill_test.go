@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -193,6 +194,10 @@ func TestKillResume(t *testing.T) {
 	dead := filesUnder(t, dataDir, segDir)
 	t.Logf("the dead attempt left %d files", len(dead))
 	require.NotEmpty(t, dead, "the killed build should have written cuboid files")
+	// A file the dead attempt was writing when it died, recorded by no
+	// step: the resumed job must remove it.
+	orphan := filepath.Join(filepath.Dir(dead[0]), "cuboid-being-written.parquet")
+	require.NoError(t, os.WriteFile(filepath.Join(dataDir, orphan), []byte("PAR1 half a file"), 0o644))
 	meta := openMeta(t, dataDir)
 	var st string
 	require.NoError(t, meta.QueryRow("SELECT status FROM jobs WHERE id = ?", id).Scan(&st))
@@ -214,6 +219,7 @@ func TestKillResume(t *testing.T) {
 	}
 	slices.Sort(listed)
 	assert.Equal(t, listed, filesUnder(t, dataDir, segDir), "the cube's directory must hold exactly the READY segment's files")
+	assert.NotContains(t, filesUnder(t, dataDir, segDir), orphan)
 	assert.Len(t, segs[0].stats.Cuboids, 16, "cuboids of the resumed segment")
 
 	// The 13 queries: cube route = raw route = PostgreSQL.
@@ -284,4 +290,51 @@ func TestViewsOnPostgresMetastore(t *testing.T) {
 	}
 	assert.NoError(t, run(context.Background(), c, "SHOW SEGMENTS FROM small").err)
 	assert.NoError(t, run(context.Background(), c, "SHOW JOBS").err)
+}
+
+// TestUnmatchedFactRows: a fact row whose product does not exist drops out
+// of the cube's inner join. A query that leaves product out counts that
+// row (on PostgreSQL and on the raw route), so the cube, whose build saw
+// the unmatched row, must not answer it from the segment; with route
+// 'cube' it may fail with the reason but must never return the cube's
+// smaller count.
+func TestUnmatchedFactRows(t *testing.T) {
+	ctx := context.Background()
+	n := testenv.StartNode(t, nodeSets...)
+	pg := connectPG(t)
+	c := createProject(t, n, "unmatched")
+	setup := []string{starDDL[3], starDDL[5],
+		"INSERT INTO product VALUES (1, 'cat_a', 'b1'), (2, 'cat_b', 'b2')",
+		"INSERT INTO sales (s_id, s_date, s_prod, s_channel, qty) VALUES (1, 20240101, 1, 'web', 5), (2, 20240102, 2, 'web', 7), (3, 20240103, 999, 'web', 11), (4, 20240104, 1, NULL, 13)"}
+	mustExec(t, pg, setup...)
+	mustExec(t, c, setup...)
+	mustExec(t, c, "CREATE CUBE um ON sales JOIN product ON s_prod = p_key DIMENSIONS (s_channel, p_cat) MEASURES (SUM(qty) AS q, COUNT(*) AS n) PARTITION BY s_date FORMAT 'yyyyMMdd'")
+	mustBuild(t, c, "BUILD CUBE um SEGMENT FROM '20240101' TO '20240201' WAIT")
+	p := &project{name: "unmatched", pg: pg, cubeC: n.Connect(t, "unmatched"), rawC: n.Connect(t, "unmatched"), autoC: c}
+	mustExec(t, p.cubeC, "SET lattice.route = 'cube'")
+	mustExec(t, p.rawC, "SET lattice.route = 'raw'")
+
+	// With product joined, the cube answers (the unmatched row is out on
+	// both sides).
+	p.check(t, "SELECT p_cat, s_channel, sum(qty), count(*) FROM sales JOIN product ON s_prod = p_key GROUP BY p_cat, s_channel", false, true)
+	// Without product, the answer includes row 3.
+	for _, sql := range []string{
+		"SELECT s_channel, sum(qty), count(*) FROM sales GROUP BY s_channel",
+		"SELECT count(*) FROM sales WHERE s_date >= 20240101 AND s_date < 20240201",
+	} {
+		want := run(ctx, pg, sql)
+		require.NoError(t, want.err)
+		if d := same(want, run(ctx, p.rawC, sql), false); d != "" {
+			t.Errorf("raw route: %s\n%s", sql, d)
+		}
+		if d := same(want, run(ctx, p.autoC, sql), false); d != "" {
+			t.Errorf("route auto must not answer from a segment with unmatched fact rows: %s\n%s", sql, d)
+		}
+		got := run(ctx, p.cubeC, sql)
+		if got.err != nil {
+			assert.Equal(t, "0A000", got.code(), "%s: %v", sql, got.err)
+		} else if d := same(want, got, false); d != "" {
+			t.Errorf("route cube answered wrongly (the segment lost an unmatched fact row): %s\n%s", sql, d)
+		}
+	}
 }

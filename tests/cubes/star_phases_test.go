@@ -329,4 +329,17 @@ func cubeErrors(t *testing.T, ps *project, star *pgx.Conn) {
 	expect(ps.cubeC, "SELECT c_name, count(*) FROM sales JOIN customer ON s_cust = c_key GROUP BY c_name", "0A000", "c_name")
 	expect(ps.cubeC, "SELECT sum(s_id) FROM sales", "0A000", "s_id")
 	expect(ps.cubeC, "SELECT count(*) FROM sales JOIN product ON s_cust = p_key", "0A000", "join")
+	expect(ps.cubeC, "SELECT s_channel, count(*) FROM sales WHERE qty > 5 GROUP BY s_channel", "0A000", "qty")
+	// Route 'auto' answers those on the raw tables, as PostgreSQL does.
+	for _, sql := range []string{
+		"SELECT s_channel, count(*) FROM sales WHERE qty > 5 GROUP BY s_channel",
+		"SELECT sum(s_id) FROM sales",
+		"SELECT s_channel, sum(qty) FROM sales WHERE s_date >= 20240115 AND s_date < 20240301 GROUP BY s_channel",
+	} {
+		want := run(ctx, ps.pg, sql)
+		require.NoError(t, want.err, sql)
+		if d := same(want, run(ctx, ps.autoC, sql), false); d != "" {
+			t.Errorf("route auto differs from PostgreSQL for %s\n%s", sql, d)
+		}
+	}
 }
