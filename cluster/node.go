@@ -138,10 +138,30 @@ func (n *Node) Start(ctx context.Context) error {
 		n.wg.Add(1)
 		go func() { defer n.wg.Done(); n.disc.run(n.stop) }()
 	}
+	n.releaseStale(ctx)
 	n.tick(ctx)
 	n.wg.Add(1)
 	go func() { defer n.wg.Done(); n.loop() }()
 	return nil
+}
+
+// releaseStale gives up leases still recorded under this node's id from a
+// previous process (one that was killed): this process takes them again
+// with a new epoch, so the dead attempt's epoch fences nothing of the new
+// one and the job engine sees a takeover.
+func (n *Node) releaseStale(ctx context.Context) {
+	leases, err := n.cfg.Store.Leases(ctx)
+	if err != nil {
+		n.log.Warn("reading leases at startup", "err", err)
+		return
+	}
+	for _, l := range leases {
+		if l.Owner == n.cfg.InstanceID {
+			if err := n.cfg.Store.ReleaseLease(ctx, l.Project, l.Owner, l.Epoch); err != nil {
+				n.log.Warn("releasing a lease of this node's previous process", "project", l.Project, "err", err)
+			}
+		}
+	}
 }
 
 // HTTPAddr is the bound address of the HTTP API (nil without one).

@@ -254,3 +254,25 @@ func waitFor(t *testing.T, cond func() string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+func TestRestartedNodeTakesItsProjectsWithNewEpoch(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, testenv.SQLiteURL(t))
+	// A previous process of node a held lattice at epoch 1 and was killed.
+	if l, err := s.AcquireLease(ctx, metastore.DefaultProject, "a", time.Minute); err != nil || l.Epoch != 1 {
+		t.Fatalf("AcquireLease: %+v %v", l, err)
+	}
+	n, rec := newNode(t, s, "a", "all", "")
+	if err := n.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer n.Stop(ctx)
+	if e, ok := n.Local(ctx, metastore.DefaultProject); !ok || e != 2 {
+		t.Fatalf("Local = %d, %v, want epoch 2 (a takeover); engine %s", e, ok, rec.log())
+	}
+	// The dead process's epoch can commit nothing.
+	err := s.Fenced(ctx, metastore.DefaultProject, "a", 1, func(*metastore.Tx) error { return nil })
+	if !errors.Is(err, metastore.ErrLeaseLost) {
+		t.Fatalf("fenced write at the old epoch: %v", err)
+	}
+}
