@@ -22,6 +22,10 @@ func sampleArgs(n *testenv.Node, extra ...string) []string {
 		"--user", n.User, "--password", n.Password}, extra...)
 }
 
+// cubeSF is the cube test's scale factor: building all 87 cuboids takes
+// minutes at SF 0.01 under -race, a fifth of that here (12,000 order lines).
+const cubeSF = 0.002
+
 // loadPostgres loads the same SSB data into a fresh database of the real
 // PostgreSQL, the reference for every answer.
 func loadPostgres(t *testing.T, sf float64) *pgx.Conn {
@@ -82,7 +86,7 @@ func tryAnswer(c *pgx.Conn, sql string) ([]string, error) {
 // the answers are equal. Every query is tried, each on a new connection
 // made by open, so one report lists all that differ even if one of them
 // ends its session.
-func checkQueries(t *testing.T, open func() *pgx.Conn, pg *pgx.Conn) {
+func checkQueries(t *testing.T, open func() *pgx.Conn, pg *pgx.Conn, minNonEmpty int) {
 	t.Helper()
 	nonEmpty := 0
 	for _, q := range ssb.Queries {
@@ -95,7 +99,7 @@ func checkQueries(t *testing.T, open func() *pgx.Conn, pg *pgx.Conn) {
 			nonEmpty++
 		}
 	}
-	require.Greater(t, nonEmpty, 7, "most SSB queries must have answers at SF 0.01")
+	require.GreaterOrEqual(t, nonEmpty, minNonEmpty, "SSB queries with answers")
 }
 
 // TestSampleSSB loads SF 0.01 into a real node with `lattice sample ssb
@@ -123,7 +127,7 @@ func TestSampleSSB(t *testing.T) {
 		require.Equal(t, want, got, table)
 	}
 
-	checkQueries(t, func() *pgx.Conn { return n.Connect(t, "ssb") }, loadPostgres(t, 0.01))
+	checkQueries(t, func() *pgx.Conn { return n.Connect(t, "ssb") }, loadPostgres(t, 0.01), 8)
 
 	out.Reset()
 	errb.Reset()
@@ -164,12 +168,12 @@ func TestSampleUsage(t *testing.T) {
 func TestSampleSSBCube(t *testing.T) {
 	n := testenv.StartNode(t)
 	var out, errb bytes.Buffer
-	require.Equal(t, 0, run(sampleArgs(n), &out, &errb), "stdout: %s\nstderr: %s", out.String(), errb.String())
+	require.Equal(t, 0, run(sampleArgs(n, "--sf", fmt.Sprint(cubeSF)), &out, &errb), "stdout: %s\nstderr: %s", out.String(), errb.String())
 	require.Contains(t, out.String(), "cube ssb_cube built")
 	checkQueries(t, func() *pgx.Conn {
 		c := n.Connect(t, "ssb")
 		_, err := c.Exec(context.Background(), "SET lattice.route = 'cube'")
 		require.NoError(t, err)
 		return c
-	}, loadPostgres(t, 0.01))
+	}, loadPostgres(t, cubeSF), 4)
 }
