@@ -39,14 +39,9 @@ func createProjects(t *testing.T, n *Node, names ...string) {
 
 // TestDiscovery: nodes appear in lattice.nodes everywhere; a stopped node
 // disappears at once, a killed one after the ZooKeeper session timeout.
-//
-// It and TestClockSkewShown read lattice.nodes with SQL, which on a
-// PostgreSQL metastore currently fails for every SELECT from a relation
-// (metastore.Store.Cubes sends '?' to PostgreSQL unrebound, 42601): they run
-// on MariaDB until that is fixed; the lease tests cover both backends.
 func TestDiscovery(t *testing.T) {
 	zkAddr := testenv.ZooKeeper(t)
-	c := StartCluster(t, "mysql", zkAddr, []NodeSpec{{"q1", "query"}, {"j1", "job"}, {"j2", "job"}})
+	c := StartCluster(t, "postgres", zkAddr, []NodeSpec{{"q1", "query"}, {"j1", "job"}, {"j2", "job"}})
 	q := c.Nodes["q1"]
 	Eventually(t, 20*time.Second, func() string {
 		got := aliveNodes(t, q)
@@ -511,7 +506,7 @@ func clusterSecret(t *testing.T, c *Cluster) (string, string) {
 // TestClockSkewShown: every node reports its skew against the database
 // clock; on one machine it is small.
 func TestClockSkewShown(t *testing.T) {
-	c := StartCluster(t, "mysql", "", []NodeSpec{{"a", "all"}, {"b", "query"}})
+	c := StartCluster(t, "postgres", "", []NodeSpec{{"a", "all"}, {"b", "query"}})
 	Eventually(t, 10*time.Second, func() string {
 		rows, err := c.Nodes["b"].TryQuery("lattice", "SELECT id, clock_skew_ms, last_heartbeat FROM lattice.nodes ORDER BY id")
 		if err != nil {

@@ -33,13 +33,8 @@ const failoverCube = `CREATE CUBE flight1 ON lineorder JOIN dates ON lo_orderdat
 // SIGKILLed mid-build; the other job node takes the lease over, resumes the
 // job and finishes it; the segment is present once, and the SSB flight-1
 // queries on the query node, answered from the cube, match PostgreSQL.
-//
-// It runs on MariaDB only for now: on a PostgreSQL metastore the job engine
-// cannot list jobs or cubes yet (metastore.Store.Jobs and Cubes send '?'
-// placeholders to PostgreSQL without rebinding them, SQLSTATE 42601).
-// Add "postgres" back to the list once that is fixed.
 func TestFailoverDuringBuild(t *testing.T) {
-	for _, backend := range []string{"mysql"} {
+	for _, backend := range backends {
 		t.Run(backend, func(t *testing.T) { testFailoverDuringBuild(t, backend) })
 	}
 }
