@@ -150,6 +150,7 @@ func ssbAnswers(t testing.TB, c *pgx.Conn) map[string]result {
 // PostgreSQL, and that the segment equals an uninterrupted build of the
 // same cube in another project.
 func TestKillResume(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dataDir := t.TempDir()
 	// The metastore is SQLite in the data directory (the default).
@@ -277,6 +278,7 @@ func TestKillResume(t *testing.T) {
 // lattice.segments, which go through the metastore's non-transactional
 // queries.
 func TestViewsOnPostgresMetastore(t *testing.T) {
+	t.Parallel()
 	n := testenv.StartNode(t, append(slices.Clone(nodeSets), "lattice.metadata.url="+testenv.PostgresDatabase(t))...)
 	c := createProject(t, n, "pgmeta")
 	mustExec(t, c, starDDL[5], "INSERT INTO sales (s_id, s_date, s_channel, qty) VALUES (1, 20240101, 'web', 2), (2, 20240102, NULL, 3)",
@@ -299,6 +301,7 @@ func TestViewsOnPostgresMetastore(t *testing.T) {
 // 'cube' it may fail with the reason but must never return the cube's
 // smaller count.
 func TestUnmatchedFactRows(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	n := testenv.StartNode(t, nodeSets...)
 	pg := connectPG(t)

@@ -50,6 +50,7 @@ func isoDay(s string) string { return s[:4] + "-" + s[4:6] + "-" + s[6:] }
 // the error cases, in that order on one node (each phase starts from the
 // segments the previous one left).
 func TestStarCubes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	n := testenv.StartNode(t, nodeSets...)
 	logTailOnFailure(t, n)
@@ -208,7 +209,7 @@ func TestStarCubes(t *testing.T) {
 }
 
 // refreshUnderQueries adds rows to the last segment's range, then
-// refreshes it while four connections query that range on the cube route
+// refreshes it while three connections query that range on the cube route
 // without pause: each answer must be the old or the new one, never an
 // error or a mix, and the last must be the new one.
 func refreshUnderQueries(t *testing.T, n *testenv.Node, ps *project, star *pgx.Conn) {
@@ -231,7 +232,7 @@ func refreshUnderQueries(t *testing.T, n *testenv.Node, ps *project, star *pgx.C
 	got = run(ctx, ps.cubeC, q)
 	assert.Empty(t, same(before, got, false), "before the refresh the cube answers from the READY segment")
 
-	conns := make([]*pgx.Conn, 4)
+	conns := make([]*pgx.Conn, 3)
 	for i := range conns {
 		conns[i] = n.Connect(t, "star")
 		mustExec(t, conns[i], "SET lattice.route = 'cube'")
