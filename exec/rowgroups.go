@@ -45,7 +45,8 @@ func (s *Scan) rowGroups(pf *file.Reader) []int {
 
 // columnStats converts a column chunk's statistics to Datums of the
 // column's type, for the types whose physical statistics compare like the
-// values: integers, floats, dates and text.
+// values: integers, dates and text. (Float statistics leave out NaN, which
+// PostgreSQL orders above every number, so they cannot prune.)
 func (s *Scan) columnStats(pf *file.Reader, g, col int) (ColumnStats, bool) {
 	rg := pf.MetaData().RowGroup(g)
 	if col >= len(s.cols) || col >= rg.NumColumns() {
@@ -79,11 +80,6 @@ func (s *Scan) columnStats(pf *file.Reader, g, col int) (ColumnStats, bool) {
 		}
 	case *metadata.Int64Statistics:
 		if t.Family() != types.IntFamily {
-			return ColumnStats{}, false
-		}
-		out.Min, out.Max = x.Min(), x.Max()
-	case *metadata.Float64Statistics:
-		if t.Oid != types.OidFloat8 {
 			return ColumnStats{}, false
 		}
 		out.Min, out.Max = x.Min(), x.Max()

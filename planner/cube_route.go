@@ -112,7 +112,7 @@ func (b *binder) routeBlock(ctx context.Context, sel *pg_query.SelectStmt) (*pg_
 		return nil, err
 	}
 	b.cube.state = st
-	if rv := singleRangeVar(sel); rv != nil && rv.Schemaname == "" {
+	if rv := singleRangeVar(sel); rv != nil && (rv.Schemaname == "" || rv.Schemaname == "public") && (rv.Catalogname == "" || rv.Catalogname == b.sess.Project) {
 		for _, c := range st.Cubes {
 			if c.Name == rv.Relname {
 				if _, terr := b.sess.planner.store.Table(ctx, b.sess.Project, "public", rv.Relname); terr == nil {
