@@ -2,7 +2,7 @@ package exec
 
 import (
 	"context"
-	"sort"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -43,9 +43,8 @@ func (s *Sort) load(ctx context.Context) error {
 	for i, k := range s.keys {
 		cmps[i], _ = types.CompareFunc(cols[k.Col].Type)
 	}
-	less := func(i, j int) bool { return s.less(cmps, s.rows[i], s.rows[j]) }
 	trim := func() {
-		sort.SliceStable(s.rows, less)
+		s.sortRows(cmps)
 		var dropped int64
 		for _, r := range s.rows[s.TopN:] {
 			dropped += rowBytes(r)
@@ -75,7 +74,7 @@ func (s *Sort) load(ctx context.Context) error {
 			s.rows = append(s.rows, row)
 		}
 	}
-	sort.SliceStable(s.rows, less)
+	s.sortRows(cmps)
 	if s.TopN > 0 && int64(len(s.rows)) > s.TopN {
 		s.rows = s.rows[:s.TopN]
 	}
@@ -83,40 +82,58 @@ func (s *Sort) load(ctx context.Context) error {
 	return nil
 }
 
-// less orders two rows by the sort keys.
-func (s *Sort) less(cmps []func(a, b types.Datum) int, ri, rj []types.Datum) bool {
-	{
-		for n, k := range s.keys {
-			a, b := ri[k.Col], rj[k.Col]
-			var c int
-			switch {
-			case a == nil && b == nil:
-				continue
-			case a == nil:
-				c = 1
-				if k.NullsFirst {
-					c = -1
-				}
-				return c < 0
-			case b == nil:
-				c = -1
-				if k.NullsFirst {
-					c = 1
-				}
-				return c < 0
-			default:
-				c = cmps[n](a, b)
-			}
-			if c == 0 {
-				continue
-			}
-			if k.Desc {
-				c = -c
-			}
-			return c < 0
-		}
-		return false
+// sortRows sorts the rows stably: an unstable O(n log n) sort of their
+// positions, ties broken by position.
+func (s *Sort) sortRows(cmps []func(a, b types.Datum) int) {
+	idx := make([]int, len(s.rows))
+	for i := range idx {
+		idx[i] = i
 	}
+	slices.SortFunc(idx, func(a, b int) int {
+		if c := s.compare(cmps, s.rows[a], s.rows[b]); c != 0 {
+			return c
+		}
+		return a - b
+	})
+	out := make([][]types.Datum, len(idx))
+	for i, k := range idx {
+		out[i] = s.rows[k]
+	}
+	s.rows = out
+}
+
+// compare orders two rows by the sort keys.
+func (s *Sort) compare(cmps []func(a, b types.Datum) int, ri, rj []types.Datum) int {
+	for n, k := range s.keys {
+		a, b := ri[k.Col], rj[k.Col]
+		var c int
+		switch {
+		case a == nil && b == nil:
+			continue
+		case a == nil:
+			c = 1
+			if k.NullsFirst {
+				c = -1
+			}
+			return c
+		case b == nil:
+			c = -1
+			if k.NullsFirst {
+				c = 1
+			}
+			return c
+		default:
+			c = cmps[n](a, b)
+		}
+		if c == 0 {
+			continue
+		}
+		if k.Desc {
+			c = -c
+		}
+		return c
+	}
+	return 0
 }
 
 // Next returns the next batch of sorted rows.

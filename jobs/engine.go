@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lattice-olap/lattice/metastore"
@@ -48,6 +49,7 @@ type project struct {
 	cancel context.CancelFunc
 	wake   chan struct{}
 	done   chan struct{}
+	busy   atomic.Bool // a job of the project is running
 }
 
 // New returns an engine; it runs nothing until Adopt.
@@ -127,6 +129,15 @@ func (e *Engine) Close() {
 	e.wg.Wait()
 }
 
+// Busy reports whether a job of the project is running here: the cluster
+// does not move such a project to spread leases.
+func (e *Engine) Busy(name string) bool {
+	e.mu.Lock()
+	p, ok := e.projects[name]
+	e.mu.Unlock()
+	return ok && p.busy.Load()
+}
+
 // Projects lists the adopted projects and their epochs.
 func (e *Engine) Projects() map[string]int64 {
 	e.mu.Lock()
@@ -156,7 +167,9 @@ func (e *Engine) loop(ctx context.Context, p *project) {
 			if ctx.Err() != nil {
 				return
 			}
+			p.busy.Store(true)
 			e.run(ctx, p, j)
+			p.busy.Store(false)
 		}
 		if ctx.Err() == nil {
 			e.collect(ctx, p.name)
