@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/lattice-olap/lattice/cube"
 	"github.com/lattice-olap/lattice/exec"
@@ -440,11 +441,15 @@ func (r *runCtx) cuboids(ctx context.Context, i int) error {
 		}
 	}
 	d.Cuboids = len(r.def.Cuboids)
+	// Progress is recorded (and a pause or cancel noticed) about once a
+	// second rather than per cuboid: a cuboid written but not recorded is
+	// an orphan that a resumed job removes and builds again.
+	lastSave := time.Now()
 	for _, c := range r.def.Cuboids {
 		if _, ok := built[c]; ok {
 			continue
 		}
-		if err := r.check(ctx); err != nil {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
 		parent, ok := cube.Parent(c, built)
@@ -459,6 +464,13 @@ func (r *runCtx) cuboids(ctx context.Context, i int) error {
 		built[c], files[c] = f.Rows, f
 		d.Work[c.Key()], d.CuboidRows[c.Key()] = f, f.Rows
 		d.Done = len(built)
+		if time.Since(lastSave) < time.Second {
+			continue
+		}
+		lastSave = time.Now()
+		if err := r.check(ctx); err != nil {
+			return err
+		}
 		if err := r.saveStep(ctx, i, metastore.StepRunning, r.progressAt(i, float64(len(built))/float64(len(r.def.Cuboids)))); err != nil {
 			// The file is not recorded: the next attempt removes it.
 			return err
