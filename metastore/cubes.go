@@ -281,4 +281,3 @@ func (c *Cache) forgetCubes(project string) {
 	}
 	delete(c.cubes, project)
 }
-
