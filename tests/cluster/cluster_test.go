@@ -365,10 +365,12 @@ func TestLeaderRaceDisabled(t *testing.T) {
 	if h := holdersOf(t, q); h["lattice"] != "" {
 		t.Fatalf("with the race disabled nobody takes over, got %v", h)
 	}
-	// Re-assigning to the live node moves it there.
-	if st, body := api.Do(t, "POST", "/api/projects/lattice/job-engine", map[string]string{"instance_id": "j1"}); st != 200 {
-		t.Fatalf("assigning to j1: %d %s", st, body)
+	// The SQL statement refuses what the API refuses...
+	if _, err := q.TryQuery("lattice", "ALTER PROJECT lattice SET JOB ENGINE 'q'"); err == nil || !strings.Contains(err.Error(), "55000") {
+		t.Fatalf("ALTER PROJECT to a query node: %v", err)
 	}
+	// ...and re-assigning to the live node with it moves the project there.
+	q.Query(t, "lattice", "ALTER PROJECT lattice SET JOB ENGINE 'j1'")
 	Eventually(t, 20*time.Second, func() string {
 		if h := holdersOf(t, q); h["lattice"] != "j1" {
 			return fmt.Sprintf("j1 does not hold lattice: %v", h)
