@@ -33,6 +33,7 @@ test: test-deps
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzStartup$$' -fuzztime 10s ./wire
 	$(GO) test -run '^$$' -fuzz '^FuzzMessages$$' -fuzztime 10s ./wire
+	$(GO) test -run '^$$' -fuzz '^FuzzCubeStatements$$' -fuzztime 10s ./planner
 
 ## unit: fast tests only (no external components)
 unit:
