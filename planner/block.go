@@ -624,6 +624,11 @@ func (b *binder) aggSpec(fc *pg_query.FuncCall, name string, args []Expr, call *
 		if name == "bool_or" {
 			spec.Func = exec.AggBoolOr
 		}
+	case name == "lattice_sum_int8" && len(args) == 1 && argType.Family() == types.IntFamily:
+		// Internal: re-aggregates bigint sums and counts of cuboids in
+		// int64, where sum(bigint) would go through numeric. (sumAcc adds
+		// in int64 unless its argument is declared bigint.)
+		spec.Func, spec.Result, spec.ArgType = exec.AggSum, types.Int8, types.Int4
 	case name == "lattice_value_set" && len(args) == 1:
 		// Internal aggregates of cube builds and the cube route.
 		spec.Func, spec.Result = exec.AggValueSet, types.Bytea

@@ -138,7 +138,7 @@ func RollupSQL(d *cube.Def, c cube.Cuboid, input string) string {
 		var agg string
 		switch m.Kind {
 		case cube.CountStar, cube.Count:
-			agg = "CAST(COALESCE(sum(" + col + "), 0) AS int8)"
+			agg = "COALESCE(lattice_sum_int8(" + col + "), 0)"
 		case cube.CountDistinct:
 			agg = "lattice_value_set_union(" + col + ")"
 		case cube.Min, cube.Max:
@@ -146,7 +146,7 @@ func RollupSQL(d *cube.Def, c cube.Cuboid, input string) string {
 		default:
 			agg = "sum(" + col + ")"
 			if m.Type.Oid == types.OidInt8 {
-				agg = "CAST(sum(" + col + ") AS int8)"
+				agg = "lattice_sum_int8(" + col + ")"
 			}
 		}
 		sel = append(sel, agg+" AS "+col)

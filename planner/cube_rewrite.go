@@ -32,17 +32,17 @@ func (m *cubeMatch) rollup(fc *pg_query.FuncCall, expr string) string {
 	}
 	switch {
 	case fc.AggStar:
-		return "CAST(COALESCE(sum(" + col(cube.CountStar) + "), 0) AS int8)"
+		return "COALESCE(lattice_sum_int8(" + col(cube.CountStar) + "), 0)"
 	case name == "count" && fc.AggDistinct:
 		return "lattice_value_set_count(" + col(cube.CountDistinct) + ")"
 	case name == "count":
-		return "CAST(COALESCE(sum(" + col(cube.Count) + "), 0) AS int8)"
+		return "COALESCE(lattice_sum_int8(" + col(cube.Count) + "), 0)"
 	case name == "min", name == "max":
 		return name + "(" + col(name) + ")"
 	case name == "sum":
 		s := m.d.Measures[m.findMeasure(cube.Sum, expr)]
 		if s.Type.Oid == types.OidInt8 {
-			return "CAST(sum(" + col(cube.Sum) + ") AS int8)"
+			return "lattice_sum_int8(" + col(cube.Sum) + ")"
 		}
 		return "sum(" + col(cube.Sum) + ")"
 	case name == "avg":
