@@ -14,6 +14,11 @@ type SegmentStats struct {
 	// Cuboids holds each cuboid's row count, keyed by Key.
 	Cuboids map[string]int64 `json:"cuboids"`
 	Bytes   int64            `json:"bytes"`
+	// Tables holds, per table alias, a fingerprint of the table's committed
+	// files when the build read it: a table loaded or truncated since makes
+	// the segment stale, and queries read its range from raw rows until a
+	// REFRESH.
+	Tables map[string]string `json:"tables,omitempty"`
 }
 
 // File is one Parquet file of a segment (the metastore's segments.files

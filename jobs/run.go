@@ -19,9 +19,10 @@ import (
 // detail is what the steps of a job keep in job_steps.detail; each step
 // fills its part, so that a resumed job finds what earlier steps did.
 type detail struct {
-	FactRows  int64           `json:"fact_rows,omitempty"`
-	Rows      int64           `json:"rows,omitempty"`
-	Omittable map[string]bool `json:"omittable,omitempty"`
+	FactRows  int64             `json:"fact_rows,omitempty"`
+	Tables    map[string]string `json:"tables,omitempty"`
+	Rows      int64             `json:"rows,omitempty"`
+	Omittable map[string]bool   `json:"omittable,omitempty"`
 	// Work holds the written (not yet moved) file of each cuboid.
 	Work map[string]cube.File `json:"work,omitempty"`
 	// CuboidRows holds each built cuboid's row count.
@@ -268,6 +269,16 @@ func (r *runCtx) flat(ctx context.Context, i int) error {
 		// where it could be on each of them.
 		return r.mergeFlat(ctx, d)
 	}
+	// The tables' files as the build is about to read them (a change after
+	// this point makes the segment stale: conservative).
+	d.Tables = map[string]string{}
+	for _, t := range r.def.Tables() {
+		fp, err := r.e.cfg.Store.TableFingerprint(ctx, r.job.Project, t.Schema, t.Name)
+		if err != nil {
+			return err
+		}
+		d.Tables[t.Alias] = fp
+	}
 	if d.FactRows, err = r.scalar(ctx, planner.FactCountSQL(r.def, r.segRange())); err != nil {
 		return err
 	}
@@ -301,6 +312,21 @@ func (r *runCtx) mergeFlat(ctx context.Context, d *detail) error {
 	d.Omittable = map[string]bool{}
 	for _, j := range r.def.Joins {
 		d.Omittable[j.Table.Alias] = true
+	}
+	// Merged segments built from the same table files keep their
+	// fingerprints; any difference makes the merged segment stale.
+	d.Tables = map[string]string{}
+	for k, id := range r.params.Replaces {
+		g, _ := findSegment(segs, id)
+		var st cube.SegmentStats
+		_ = json.Unmarshal([]byte(g.Stats), &st)
+		for _, t := range r.def.Tables() {
+			if k == 0 {
+				d.Tables[t.Alias] = st.Tables[t.Alias]
+			} else if d.Tables[t.Alias] != st.Tables[t.Alias] {
+				d.Tables[t.Alias] = "mixed"
+			}
+		}
 	}
 	for _, id := range r.params.Replaces {
 		g, ok := findSegment(segs, id)
@@ -514,7 +540,7 @@ func (r *runCtx) files(_ context.Context, i int) error {
 // finishes the job, in one fenced transaction.
 func (r *runCtx) commit(ctx context.Context, i int) error {
 	flat, cub, files := r.details[0], r.details[2], r.details[3]
-	stats := cube.SegmentStats{FactRows: flat.FactRows, FlatRows: flat.Rows, Omittable: flat.Omittable, Cuboids: map[string]int64{}}
+	stats := cube.SegmentStats{FactRows: flat.FactRows, FlatRows: flat.Rows, Omittable: flat.Omittable, Tables: flat.Tables, Cuboids: map[string]int64{}}
 	for k, n := range r.details[1].CuboidRows {
 		stats.Cuboids[k] = n
 	}

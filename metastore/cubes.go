@@ -2,7 +2,10 @@ package metastore
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
+	"sort"
 	"time"
 
 	"github.com/lattice-olap/lattice/pgerr"
@@ -247,6 +250,26 @@ func (s *Store) DeleteRetiredSegment(ctx context.Context, g Segment) error {
 		}
 		return t.logChange(EntitySegment, g.Project, g.Cube, "drop")
 	})
+}
+
+// TableFingerprint identifies a table's committed files: it changes with
+// every load, insert, truncate or drop of the table.
+func (s *Store) TableFingerprint(ctx context.Context, project, schema, name string) (string, error) {
+	files, err := s.TableFiles(ctx, project, schema, name)
+	if err != nil {
+		return "", err
+	}
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = f.Path
+	}
+	sort.Strings(paths)
+	h := sha256.New()
+	for _, p := range paths {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12]), nil
 }
 
 // cubeState returns the cached state of project, loading it on first use.

@@ -344,9 +344,13 @@ func unionWithRaw(d *cube.Def, cuboidRel string, dims, measures []int, alias map
 // (SUM of SUM and COUNT measures, MIN of MIN, MAX of MAX, COUNT(DISTINCT)
 // of a distinct measure) reads the smallest cuboid with the dimensions it
 // uses instead.
-func (b *binder) cubeRelation(_ context.Context, sel *pg_query.SelectStmt, d *cube.Def, rv *pg_query.RangeVar, st *metastore.CubeState) (*pg_query.SelectStmt, error) {
+func (b *binder) cubeRelation(ctx context.Context, sel *pg_query.SelectStmt, d *cube.Def, rv *pg_query.RangeVar, st *metastore.CubeState) (*pg_query.SelectStmt, error) {
 	if sel.Op != pg_query.SetOperation_SETOP_NONE {
 		return nil, nil
+	}
+	fps, err := b.fingerprints(ctx, d)
+	if err != nil {
+		return nil, err
 	}
 	alias := d.Name
 	if rv.Alias != nil {
@@ -450,12 +454,12 @@ func (b *binder) cubeRelation(_ context.Context, sel *pg_query.SelectStmt, d *cu
 	})
 	cuboid := d.Base()
 	if rollsUp && aggregated {
-		m := &cubeMatch{d: d, needed: needed}
+		m := &cubeMatch{d: d, needed: needed, tables: fps}
 		if why := m.pickSegments(st.Segments, nil); why == nil {
 			cuboid = m.cuboid
 		}
 	}
-	m := &cubeMatch{d: d, needed: cuboid}
+	m := &cubeMatch{d: d, needed: cuboid, tables: fps}
 	if why := m.pickSegments(st.Segments, nil); why != nil {
 		return nil, pgerr.New(pgerr.InternalError, "cube %s: %s", d.Name, why.reason)
 	}

@@ -51,6 +51,7 @@ type routeInfo struct {
 	rows     int64
 	used     []string // segment ids read
 	pruned   []string // segment ids skipped by the partition filter
+	stale    []string // segment ids whose tables changed since their build
 	rawFills []cube.Range
 }
 
@@ -58,6 +59,9 @@ func (r *routeInfo) String() string {
 	s := fmt.Sprintf("cube %s, cuboid (%s), %d rows; segments used: %s", r.cube, strings.Join(r.cuboid, ", "), r.rows, listOrNone(r.used))
 	if len(r.pruned) > 0 {
 		s += "; pruned: " + strings.Join(r.pruned, ", ")
+	}
+	if len(r.stale) > 0 {
+		s += "; stale (tables changed since the build; REFRESH CUBE rebuilds them): " + strings.Join(r.stale, ", ")
 	}
 	if len(r.rawFills) > 0 {
 		var parts []string
@@ -316,8 +320,12 @@ type cubeMatch struct {
 	rows     int64
 	used     []metastore.Segment
 	pruned   []string
+	stale    []string
 	gaps     []cube.Range
 	files    []metastore.TableFile
+	// tables is the current fingerprint of each table of the cube: a
+	// segment built from other files is stale.
+	tables map[string]string
 }
 
 // matchCubes tries every cube of the project and rewrites sel over the
@@ -337,7 +345,14 @@ func (b *binder) matchCubes(ctx context.Context, sel *pg_query.SelectStmt, st *m
 		if err != nil {
 			continue
 		}
-		m, why := matchCube(d, q, st.Segments)
+		fps, err := b.fingerprints(ctx, d)
+		if err != nil {
+			if first == nil {
+				first = reasonf("cube %s: cannot read its tables' files: %v", d.Name, err)
+			}
+			continue
+		}
+		m, why := matchCube(d, q, st.Segments, fps)
 		if why != nil {
 			if first == nil {
 				first = reasonf("cube %s: %s", d.Name, why.reason)
@@ -363,8 +378,8 @@ func (b *binder) matchCubes(ctx context.Context, sel *pg_query.SelectStmt, st *m
 
 // matchCube checks the four conditions of DESIGN.md "Query routing" for
 // one cube.
-func matchCube(d *cube.Def, q *qBlock, segs []metastore.Segment) (*cubeMatch, *noRoute) {
-	m := &cubeMatch{d: d, q: q, measures: map[int]bool{}}
+func matchCube(d *cube.Def, q *qBlock, segs []metastore.Segment, tables map[string]string) (*cubeMatch, *noRoute) {
+	m := &cubeMatch{d: d, q: q, measures: map[int]bool{}, tables: tables}
 	// Tables: each query table is one of the cube's, the fact among them.
 	cubeTables := d.Tables()
 	inQuery := map[string]int{}
@@ -807,6 +822,16 @@ func (m *cubeMatch) pickSegments(segs []metastore.Segment, omitted []string) *no
 		if err := json.Unmarshal([]byte(g.Stats), &st); err != nil {
 			continue
 		}
+		fresh := true
+		for alias, fp := range m.tables {
+			fresh = fresh && st.Tables[alias] == fp
+		}
+		if !fresh {
+			// Its tables were loaded or truncated since the build: the
+			// range comes from raw rows until a REFRESH.
+			m.stale = append(m.stale, g.ID)
+			continue
+		}
 		ok := true
 		for _, t := range omitted {
 			if !st.Omittable[t] {
@@ -864,6 +889,19 @@ func (m *cubeMatch) pickSegments(segs []metastore.Segment, omitted []string) *no
 	return nil
 }
 
+// fingerprints returns the current fingerprint of each table of d.
+func (b *binder) fingerprints(ctx context.Context, d *cube.Def) (map[string]string, error) {
+	out := map[string]string{}
+	for _, t := range d.Tables() {
+		fp, err := b.sess.planner.store.TableFingerprint(ctx, d.Project, t.Schema, t.Name)
+		if err != nil {
+			return nil, err
+		}
+		out[t.Alias] = fp
+	}
+	return out, nil
+}
+
 // cuboidColumns are the columns of a cuboid's files: its dimensions in
 // cube order, then every measure.
 func cuboidColumns(d *cube.Def, c cube.Cuboid) []exec.Column {
@@ -892,7 +930,7 @@ func (b *binder) addFileRel(d *cube.Def, c cube.Cuboid, files []metastore.TableF
 }
 
 func (m *cubeMatch) route() *routeInfo {
-	r := &routeInfo{cube: m.d.Name, rows: m.rows, pruned: m.pruned, rawFills: m.gaps}
+	r := &routeInfo{cube: m.d.Name, rows: m.rows, pruned: m.pruned, stale: m.stale, rawFills: m.gaps}
 	for _, i := range m.cuboid.Dims() {
 		r.cuboid = append(r.cuboid, m.d.Dimensions[i].Name)
 	}

@@ -208,10 +208,12 @@ func TestStarCubes(t *testing.T) {
 
 }
 
-// refreshUnderQueries adds rows to the last segment's range, then
-// refreshes it while three connections query that range on the cube route
-// without pause: each answer must be the old or the new one, never an
-// error or a mix, and the last must be the new one.
+// refreshUnderQueries adds rows to a built segment's range, then refreshes
+// it while three connections query that range on the cube route without
+// pause. Once the rows are added the segment is stale: the cube route reads
+// its range from raw rows (EXPLAIN says so), so every answer, before,
+// during and after the refresh's swap, is the new one — never the old one,
+// an error or a mix — and afterwards the new segment answers it.
 func refreshUnderQueries(t *testing.T, n *testenv.Node, ps *project, star *pgx.Conn) {
 	ctx := context.Background()
 	q := "SELECT s_channel, count(*), sum(qty), sum(amount), max(qty) FROM sales WHERE " +
@@ -228,9 +230,10 @@ func refreshUnderQueries(t *testing.T, n *testenv.Node, ps *project, star *pgx.C
 	after := run(ctx, ps.pg, q)
 	require.NoError(t, after.err)
 	require.NotEmpty(t, same(before, after, false), "the change must alter the answer")
-	// Until the refresh the cube still answers from the old segment.
+	// Until the refresh the stale segment's range comes from raw rows.
 	got = run(ctx, ps.cubeC, q)
-	assert.Empty(t, same(before, got, false), "before the refresh the cube answers from the READY segment")
+	assert.Empty(t, same(after, got, false), "a stale segment is never answered from")
+	assert.Contains(t, ps.explainRoute(t, q), "stale", "EXPLAIN names the stale segment")
 
 	conns := make([]*pgx.Conn, 3)
 	for i := range conns {
@@ -286,10 +289,13 @@ func refreshUnderQueries(t *testing.T, n *testenv.Node, ps *project, star *pgx.C
 	require.NoError(t, err, "REFRESH")
 	t.Logf("answers during the refresh: %v", counts)
 	assert.Zero(t, counts["other"], "answers that were neither the old nor the new one: %v", problems)
-	assert.Positive(t, counts["before"])
+	assert.Zero(t, counts["before"], "the stale segment answered")
 	assert.Positive(t, counts["after"])
 	got = run(ctx, ps.cubeC, q)
 	assert.Empty(t, same(after, got, false), "after the refresh")
+	route := ps.explainRoute(t, q)
+	assert.NotContains(t, route, "stale", "the refreshed segment is current")
+	assert.NotContains(t, route, "from raw rows", "the refreshed segment covers the range")
 	desc, _ := segments(t, star, "sales_cube")
 	assert.Contains(t, desc, bounds[0]+"-"+bounds[2]+":READY")
 	assert.Contains(t, desc, bounds[0]+"-"+bounds[2]+":RETIRED")
