@@ -9,12 +9,13 @@
 // jobs one at a time, oldest first. A job's steps (DESIGN.md "Jobs, leases
 // and failover"):
 //
-//  1. flat: count the range's fact rows and joined rows and check the
-//     joined tables' keys, recording which tables queries may leave out;
+//  1. flat: fingerprint the tables' files, count the range's fact rows and
+//     joined rows and check the joined tables' keys, recording which tables
+//     queries may leave out (a segment whose tables change later is stale);
 //  2. base: aggregate the base cuboid from the flat rows (for MERGE, from
 //     the merged segments' base cuboids);
 //  3. cuboids: derive every other cuboid from its smallest built parent,
-//     recording each file as it is written;
+//     recording the files written so far about once a second;
 //  4. files: move the files from the work directory to their final names;
 //  5. commit: the segment becomes READY, replaced segments RETIRED and the
 //     job FINISHED in one metastore transaction.

@@ -436,16 +436,7 @@ func (b *binder) cubeRelation(ctx context.Context, sel *pg_query.SelectStmt, d *
 			return true
 		})
 	}
-	for _, l := range [][]*pg_query.Node{out.TargetList, out.GroupClause, out.DistinctClause} {
-		for _, n := range l {
-			visit(n)
-		}
-	}
-	visit(out.WhereClause)
-	visit(out.HavingClause)
-	for _, s := range out.SortClause {
-		visit(s.GetSortBy().Node)
-	}
+	eachClause(out, visit)
 	// A measure read outside an aggregate is read per base row.
 	walkOutsideAggs(out, func(cr *pg_query.ColumnRef) {
 		if name, mine := colName(cr); mine && measure(name) >= 0 {
@@ -499,16 +490,7 @@ func (b *binder) cubeRelation(ctx context.Context, sel *pg_query.SelectStmt, d *
 			return true
 		})
 	}
-	for _, l := range [][]*pg_query.Node{out.TargetList, out.GroupClause, out.DistinctClause} {
-		for _, n := range l {
-			fix(n)
-		}
-	}
-	fix(out.WhereClause)
-	fix(out.HavingClause)
-	for _, s := range out.SortClause {
-		fix(s.GetSortBy().Node)
-	}
+	eachClause(out, fix)
 	if failed != nil {
 		return nil, failed
 	}
@@ -560,15 +542,21 @@ func walkOutsideAggs(sel *pg_query.SelectStmt, fn func(*pg_query.ColumnRef)) {
 			return true
 		})
 	}
+	eachClause(sel, visit)
+}
+
+// eachClause calls fn for every expression of the block's select list,
+// GROUP BY, DISTINCT ON, WHERE, HAVING and ORDER BY.
+func eachClause(sel *pg_query.SelectStmt, fn func(*pg_query.Node)) {
 	for _, l := range [][]*pg_query.Node{sel.TargetList, sel.GroupClause, sel.DistinctClause} {
 		for _, n := range l {
-			visit(n)
+			fn(n)
 		}
 	}
-	visit(sel.WhereClause)
-	visit(sel.HavingClause)
+	fn(sel.WhereClause)
+	fn(sel.HavingClause)
 	for _, s := range sel.SortClause {
-		visit(s.GetSortBy().Node)
+		fn(s.GetSortBy().Node)
 	}
 }
 
