@@ -3,11 +3,13 @@ package exec
 import (
 	"context"
 	"encoding/binary"
-	"math"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/cockroachdb/apd/v3"
 
 	"github.com/lattice-olap/lattice/types"
@@ -51,6 +53,12 @@ type AggSpec struct {
 // HashAgg groups its input by the first nGroups columns and computes aggs;
 // its output is the group columns followed by one column per aggregate. With
 // no group columns it always returns exactly one row.
+//
+// Groups are numbered in order of first appearance, which is the order of
+// the output. Their key values are copied into Arrow builders, and each
+// aggregate keeps one column of state indexed by group number (aggcols.go):
+// typed for the common sums, counts, minimums and maximums, the generic
+// accumulators for the rest.
 type HashAgg struct {
 	in      Operator
 	nGroups int
@@ -66,18 +74,18 @@ type HashAgg struct {
 	// set are NULL. Nil means one set of all group columns.
 	Sets [][]int
 
-	groups map[string]*group
-	order  []*group
-	done   bool
-	pos    int
-	bld    *Builder
-	out    arrow.RecordBatch
-}
+	ids     map[string]int32 // group number by key
+	n       int              // groups so far
+	setOf   []int32          // grouping set of each group, with Sets
+	keys    []array.Builder  // group column values, one row per group
+	state   []aggColumn      // one per aggregate
+	keyArrs []arrow.Array    // keys, once loaded
+	sch     *arrow.Schema
+	done    bool
+	pos     int
+	out     arrow.RecordBatch
 
-type group struct {
-	keys []types.Datum
-	set  int
-	acc  []accumulator
+	generic bool // tests: every aggregate on the generic accumulators
 }
 
 // NewHashAgg returns a hash aggregation.
@@ -86,7 +94,7 @@ func NewHashAgg(in Operator, nGroups int, aggs []AggSpec, div func(a, b *apd.Dec
 	for i, a := range aggs {
 		cols = append(cols, Column{Name: "agg" + string(rune('0'+i%10)), Type: a.Result})
 	}
-	return &HashAgg{in: in, nGroups: nGroups, aggs: aggs, cols: cols, Div: div, groups: map[string]*group{}}
+	return &HashAgg{in: in, nGroups: nGroups, aggs: aggs, cols: cols, Div: div}
 }
 
 // Columns returns group columns then aggregate results.
@@ -111,13 +119,7 @@ func AppendKey(b []byte, t types.T, v types.Datum) []byte {
 	b = append(b, 1)
 	switch x := v.(type) {
 	case float64:
-		if x == 0 {
-			x = 0
-		}
-		if math.IsNaN(x) {
-			x = math.NaN()
-		}
-		return binary.BigEndian.AppendUint64(b, math.Float64bits(x))
+		return appendFloatKey(b, x)
 	case *apd.Decimal:
 		r := new(apd.Decimal)
 		r.Reduce(x)
@@ -141,7 +143,28 @@ func AppendKey(b []byte, t types.T, v types.Datum) []byte {
 
 func (h *HashAgg) load(ctx context.Context) error {
 	in := h.in.Columns()
+	sets := h.Sets
+	if sets == nil {
+		all := make([]int, h.nGroups)
+		for c := range all {
+			all[c] = c
+		}
+		sets = [][]int{all}
+	}
+	h.ids = map[string]int32{}
+	h.keys = make([]array.Builder, h.nGroups)
+	for c := range h.keys {
+		h.keys[c] = array.NewBuilder(memory.DefaultAllocator, ArrowType(in[c].Type))
+	}
+	h.state = make([]aggColumn, len(h.aggs))
+	for a, spec := range h.aggs {
+		h.state[a] = newAggColumn(spec, in)
+		if h.generic {
+			h.state[a] = &genericCol{spec: spec, in: in}
+		}
+	}
 	var key []byte
+	var gids []int32
 	for {
 		rec, err := h.in.Next(ctx)
 		if err != nil {
@@ -150,75 +173,81 @@ func (h *HashAgg) load(ctx context.Context) error {
 		if rec == nil {
 			break
 		}
-		sets := h.Sets
-		if sets == nil {
-			all := make([]int, h.nGroups)
-			for c := range all {
-				all[c] = c
-			}
-			sets = [][]int{all}
+		n := int(rec.NumRows())
+		if cap(gids) < n {
+			gids = make([]int32, n)
 		}
-		for i := 0; i < int(rec.NumRows()); i++ {
-			for si, set := range sets {
+		gids = gids[:n]
+		for si, set := range sets {
+			for i := 0; i < n; i++ {
 				key = append(key[:0], byte(si), byte(si>>8))
 				for _, c := range set {
-					key = AppendKey(key, in[c].Type, Value(rec.Column(c), i, in[c].Type))
+					key = AppendArrowKey(key, rec.Column(c), i, in[c].Type)
 				}
-				g, ok := h.groups[string(key)]
+				g, ok := h.ids[string(key)]
 				if !ok {
-					g = &group{keys: make([]types.Datum, h.nGroups), set: si, acc: make([]accumulator, len(h.aggs))}
-					for _, c := range set {
-						g.keys[c] = Value(rec.Column(c), i, in[c].Type)
-					}
-					for a, spec := range h.aggs {
-						g.acc[a] = newAccumulator(spec)
-					}
-					if err := Charge(ctx, rowBytes(g.keys)+int64(len(key))+64*int64(len(h.aggs))); err != nil {
+					if g, err = h.newGroup(ctx, rec, i, set, si, key); err != nil {
 						return err
 					}
-					h.groups[string(key)] = g
-					h.order = append(h.order, g)
 				}
-				for a, spec := range h.aggs {
-					if spec.Filter >= 0 {
-						if v := Value(rec.Column(spec.Filter), i, types.Bool); v != true {
-							continue
-						}
-					}
-					var arg, arg2 types.Datum
-					if spec.Arg >= 0 {
-						arg = Value(rec.Column(spec.Arg), i, in[spec.Arg].Type)
-					}
-					if spec.Arg2 >= 0 {
-						arg2 = Value(rec.Column(spec.Arg2), i, in[spec.Arg2].Type)
-					}
-					if err := g.acc[a].add(arg, arg2); err != nil {
-						return err
-					}
+				gids[i] = g
+			}
+			for _, st := range h.state {
+				if err := st.update(rec, gids); err != nil {
+					return err
 				}
 			}
 		}
 	}
 	// An empty grouping set yields one row even without input.
-	sets := h.Sets
-	if sets == nil && h.nGroups == 0 {
+	if h.Sets == nil && h.nGroups == 0 {
 		sets = [][]int{nil}
 	}
 	for si, set := range sets {
 		if len(set) > 0 {
 			continue
 		}
-		if _, ok := h.groups[string([]byte{byte(si), byte(si >> 8)})]; ok {
+		key = append(key[:0], byte(si), byte(si>>8))
+		if _, ok := h.ids[string(key)]; !ok {
+			if _, err := h.newGroup(ctx, nil, 0, nil, si, key); err != nil {
+				return err
+			}
+		}
+	}
+	h.keyArrs = make([]arrow.Array, h.nGroups)
+	for c, b := range h.keys {
+		h.keyArrs[c] = b.NewArray()
+	}
+	h.ids = nil // the keys are no longer needed; let them go
+	return nil
+}
+
+// newGroup adds the group of row i of rec in grouping set si (whose group
+// columns are set; the others are NULL) under key.
+func (h *HashAgg) newGroup(ctx context.Context, rec arrow.RecordBatch, i int, set []int, si int, key []byte) (int32, error) {
+	if err := Charge(ctx, int64(len(key))+48+64*int64(len(h.aggs))); err != nil {
+		return 0, err
+	}
+	in := h.in.Columns()
+	for c, b := range h.keys {
+		if slices.Contains(set, c) {
+			if err := AppendFrom(b, rec.Column(c), i, in[c].Type); err != nil {
+				return 0, err
+			}
 			continue
 		}
-		g := &group{keys: make([]types.Datum, h.nGroups), set: si, acc: make([]accumulator, len(h.aggs))}
-		for a, spec := range h.aggs {
-			g.acc[a] = newAccumulator(spec)
-		}
-		h.order = append(h.order, g)
+		b.AppendNull()
 	}
-	h.bld = NewBuilder(h.cols)
-	return nil
+	g := int32(h.n)
+	h.n++
+	h.ids[string(key)] = g
+	if h.Sets != nil {
+		h.setOf = append(h.setOf, int32(si))
+	}
+	for _, st := range h.state {
+		st.grow(h.n)
+	}
+	return g, nil
 }
 
 // Next returns the next batch of groups.
@@ -233,33 +262,40 @@ func (h *HashAgg) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			return nil, err
 		}
 	}
-	if h.pos >= len(h.order) {
+	if h.pos >= h.n {
 		return nil, nil
 	}
-	end := min(h.pos+BatchRows, len(h.order))
-	row := make([]types.Datum, len(h.cols))
-	first := h.nGroups
-	if h.Sets != nil {
-		first++
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	for _, g := range h.order[h.pos:end] {
-		copy(row, g.keys)
-		if h.Sets != nil {
-			row[h.nGroups] = int64(g.set)
+	from, to := h.pos, min(h.pos+BatchRows, h.n)
+	arrs := make([]arrow.Array, 0, len(h.cols))
+	defer func() {
+		for _, a := range arrs {
+			a.Release()
 		}
-		for a := range h.aggs {
-			v, err := g.acc[a].result(h.Div)
-			if err != nil {
-				return nil, err
-			}
-			row[first+a] = v
-		}
-		if err := h.bld.Add(row); err != nil {
+	}()
+	for _, k := range h.keyArrs {
+		arrs = append(arrs, array.NewSlice(k, int64(from), int64(to)))
+	}
+	if h.Sets != nil {
+		b := array.NewInt32Builder(memory.DefaultAllocator)
+		b.AppendValues(h.setOf[from:to], nil)
+		arrs = append(arrs, b.NewArray())
+		b.Release()
+	}
+	for a, st := range h.state {
+		arr, err := st.result(from, to, h.aggs[a].Result, h.Div)
+		if err != nil {
 			return nil, err
 		}
+		arrs = append(arrs, arr)
 	}
-	h.pos = end
-	h.out = h.bld.Batch()
+	h.pos = to
+	if h.sch == nil {
+		h.sch = ArrowSchema(h.cols)
+	}
+	h.out = array.NewRecordBatch(h.sch, arrs, int64(to-from))
 	return h.out, nil
 }
 
@@ -267,10 +303,16 @@ func (h *HashAgg) Next(ctx context.Context) (arrow.RecordBatch, error) {
 func (h *HashAgg) Close() {
 	if h.out != nil {
 		h.out.Release()
+		h.out = nil
 	}
-	if h.bld != nil {
-		h.bld.Release()
+	for _, b := range h.keys {
+		b.Release()
 	}
-	h.groups, h.order = nil, nil
+	for _, a := range h.keyArrs {
+		if a != nil {
+			a.Release()
+		}
+	}
+	h.keys, h.keyArrs, h.ids, h.state = nil, nil, nil, nil
 	h.in.Close()
 }

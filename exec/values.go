@@ -95,20 +95,7 @@ func Value(arr arrow.Array, i int, t types.T) types.Datum {
 	case *array.Float64:
 		return a.Value(i)
 	case *array.Decimal128:
-		dt := a.DataType().(*arrow.Decimal128Type)
-		n := a.Value(i)
-		// Most values fit 64 bits: skip the big-integer path.
-		if hi, lo := n.HighBits(), n.LowBits(); (hi == 0 && lo <= math.MaxInt64) || (hi == -1 && lo > math.MaxInt64) {
-			return apd.New(int64(lo), -dt.Scale)
-		}
-		d := new(apd.Decimal)
-		d.Coeff.SetMathBigInt(n.BigInt())
-		if d.Coeff.Sign() < 0 {
-			d.Coeff.Neg(&d.Coeff)
-			d.Negative = true
-		}
-		d.Exponent = -dt.Scale
-		return d
+		return decimalDatum(a.Value(i), a.DataType().(*arrow.Decimal128Type).Scale)
 	case *array.String:
 		if t.Oid == types.OidNumeric {
 			d, err := types.ParseNumeric(a.Value(i))
@@ -129,6 +116,22 @@ func Value(arr arrow.Array, i int, t types.T) types.Datum {
 		return types.DInterval{Months: v.Months, Days: v.Days, Micros: v.Nanoseconds / 1000}
 	}
 	panic(fmt.Sprintf("exec: no Datum for Arrow type %s", arr.DataType()))
+}
+
+// decimalDatum returns the numeric of unscaled value n at scale.
+func decimalDatum(n decimal128.Num, scale int32) *apd.Decimal {
+	// Most values fit 64 bits: skip the big-integer path.
+	if hi, lo := n.HighBits(), n.LowBits(); (hi == 0 && lo <= math.MaxInt64) || (hi == -1 && lo > math.MaxInt64) {
+		return apd.New(int64(lo), -scale)
+	}
+	d := new(apd.Decimal)
+	d.Coeff.SetMathBigInt(n.BigInt())
+	if d.Coeff.Sign() < 0 {
+		d.Coeff.Neg(&d.Coeff)
+		d.Negative = true
+	}
+	d.Exponent = -scale
+	return d
 }
 
 // Append adds d, a value of type t (or nil), to b.
