@@ -241,12 +241,13 @@ func (b *Builder) Release() { b.rb.Release() }
 
 // Rows iterates over an operator's rows as Datums, for results.
 type Rows struct {
-	op   Operator
-	rec  arrow.RecordBatch
-	i    int
-	row  []types.Datum
-	cols []Column
-	err  error
+	op    Operator
+	rec   arrow.RecordBatch
+	slice arrow.RecordBatch // what NextBatch returned of rec
+	i     int
+	row   []types.Datum
+	cols  []Column
+	err   error
 }
 
 // NewRows iterates over op's rows.
@@ -278,6 +279,40 @@ func (r *Rows) Next(ctx context.Context) bool {
 	return true
 }
 
+// NextBatch returns the rows not yet read as Arrow: the rest of the
+// current batch, or the next one; nil at the end. It is for consumers that
+// take batches (cube builds writing files); the batch is valid until the
+// next call.
+func (r *Rows) NextBatch(ctx context.Context) (arrow.RecordBatch, error) {
+	if r.rec != nil && r.i < int(r.rec.NumRows()) {
+		rest := r.rec.NewSlice(int64(r.i), r.rec.NumRows())
+		r.i = int(r.rec.NumRows())
+		r.slice = rest
+		return rest, nil
+	}
+	r.releaseSlice()
+	if r.err != nil {
+		return nil, r.err
+	}
+	rec, err := r.op.Next(ctx)
+	if err != nil {
+		r.err = err
+		return nil, err
+	}
+	r.rec, r.i = rec, 0
+	if rec != nil {
+		r.i = int(rec.NumRows())
+	}
+	return rec, nil
+}
+
+func (r *Rows) releaseSlice() {
+	if r.slice != nil {
+		r.slice.Release()
+		r.slice = nil
+	}
+}
+
 // Row returns the current row.
 func (r *Rows) Row() []types.Datum { return r.row }
 
@@ -285,4 +320,7 @@ func (r *Rows) Row() []types.Datum { return r.row }
 func (r *Rows) Err() error { return r.err }
 
 // Close releases the operator.
-func (r *Rows) Close() { r.op.Close() }
+func (r *Rows) Close() {
+	r.releaseSlice()
+	r.op.Close()
+}

@@ -35,6 +35,7 @@ type FileWriter struct {
 	tmp     string
 	f       *os.File
 	w       *pqarrow.FileWriter
+	sch     *arrow.Schema
 	rows    int64
 	cols    []Column
 	stats   []colStats
@@ -72,24 +73,30 @@ func NewFileWriterRowGroups(dataDir, dir string, cols []Column, rowGroupRows int
 		return nil, err
 	}
 	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithMaxRowGroupLength(rowGroupRows))
-	w, err := pqarrow.NewFileWriter(ArrowSchema(cols), f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	sch := ArrowSchema(cols)
+	w, err := pqarrow.NewFileWriter(sch, f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		f.Close()
 		os.Remove(tmp)
 		return nil, err
 	}
-	return &FileWriter{dataDir: dataDir, rel: rel, tmp: tmp, f: f, w: w, cols: cols, stats: make([]colStats, len(cols))}, nil
+	return &FileWriter{dataDir: dataDir, rel: rel, tmp: tmp, f: f, w: w, sch: sch, cols: cols, stats: make([]colStats, len(cols))}, nil
 }
 
-// Write appends a batch.
+// Write appends a batch whose columns are the writer's (names aside).
 func (fw *FileWriter) Write(rec arrow.RecordBatch) error {
 	fw.rows += rec.NumRows()
 	fw.observe(rec)
+	if !rec.Schema().Equal(fw.sch) {
+		rec = array.NewRecordBatch(fw.sch, rec.Columns(), rec.NumRows())
+		defer rec.Release()
+	}
 	return fw.w.WriteBuffered(rec)
 }
 
 // observe keeps per-column null counts and min/max, for pruning.
 func (fw *FileWriter) observe(rec arrow.RecordBatch) {
+	var scratch []int64
 	for c, col := range fw.cols {
 		arr := rec.Column(c)
 		st := &fw.stats[c]
@@ -98,7 +105,7 @@ func (fw *FileWriter) observe(rec arrow.RecordBatch) {
 		if !ok || col.Type.Family() == types.BytesFamily {
 			continue
 		}
-		for i := 0; i < arr.Len(); i++ {
+		see := func(i int) {
 			v := Value(arr, i, col.Type)
 			switch {
 			case v == nil:
@@ -110,7 +117,64 @@ func (fw *FileWriter) observe(rec arrow.RecordBatch) {
 				st.max = v
 			}
 		}
+		if lo, hi, ok := extremes(arr, col.Type, &scratch); ok {
+			if lo >= 0 {
+				see(lo)
+				see(hi)
+			}
+			continue
+		}
+		for i := 0; i < arr.Len(); i++ {
+			see(i)
+		}
 	}
+}
+
+// extremes returns the positions of the least and greatest non-NULL values
+// of arr (-1 if none) for the types whose order it knows without Datums:
+// integers, dates and text other than char(n).
+func extremes(arr arrow.Array, t types.T, scratch *[]int64) (lo, hi int, ok bool) {
+	lo, hi = -1, -1
+	valid := func(i int) bool { return arr.NullN() == 0 || arr.IsValid(i) }
+	if a, isStr := arr.(*array.String); isStr {
+		if t.Family() != types.StringFamily || t.Oid == types.OidBpchar {
+			return 0, 0, false
+		}
+		for i := 0; i < a.Len(); i++ {
+			if !valid(i) {
+				continue
+			}
+			if lo < 0 {
+				lo, hi = i, i
+				continue
+			}
+			if v := a.Value(i); v < a.Value(lo) {
+				lo = i
+			} else if v > a.Value(hi) {
+				hi = i
+			}
+		}
+		return lo, hi, true
+	}
+	vals, err := int64s(arr, scratch)
+	if err != nil || (t.Family() != types.IntFamily && t.Oid != types.OidDate) {
+		return 0, 0, false
+	}
+	for i, v := range vals {
+		if !valid(i) {
+			continue
+		}
+		if lo < 0 {
+			lo, hi = i, i
+			continue
+		}
+		if v < vals[lo] {
+			lo = i
+		} else if v > vals[hi] {
+			hi = i
+		}
+	}
+	return lo, hi, true
 }
 
 // Finish closes the file, renames it into place and returns its metastore

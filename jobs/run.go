@@ -367,31 +367,15 @@ func (r *runCtx) write(ctx context.Context, sql string, inputs map[string]planne
 	if err != nil {
 		return cube.File{}, err
 	}
-	b := exec.NewBuilder(rows.Columns)
-	defer b.Release()
-	flush := func() error {
-		rec := b.Batch()
-		defer rec.Release()
-		return fw.Write(rec)
-	}
-	for rows.Next(ctx) {
-		if err := b.Add(rows.Row()); err != nil {
-			fw.Abort()
-			return cube.File{}, err
+	for {
+		rec, err := rows.NextBatch(ctx)
+		if err == nil && rec == nil {
+			break
 		}
-		if b.Len() >= exec.BatchRows {
-			if err := flush(); err != nil {
-				fw.Abort()
-				return cube.File{}, err
-			}
+		if err == nil {
+			err = fw.Write(rec)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		fw.Abort()
-		return cube.File{}, err
-	}
-	if b.Len() > 0 {
-		if err := flush(); err != nil {
+		if err != nil {
 			fw.Abort()
 			return cube.File{}, err
 		}

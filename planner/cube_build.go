@@ -2,7 +2,9 @@ package planner
 
 import (
 	"context"
+
 	"fmt"
+	"github.com/apache/arrow-go/v18/arrow"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -30,6 +32,49 @@ func CuboidColumns(d *cube.Def, c cube.Cuboid) []exec.Column { return cuboidColu
 type InternalRows struct {
 	Result
 	Columns []exec.Column
+
+	bld  *exec.Builder // NextBatch over a Result that has no batches
+	last arrow.RecordBatch
+}
+
+// NextBatch returns the next rows as an Arrow batch (nil at the end), valid
+// until the next call. A build writes batches to files without turning
+// them into Datum rows; do not mix it with Next.
+func (r *InternalRows) NextBatch(ctx context.Context) (arrow.RecordBatch, error) {
+	if op, ok := r.Result.(*opResult); ok {
+		return op.nextBatch(ctx)
+	}
+	if r.bld == nil {
+		r.bld = exec.NewBuilder(r.Columns)
+	}
+	if r.last != nil {
+		r.last.Release()
+		r.last = nil
+	}
+	for r.Result.Next(ctx) {
+		if err := r.bld.Add(r.Result.Row()); err != nil {
+			return nil, err
+		}
+		if r.bld.Len() >= exec.BatchRows {
+			break
+		}
+	}
+	if err := r.Result.Err(); err != nil || r.bld.Len() == 0 {
+		return nil, err
+	}
+	r.last = r.bld.Batch()
+	return r.last, nil
+}
+
+// Close releases the rows.
+func (r *InternalRows) Close() {
+	if r.last != nil {
+		r.last.Release()
+	}
+	if r.bld != nil {
+		r.bld.Release()
+	}
+	r.Result.Close()
 }
 
 // QueryInternal runs a SELECT that Lattice generates, as an administrator of

@@ -222,12 +222,34 @@ func limitValues(ec *evalCtx, limit, offset Expr) (lim, off int64, err error) {
 type opResult struct {
 	rows *exec.Rows
 	n    int
+	out  arrow.RecordBatch // of nextBatch
 }
 
 func (r *opResult) Next(ctx context.Context) bool { return r.rows.Next(ctx) }
-func (r *opResult) Row() []types.Datum            { return r.rows.Row()[:r.n] }
-func (r *opResult) Tag() string                   { return "SELECT" }
-func (r *opResult) Close()                        { r.rows.Close() }
+
+// nextBatch returns the next rows as an Arrow batch of the shown columns,
+// valid until the next call.
+func (r *opResult) nextBatch(ctx context.Context) (arrow.RecordBatch, error) {
+	if r.out != nil {
+		r.out.Release()
+		r.out = nil
+	}
+	rec, err := r.rows.NextBatch(ctx)
+	if err != nil || rec == nil || int(rec.NumCols()) == r.n {
+		return rec, err
+	}
+	r.out = array.NewRecordBatch(arrow.NewSchema(rec.Schema().Fields()[:r.n], nil), rec.Columns()[:r.n], rec.NumRows())
+	return r.out, nil
+}
+
+func (r *opResult) Row() []types.Datum { return r.rows.Row()[:r.n] }
+func (r *opResult) Tag() string        { return "SELECT" }
+func (r *opResult) Close() {
+	if r.out != nil {
+		r.out.Release()
+	}
+	r.rows.Close()
+}
 
 func (r *opResult) Err() error {
 	err := r.rows.Err()
