@@ -2,11 +2,17 @@ package exec
 
 import (
 	"context"
+	"math/bits"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/decimal"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/lattice-olap/lattice/types"
 )
 
 // JoinKind is the kind of a join.
@@ -25,9 +31,14 @@ const (
 // columns (left then right), further restricts a match. Without keys every
 // pair is a candidate (a nested-loop join). NULL keys never match.
 //
-// Only key columns are read value by value; output columns are gathered
-// with Arrow's take kernel from the probe batch and the concatenated build
-// side.
+// The hash table maps a key to the first build row that has it; next
+// chains the others, in row order. A single integer key (smallint,
+// integer, bigint, or date on both sides: every SSB join) is hashed as
+// the int64 read straight from the Arrow arrays, so that int4 = int8
+// compares values; other keys are encoded as bytes (AppendKey). Output
+// columns are gathered (take) from the probe batch, or sliced from it when
+// its rows come out in order, as in a join to a dimension's primary key,
+// and from the concatenated build side.
 type HashJoin struct {
 	left, right  Operator
 	lkeys, rkeys []int
@@ -39,21 +50,23 @@ type HashJoin struct {
 	built   bool
 	rarrs   []arrow.Array // build side, one array per right column
 	rn      int
-	table   map[string][]int32
-	matched []bool // build rows matched, for right and full joins
-	tailed  bool   // unmatched build rows emitted
+	ints    *intTable        // a single integer key
+	table   map[string]int32 // other keys: the first build row of each
+	next    []int32          // the next build row with the same key, or -1
+	matched []bool           // build rows matched, for right and full joins
+	tailed  bool             // unmatched build rows emitted
 	out     arrow.RecordBatch
 	key     []byte
+	keyBuf  []int64 // probe keys widened to int64
 
 	// The probe batch being joined: a batch whose rows have many matches
 	// (a cross join, a skewed key) is emitted in chunks of about
 	// BatchRows pairs, so memory stays bounded.
-	cur      arrow.RecordBatch
-	curRow   int     // next probe row
-	curR     int     // next match of curRow
-	curMatch []int32 // matches of curRow (keyed joins)
-	curKeyed bool    // curMatch is for curRow
-	curSeen  []bool  // probe rows of cur with a surviving match
+	cur     arrow.RecordBatch
+	curRow  int     // next probe row
+	curR    int32   // next build row for curRow: in its key's chain (-1: none left), or of all in a nested loop
+	heads   []int32 // the first matching build row of each row of cur, or -1
+	curSeen []bool  // probe rows of cur with a surviving match
 }
 
 // NewHashJoin returns a join of left and right.
@@ -114,48 +127,138 @@ func (j *HashJoin) build(ctx context.Context) error {
 	if len(j.rarrs) > 0 {
 		j.rn = j.rarrs[0].Len()
 	}
-	j.table = map[string][]int32{}
-	for i := 0; i < j.rn; i++ {
+	j.matched = make([]bool, j.rn)
+	if len(j.lkeys) == 0 {
+		return nil
+	}
+	// Rows go in last to first, each at the front of its key's chain, so
+	// that chains run in row order.
+	j.next = make([]int32, j.rn)
+	if j.intKeyed() {
+		var buf []int64
+		keys, valid := intKeys(j.rarrs[j.rkeys[0]], j.right.Columns()[j.rkeys[0]].Type, &buf)
+		j.ints = newIntTable(j.rn)
+		for i := j.rn - 1; i >= 0; i-- {
+			j.next[i] = -1
+			if valid(i) {
+				j.next[i] = j.ints.insert(keys[i], int32(i))
+			}
+		}
+		return nil
+	}
+	j.table = map[string]int32{}
+	for i := j.rn - 1; i >= 0; i-- {
+		j.next[i] = -1
 		if k, ok := j.keyAt(j.rarrs, j.rkeys, rcols, i); ok {
-			j.table[k] = append(j.table[k], int32(i))
+			if h, ok := j.table[string(k)]; ok {
+				j.next[i] = h
+			}
+			j.table[string(k)] = int32(i)
 		}
 	}
-	j.matched = make([]bool, j.rn)
 	return nil
 }
 
-// keyAt encodes row i's key columns; ok is false when one is NULL.
-func (j *HashJoin) keyAt(arrs []arrow.Array, keys []int, cols []Column, i int) (string, bool) {
+// intKeyed reports whether the join is on one integer column on each side
+// (of any width), or one date column on each side.
+func (j *HashJoin) intKeyed() bool {
+	if len(j.lkeys) != 1 {
+		return false
+	}
+	lt, rt := j.left.Columns()[j.lkeys[0]].Type, j.right.Columns()[j.rkeys[0]].Type
+	isInt := func(t types.T) bool {
+		return t.Oid == types.OidInt2 || t.Oid == types.OidInt4 || t.Oid == types.OidInt8
+	}
+	return (isInt(lt) && isInt(rt)) || (lt.Oid == types.OidDate && rt.Oid == types.OidDate)
+}
+
+// intKeys returns the values of an integer or date column of type t as
+// int64s, in *buf unless arr holds int64s already, and a validity test.
+func intKeys(arr arrow.Array, t types.T, buf *[]int64) ([]int64, func(int) bool) {
+	valid := func(int) bool { return true }
+	if arr.NullN() > 0 {
+		valid = arr.IsValid
+	}
+	if a, ok := arr.(*array.Int64); ok {
+		return a.Int64Values(), valid
+	}
+	n := arr.Len()
+	if cap(*buf) < n {
+		*buf = make([]int64, n)
+	}
+	out := (*buf)[:n]
+	switch a := arr.(type) {
+	case *array.Int32:
+		widenKeys(out, a.Int32Values())
+	case *array.Int16:
+		widenKeys(out, a.Int16Values())
+	case *array.Date32:
+		widenKeys(out, a.Date32Values())
+	default: // not stored as ArrowType says: read the Datums
+		for i := range out {
+			switch v := Value(arr, i, t).(type) {
+			case int64:
+				out[i] = v
+			case types.DDate:
+				out[i] = int64(v)
+			}
+		}
+	}
+	return out, valid
+}
+
+func widenKeys[T ~int16 | ~int32](out []int64, v []T) {
+	for i := range out {
+		out[i] = int64(v[i])
+	}
+}
+
+// keyAt encodes row i's key columns; ok is false when one is NULL. The
+// bytes are valid until the next call.
+func (j *HashJoin) keyAt(arrs []arrow.Array, keys []int, cols []Column, i int) ([]byte, bool) {
 	j.key = j.key[:0]
 	for _, k := range keys {
 		v := Value(arrs[k], i, cols[k].Type)
 		if v == nil {
-			return "", false
+			return nil, false
 		}
 		j.key = AppendKey(j.key, cols[k].Type, v)
 	}
-	return string(j.key), true
+	return j.key, true
+}
+
+// probe looks up every row of rec, setting heads.
+func (j *HashJoin) probe(rec arrow.RecordBatch) {
+	n := int(rec.NumRows())
+	if cap(j.heads) < n {
+		j.heads = make([]int32, n)
+	}
+	j.heads = j.heads[:n]
+	if j.ints != nil {
+		keys, valid := intKeys(rec.Column(j.lkeys[0]), j.left.Columns()[j.lkeys[0]].Type, &j.keyBuf)
+		for i := range j.heads {
+			j.heads[i] = -1
+			if valid(i) {
+				j.heads[i] = j.ints.find(keys[i])
+			}
+		}
+		return
+	}
+	larrs, lcols := rec.Columns(), j.left.Columns()
+	for i := range j.heads {
+		j.heads[i] = -1
+		if k, ok := j.keyAt(larrs, j.lkeys, lcols, i); ok {
+			if h, ok := j.table[string(k)]; ok {
+				j.heads[i] = h
+			}
+		}
+	}
 }
 
 // gather builds a batch of the joined rows: left row li[n] with right row
 // ri[n]; a negative index stands for a row of NULLs on that side.
-func (j *HashJoin) gather(ctx context.Context, left arrow.RecordBatch, li, ri []int64) (arrow.RecordBatch, error) {
-	mk := func(idx []int64) arrow.Array {
-		b := array.NewInt64Builder(memory.DefaultAllocator)
-		defer b.Release()
-		for _, v := range idx {
-			if v < 0 {
-				b.AppendNull()
-			} else {
-				b.Append(v)
-			}
-		}
-		return b.NewArray()
-	}
+func (j *HashJoin) gather(ctx context.Context, left arrow.RecordBatch, li, ri []int32) (arrow.RecordBatch, error) {
 	n := len(li)
-	lidx, ridx := mk(li), mk(ri)
-	defer lidx.Release()
-	defer ridx.Release()
 	nl := len(j.left.Columns())
 	out := make([]arrow.Array, 0, len(j.cols))
 	release := func() {
@@ -163,19 +266,24 @@ func (j *HashJoin) gather(ctx context.Context, left arrow.RecordBatch, li, ri []
 			a.Release()
 		}
 	}
+	lrun := left != nil && isRun(li)
 	for c := 0; c < nl; c++ {
-		var a arrow.Array
-		var err error
-		if left == nil {
-			a = array.MakeArrayOfNull(memory.DefaultAllocator, ArrowType(j.cols[c].Type), n)
-		} else if a, err = compute.TakeArray(ctx, left.Column(c), lidx); err != nil {
-			release()
-			return nil, err
+		switch {
+		case left == nil:
+			out = append(out, array.MakeArrayOfNull(memory.DefaultAllocator, ArrowType(j.cols[c].Type), n))
+		case lrun:
+			out = append(out, array.NewSlice(left.Column(c), int64(li[0]), int64(li[0])+int64(n)))
+		default:
+			a, err := take(ctx, left.Column(c), li)
+			if err != nil {
+				release()
+				return nil, err
+			}
+			out = append(out, a)
 		}
-		out = append(out, a)
 	}
 	for c := range j.rarrs {
-		a, err := compute.TakeArray(ctx, j.rarrs[c], ridx)
+		a, err := take(ctx, j.rarrs[c], ri)
 		if err != nil {
 			release()
 			return nil, err
@@ -185,6 +293,19 @@ func (j *HashJoin) gather(ctx context.Context, left arrow.RecordBatch, li, ri []
 	rec := array.NewRecordBatch(j.sch, out, int64(n))
 	release()
 	return rec, nil
+}
+
+// isRun reports whether idx is a run of consecutive row numbers.
+func isRun(idx []int32) bool {
+	if len(idx) == 0 || idx[0] < 0 {
+		return false
+	}
+	for p, v := range idx {
+		if v != idx[0]+int32(p) {
+			return false
+		}
+	}
+	return true
 }
 
 // Next returns the next batch of joined rows.
@@ -208,8 +329,14 @@ func (j *HashJoin) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			if rec == nil {
 				break
 			}
-			j.cur, j.curRow, j.curR, j.curKeyed = rec, 0, 0, false
+			j.cur, j.curRow, j.curR = rec, 0, 0
 			j.curSeen = make([]bool, rec.NumRows())
+			if len(j.lkeys) > 0 {
+				j.probe(rec)
+				if len(j.heads) > 0 {
+					j.curR = j.heads[0]
+				}
+			}
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -246,7 +373,7 @@ func (j *HashJoin) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			if j.kind == LeftJoin || j.kind == FullJoin {
 				for i, seen := range j.curSeen {
 					if !seen {
-						li, ri = append(li, int64(i)), append(ri, -1)
+						li, ri = append(li, int32(i)), append(ri, -1)
 					}
 				}
 			}
@@ -264,10 +391,10 @@ func (j *HashJoin) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	}
 	if (j.kind == RightJoin || j.kind == FullJoin) && !j.tailed {
 		j.tailed = true
-		var li, ri []int64
+		var li, ri []int32
 		for r, m := range j.matched {
 			if !m {
-				li, ri = append(li, -1), append(ri, int64(r))
+				li, ri = append(li, -1), append(ri, int32(r))
 			}
 		}
 		if len(ri) > 0 {
@@ -284,32 +411,32 @@ func (j *HashJoin) Next(ctx context.Context) (arrow.RecordBatch, error) {
 
 // pairs returns the next candidate pairs of the probe batch, about
 // BatchRows of them, advancing curRow and curR.
-func (j *HashJoin) pairs(rec arrow.RecordBatch) (li, ri []int64) {
+func (j *HashJoin) pairs(rec arrow.RecordBatch) (li, ri []int32) {
 	nrows := int(rec.NumRows())
-	larrs := rec.Columns()
-	lcols := j.left.Columns()
-	for j.curRow < nrows && len(li) < BatchRows {
-		i := j.curRow
-		if len(j.lkeys) == 0 {
-			for ; j.curR < j.rn && len(li) < BatchRows; j.curR++ {
-				li, ri = append(li, int64(i)), append(ri, int64(j.curR))
+	if len(j.lkeys) == 0 {
+		for j.curRow < nrows && len(li) < BatchRows {
+			i := int32(j.curRow)
+			for ; int(j.curR) < j.rn && len(li) < BatchRows; j.curR++ {
+				li, ri = append(li, i), append(ri, j.curR)
 			}
-			if j.curR >= j.rn {
+			if int(j.curR) >= j.rn {
 				j.curRow, j.curR = j.curRow+1, 0
 			}
-			continue
 		}
-		if !j.curKeyed {
-			j.curMatch, j.curKeyed = nil, true
-			if k, ok := j.keyAt(larrs, j.lkeys, lcols, i); ok {
-				j.curMatch = j.table[k]
+		return li, ri
+	}
+	size := min(nrows-j.curRow, BatchRows)
+	li, ri = make([]int32, 0, size), make([]int32, 0, size)
+	for j.curRow < nrows && len(li) < BatchRows {
+		i := int32(j.curRow)
+		for ; j.curR >= 0 && len(li) < BatchRows; j.curR = j.next[j.curR] {
+			li, ri = append(li, i), append(ri, j.curR)
+		}
+		if j.curR < 0 {
+			j.curRow++
+			if j.curRow < nrows {
+				j.curR = j.heads[j.curRow]
 			}
-		}
-		for ; j.curR < len(j.curMatch) && len(li) < BatchRows; j.curR++ {
-			li, ri = append(li, int64(i)), append(ri, int64(j.curMatch[j.curR]))
-		}
-		if j.curR >= len(j.curMatch) {
-			j.curRow, j.curR, j.curKeyed = j.curRow+1, 0, false
 		}
 	}
 	return li, ri
@@ -323,7 +450,166 @@ func (j *HashJoin) Close() {
 	for _, a := range j.rarrs {
 		a.Release()
 	}
-	j.rarrs, j.table = nil, nil
+	j.rarrs, j.table, j.ints, j.next = nil, nil, nil, nil
 	j.left.Close()
 	j.right.Close()
+}
+
+// intTable maps int64 keys to int32 rows: open addressing with linear
+// probing, at most half full, Fibonacci hashing.
+type intTable struct {
+	keys  []int64
+	rows  []int32 // row + 1; 0 marks an empty slot
+	shift uint
+	mask  uint64
+}
+
+func newIntTable(n int) *intTable {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	return &intTable{
+		keys:  make([]int64, size),
+		rows:  make([]int32, size),
+		shift: uint(64 - bits.TrailingZeros(uint(size))),
+		mask:  uint64(size - 1),
+	}
+}
+
+func (t *intTable) slot(k int64) uint64 {
+	return (uint64(k) * 0x9E3779B97F4A7C15) >> t.shift
+}
+
+// insert maps k to row and returns the row k mapped to before, or -1.
+func (t *intTable) insert(k int64, row int32) int32 {
+	for s := t.slot(k); ; s = (s + 1) & t.mask {
+		switch {
+		case t.rows[s] == 0:
+			t.keys[s], t.rows[s] = k, row+1
+			return -1
+		case t.keys[s] == k:
+			prev := t.rows[s] - 1
+			t.rows[s] = row + 1
+			return prev
+		}
+	}
+}
+
+// find returns the row k maps to, or -1.
+func (t *intTable) find(k int64) int32 {
+	for s := t.slot(k); ; s = (s + 1) & t.mask {
+		switch {
+		case t.rows[s] == 0:
+			return -1
+		case t.keys[s] == k:
+			return t.rows[s] - 1
+		}
+	}
+}
+
+// take gathers slot idx[k] of arr into slot k of a new array; a negative
+// index gives NULL. Boolean, fixed-width and string or binary columns are
+// copied here; any other type goes through Arrow's take kernel.
+func take(ctx context.Context, arr arrow.Array, idx []int32) (arrow.Array, error) {
+	n := len(idx)
+	dt := arr.DataType()
+	if arr.NullN() == arr.Len() { // as a scan's unread columns are
+		return array.MakeArrayOfNull(memory.DefaultAllocator, dt, n), nil
+	}
+	data := arr.Data()
+	validity, nulls := takeValidity(arr, idx)
+	var buffers []*memory.Buffer
+	switch fw, _ := dt.(arrow.FixedWidthDataType); {
+	case dt.ID() == arrow.BOOL:
+		src, off := data.Buffers()[1].Bytes(), data.Offset()
+		vals := make([]byte, bitutil.BytesForBits(int64(n)))
+		for k, i := range idx {
+			if i >= 0 && bitutil.BitIsSet(src, off+int(i)) {
+				bitutil.SetBit(vals, k)
+			}
+		}
+		buffers = []*memory.Buffer{validity, memory.NewBufferBytes(vals)}
+	case dt.ID() == arrow.STRING || dt.ID() == arrow.BINARY:
+		offs := arrow.GetOffsets[int32](data, 1)
+		var src []byte
+		if b := data.Buffers()[2]; b != nil {
+			src = b.Bytes()
+		}
+		outOffs := make([]int32, n+1)
+		size := int32(0)
+		for k, i := range idx {
+			if i >= 0 {
+				size += offs[i+1] - offs[i]
+			}
+			outOffs[k+1] = size
+		}
+		vals := make([]byte, size)
+		for k, i := range idx {
+			if i >= 0 {
+				copy(vals[outOffs[k]:outOffs[k+1]], src[offs[i]:offs[i+1]])
+			}
+		}
+		buffers = []*memory.Buffer{validity, memory.NewBufferBytes(arrow.GetBytes(outOffs)), memory.NewBufferBytes(vals)}
+	case fw != nil && fw.BitWidth() == 16:
+		buffers = []*memory.Buffer{validity, takeFixed[uint16](data, idx)}
+	case fw != nil && fw.BitWidth() == 32:
+		buffers = []*memory.Buffer{validity, takeFixed[uint32](data, idx)}
+	case fw != nil && fw.BitWidth() == 64:
+		buffers = []*memory.Buffer{validity, takeFixed[uint64](data, idx)}
+	case fw != nil && fw.BitWidth() == 128:
+		buffers = []*memory.Buffer{validity, takeFixed[decimal.Decimal128](data, idx)}
+	default:
+		b := array.NewInt64Builder(memory.DefaultAllocator)
+		defer b.Release()
+		for _, v := range idx {
+			if v < 0 {
+				b.AppendNull()
+			} else {
+				b.Append(int64(v))
+			}
+		}
+		ia := b.NewArray()
+		defer ia.Release()
+		return compute.TakeArray(ctx, arr, ia)
+	}
+	d := array.NewData(dt, n, buffers, nil, nulls, 0)
+	defer d.Release()
+	return array.MakeFromData(d), nil
+}
+
+// takeValidity returns the validity bitmap of take's result (nil when
+// nothing is NULL) and its count of NULLs.
+func takeValidity(arr arrow.Array, idx []int32) (*memory.Buffer, int) {
+	src := arr.NullBitmapBytes()
+	if arr.NullN() == 0 {
+		if !slices.ContainsFunc(idx, func(i int32) bool { return i < 0 }) {
+			return nil, 0
+		}
+		src = nil
+	}
+	off := arr.Data().Offset()
+	bm := make([]byte, bitutil.BytesForBits(int64(len(idx))))
+	nulls := 0
+	for k, i := range idx {
+		if i >= 0 && (src == nil || bitutil.BitIsSet(src, off+int(i))) {
+			bitutil.SetBit(bm, k)
+		} else {
+			nulls++
+		}
+	}
+	return memory.NewBufferBytes(bm), nulls
+}
+
+// takeFixed gathers the values of a fixed-width array, T being any type
+// of its width.
+func takeFixed[T uint16 | uint32 | uint64 | decimal.Decimal128](data arrow.ArrayData, idx []int32) *memory.Buffer {
+	src := arrow.GetValues[T](data, 1)
+	out := make([]T, len(idx))
+	for k, i := range idx {
+		if i >= 0 {
+			out[k] = src[i]
+		}
+	}
+	return memory.NewBufferBytes(arrow.GetBytes(out))
 }
