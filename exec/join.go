@@ -35,7 +35,7 @@ const (
 // chains the others, in row order. A single integer key (smallint,
 // integer, bigint, or date on both sides: every SSB join) is hashed as
 // the int64 read straight from the Arrow arrays, so that int4 = int8
-// compares values; other keys are encoded as bytes (AppendKey). Output
+// compares values; other keys are encoded as bytes (AppendArrowKey). Output
 // columns are gathered (take) from the probe batch, or sliced from it when
 // its rows come out in order, as in a join to a dimension's primary key,
 // and from the concatenated build side.
@@ -218,11 +218,10 @@ func widenKeys[T ~int16 | ~int32](out []int64, v []T) {
 func (j *HashJoin) keyAt(arrs []arrow.Array, keys []int, cols []Column, i int) ([]byte, bool) {
 	j.key = j.key[:0]
 	for _, k := range keys {
-		v := Value(arrs[k], i, cols[k].Type)
-		if v == nil {
+		if arrs[k].IsNull(i) {
 			return nil, false
 		}
-		j.key = AppendKey(j.key, cols[k].Type, v)
+		j.key = AppendArrowKey(j.key, arrs[k], i, cols[k].Type)
 	}
 	return j.key, true
 }
