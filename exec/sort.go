@@ -1,10 +1,16 @@
 package exec
 
 import (
+	"bytes"
+	"cmp"
 	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/lattice-olap/lattice/types"
 )
@@ -18,17 +24,43 @@ type SortKey struct {
 
 // Sort materializes its input and returns it ordered by keys (stable, so
 // equal keys keep their input order).
+//
+// It keeps the input's batches as they come (retained and charged to the
+// budget) with each row's normalized sort key (sortkey.go), sorts row
+// numbers by key, ties by number, and gathers each output batch's columns
+// from the kept batches in that order. No value is boxed, except those of
+// keys that have no normalized form, which are compared as Datums.
 type Sort struct {
 	in   Operator
 	keys []SortKey
 	// TopN, when positive, is how many leading rows are wanted (LIMIT +
 	// OFFSET): the sort then keeps only that many rows as it reads.
 	TopN int64
-	rows [][]types.Datum
-	done bool
-	pos  int
-	bld  *Builder
-	out  arrow.RecordBatch
+
+	cols   []Column
+	sch    *arrow.Schema
+	kcols  []keyCol
+	segs   []keySeg
+	chunks [][]arrow.Array // the kept input columns, per batch
+	starts []int           // chunk k holds rows starts[k] to starts[k+1]-1
+	held   int64           // bytes charged to the budget
+	order  []int32         // the rows in sorted order, once loaded
+	done   bool
+	pos    int
+	from   []int32 // scratch for locate
+	at     []int32
+	out    arrow.RecordBatch
+}
+
+// keySeg is a run of sort keys compared together: consecutive keys with a
+// normalized form, whose encoding for row r is keys[r] (in one buffer per
+// batch), or a single key compared as Datums (datum set).
+type keySeg struct {
+	kcols []int // indexes into Sort.kcols
+	keys  [][]byte
+	datum *keyCol
+	dcmp  func(a, b types.Datum) int
+	vals  []types.Datum
 }
 
 // NewSort sorts in by keys.
@@ -37,21 +69,354 @@ func NewSort(in Operator, keys []SortKey) *Sort { return &Sort{in: in, keys: key
 // Columns returns the input's columns.
 func (s *Sort) Columns() []Column { return s.in.Columns() }
 
-func (s *Sort) load(ctx context.Context) error {
-	cols := s.in.Columns()
-	cmps := make([]func(a, b types.Datum) int, len(s.keys))
+// init splits the keys into segments.
+func (s *Sort) init() {
+	s.cols = s.in.Columns()
+	s.sch = ArrowSchema(s.cols)
+	s.starts = []int{0}
+	s.kcols = make([]keyCol, len(s.keys))
 	for i, k := range s.keys {
-		cmps[i], _ = types.CompareFunc(cols[k.Col].Type)
-	}
-	trim := func() {
-		s.sortRows(cmps)
-		var dropped int64
-		for _, r := range s.rows[s.TopN:] {
-			dropped += rowBytes(r)
+		t := s.cols[k.Col].Type
+		s.kcols[i] = newKeyCol(k, t)
+		if !keyEncodable(t) {
+			dcmp, _ := types.CompareFunc(t)
+			s.segs = append(s.segs, keySeg{datum: &s.kcols[i], dcmp: dcmp})
+			continue
 		}
-		_ = Charge(ctx, -dropped) // what was dropped goes back to the budget
-		s.rows = s.rows[:s.TopN]
+		if n := len(s.segs); n > 0 && s.segs[n-1].datum == nil {
+			s.segs[n-1].kcols = append(s.segs[n-1].kcols, i)
+			continue
+		}
+		s.segs = append(s.segs, keySeg{kcols: []int{i}})
 	}
+}
+
+// rows is how many rows the sort holds.
+func (s *Sort) rows() int { return s.starts[len(s.starts)-1] }
+
+// add keeps a batch and encodes its keys.
+func (s *Sort) add(ctx context.Context, rec arrow.RecordBatch) error {
+	n := int(rec.NumRows())
+	if n == 0 {
+		return nil
+	}
+	if s.rows()+n > math.MaxInt32 {
+		return fmt.Errorf("exec: sort: more than %d rows", math.MaxInt32)
+	}
+	arrs := make([]arrow.Array, len(s.cols))
+	size := int64(40 * n) // keys, order, sort entries
+	for c := range s.cols {
+		a, err := conformArray(rec.Column(c), s.cols[c])
+		if err != nil {
+			for _, a := range arrs[:c] {
+				a.Release()
+			}
+			return err
+		}
+		arrs[c] = a
+		size += heldBytes(a)
+	}
+	s.chunks = append(s.chunks, arrs)
+	s.starts = append(s.starts, s.rows()+n)
+	size += s.encode(arrs, n)
+	s.held += size
+	return Charge(ctx, size)
+}
+
+// encode appends the keys of a batch's n rows to the segments and returns
+// the bytes they take.
+func (s *Sort) encode(arrs []arrow.Array, n int) int64 {
+	var size int64
+	var pos []int
+	for i := range s.segs {
+		g := &s.segs[i]
+		if k := g.datum; k != nil {
+			for r := 0; r < n; r++ {
+				v := Value(arrs[k.Col], r, k.t)
+				g.vals = append(g.vals, v)
+				size += datumSize(v)
+			}
+			continue
+		}
+		if pos == nil {
+			pos = make([]int, n)
+		} else {
+			clear(pos)
+		}
+		for _, c := range g.kcols {
+			s.kcols[c].widths(arrs[s.kcols[c].Col], pos)
+		}
+		// pos: widths to starting positions.
+		p := 0
+		for r, w := range pos {
+			pos[r] = p
+			p += w
+		}
+		buf := make([]byte, p)
+		size += int64(p)
+		for _, c := range g.kcols {
+			s.kcols[c].put(arrs[s.kcols[c].Col], buf, pos)
+		}
+		start := 0
+		for _, end := range pos {
+			g.keys = append(g.keys, buf[start:end:end])
+			start = end
+		}
+	}
+	return size
+}
+
+// sortEntry is a row with 8 bytes of its key at the depth being sorted.
+type sortEntry struct {
+	word uint64
+	row  int32
+}
+
+// sorted returns the rows in sorted order.
+func (s *Sort) sorted() []int32 {
+	ents := make([]sortEntry, s.rows())
+	for r := range ents {
+		ents[r].row = int32(r)
+	}
+	s.sortRun(ents, make([]sortEntry, len(ents)), 0, 0)
+	order := make([]int32, len(ents))
+	for i, e := range ents {
+		order[i] = e.row
+	}
+	return order
+}
+
+// sortRun sorts rows that tie on the segments before seg and, within
+// segment seg, on its first depth bytes; they come in position order, and
+// tmp is scratch space as long as ents.
+//
+// An encoded segment is sorted 8 bytes at a time, most significant first:
+// stably by those bytes as an integer, then each run of equal words by the
+// next 8. Sorting integers held in the entries is much cheaper than
+// comparing keys that lie all over memory, and most runs are short once a
+// few words are sorted. Since no row's key is a proper prefix of another's
+// (every column's encoding is prefix-free), two keys with the same
+// zero-padded word either both end within it, being equal, or both go on.
+func (s *Sort) sortRun(ents, tmp []sortEntry, seg, depth int) {
+	for len(ents) > 1 && seg < len(s.segs) {
+		g := &s.segs[seg]
+		if g.datum != nil {
+			slices.SortFunc(ents, func(a, b sortEntry) int { return s.compareFrom(seg, a.row, b.row) })
+			return
+		}
+		for i := range ents {
+			ents[i].word = keyWord(g.keys[ents[i].row], depth)
+		}
+		sortWords(ents, tmp)
+		// Refine each run of equal words but the last, which the loop takes.
+		next := func(i int) int {
+			j := i + 1
+			for j < len(ents) && ents[j].word == ents[i].word {
+				j++
+			}
+			return j
+		}
+		i := 0
+		for j := next(0); j < len(ents); i, j = j, next(j) {
+			if j-i > 1 {
+				nseg, ndepth := s.deeper(seg, depth, ents[i].row)
+				s.sortRun(ents[i:j], tmp[i:j], nseg, ndepth)
+			}
+		}
+		ents, tmp = ents[i:], tmp[i:]
+		seg, depth = s.deeper(seg, depth, ents[0].row)
+	}
+}
+
+// sortWords sorts entries stably by word: a least significant digit radix
+// sort by bytes, skipping the bytes all words share, or for few entries a
+// comparison sort with ties by position (which is their order).
+func sortWords(ents, tmp []sortEntry) {
+	if len(ents) < 128 {
+		slices.SortFunc(ents, func(a, b sortEntry) int {
+			if a.word != b.word {
+				if a.word < b.word {
+					return -1
+				}
+				return 1
+			}
+			return cmp.Compare(a.row, b.row)
+		})
+		return
+	}
+	var diff uint64
+	for _, e := range ents {
+		diff |= e.word ^ ents[0].word
+	}
+	src, dst := ents, tmp[:len(ents)]
+	for shift := 0; shift < 64; shift += 8 {
+		if diff>>shift&0xFF == 0 {
+			continue
+		}
+		var count [256]int
+		for _, e := range src {
+			count[e.word>>shift&0xFF]++
+		}
+		at := 0
+		for d, c := range count {
+			count[d] = at
+			at += c
+		}
+		for _, e := range src {
+			d := e.word >> shift & 0xFF
+			dst[count[d]] = e
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &ents[0] {
+		copy(ents, src)
+	}
+}
+
+// deeper returns where to sort next rows that tie with row on segment seg
+// through depth+8 bytes: further into the segment, or the next segment.
+func (s *Sort) deeper(seg, depth int, row int32) (int, int) {
+	if len(s.segs[seg].keys[row]) > depth+8 {
+		return seg, depth + 8
+	}
+	return seg + 1, 0
+}
+
+// keyWord is key bytes depth to depth+8 as a big-endian integer, zero
+// padded.
+func keyWord(k []byte, depth int) uint64 {
+	if len(k) >= depth+8 {
+		return binary.BigEndian.Uint64(k[depth:])
+	}
+	var b [8]byte
+	if depth < len(k) {
+		copy(b[:], k[depth:])
+	}
+	return binary.BigEndian.Uint64(b[:])
+}
+
+// compareFrom orders rows a and b by the segments from seg on, then by
+// position.
+func (s *Sort) compareFrom(seg int, a, b int32) int {
+	for i := seg; i < len(s.segs); i++ {
+		g := &s.segs[i]
+		var c int
+		if g.datum != nil {
+			c = g.datum.compareDatums(g.dcmp, g.vals[a], g.vals[b])
+		} else {
+			c = bytes.Compare(g.keys[a], g.keys[b])
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(a, b)
+}
+
+// locate sets s.from and s.at to the chunk and row within it of each row.
+func (s *Sort) locate(rows []int32) {
+	s.from, s.at = s.from[:0], s.at[:0]
+	for _, r := range rows {
+		// The chunk k with starts[k] <= r < starts[k+1].
+		lo, hi := 0, len(s.chunks)-1
+		for lo < hi {
+			m := int(uint(lo+hi+1) >> 1)
+			if s.starts[m] <= int(r) {
+				lo = m
+			} else {
+				hi = m - 1
+			}
+		}
+		s.from = append(s.from, int32(lo))
+		s.at = append(s.at, r-int32(s.starts[lo]))
+	}
+}
+
+// take gathers the given rows of every column.
+func (s *Sort) take(rows []int32) ([]arrow.Array, error) {
+	s.locate(rows)
+	arrs := make([]arrow.Array, len(s.cols))
+	srcs := make([]arrow.Array, len(s.chunks))
+	for c, col := range s.cols {
+		for k, ch := range s.chunks {
+			srcs[k] = ch[c]
+		}
+		a, err := gatherChunks(ArrowType(col.Type), col.Type, srcs, s.from, s.at)
+		if err != nil {
+			releaseArrays(arrs[:c])
+			return nil, err
+		}
+		arrs[c] = a
+	}
+	return arrs, nil
+}
+
+func releaseArrays(arrs []arrow.Array) {
+	for _, a := range arrs {
+		if a != nil {
+			a.Release()
+		}
+	}
+}
+
+// trim keeps only the leading TopN rows, as one chunk in sorted order (so
+// that their positions still break ties as the input order did), and gives
+// back to the budget what the others held.
+func (s *Sort) trim(ctx context.Context) error {
+	order := s.sorted()[:s.TopN]
+	arrs, err := s.take(order)
+	if err != nil {
+		return err
+	}
+	n := len(order)
+	size := int64(40 * n)
+	for _, a := range arrs {
+		size += heldBytes(a)
+	}
+	for i := range s.segs {
+		g := &s.segs[i]
+		if g.datum != nil {
+			vals := make([]types.Datum, n)
+			for j, r := range order {
+				vals[j] = g.vals[r]
+				size += datumSize(vals[j])
+			}
+			g.vals = vals
+			continue
+		}
+		total := 0
+		for _, r := range order {
+			total += len(g.keys[r])
+		}
+		buf := make([]byte, 0, total)
+		keys := make([][]byte, n)
+		for j, r := range order {
+			start := len(buf)
+			buf = append(buf, g.keys[r]...)
+			keys[j] = buf[start:len(buf):len(buf)]
+		}
+		g.keys = keys
+		size += int64(total)
+	}
+	s.releaseChunks()
+	s.chunks = [][]arrow.Array{arrs}
+	s.starts = []int{0, n}
+	freed := s.held - size
+	s.held = size
+	_ = Charge(ctx, -freed) // what was dropped goes back to the budget
+	return nil
+}
+
+func (s *Sort) releaseChunks() {
+	for _, ch := range s.chunks {
+		releaseArrays(ch)
+	}
+	s.chunks = nil
+}
+
+func (s *Sort) load(ctx context.Context) error {
+	s.init()
 	for {
 		rec, err := s.in.Next(ctx)
 		if err != nil {
@@ -60,80 +425,23 @@ func (s *Sort) load(ctx context.Context) error {
 		if rec == nil {
 			break
 		}
-		for i := 0; i < int(rec.NumRows()); i++ {
-			row := make([]types.Datum, len(cols))
-			for c := range cols {
-				row[c] = Value(rec.Column(c), i, cols[c].Type)
-			}
-			if s.TopN > 0 && int64(len(s.rows)) >= 2*s.TopN+1024 {
-				trim()
-			}
-			if err := Charge(ctx, rowBytes(row)); err != nil {
+		if err := s.add(ctx, rec); err != nil {
+			return err
+		}
+		if s.TopN > 0 && int64(s.rows()) >= 2*s.TopN+1024 {
+			if err := s.trim(ctx); err != nil {
 				return err
 			}
-			s.rows = append(s.rows, row)
 		}
 	}
-	s.sortRows(cmps)
-	if s.TopN > 0 && int64(len(s.rows)) > s.TopN {
-		s.rows = s.rows[:s.TopN]
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	s.bld = NewBuilder(cols)
+	s.order = s.sorted()
+	if s.TopN > 0 && int64(len(s.order)) > s.TopN {
+		s.order = s.order[:s.TopN]
+	}
 	return nil
-}
-
-// sortRows sorts the rows stably: an unstable O(n log n) sort of their
-// positions, ties broken by position.
-func (s *Sort) sortRows(cmps []func(a, b types.Datum) int) {
-	idx := make([]int, len(s.rows))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(a, b int) int {
-		if c := s.compare(cmps, s.rows[a], s.rows[b]); c != 0 {
-			return c
-		}
-		return a - b
-	})
-	out := make([][]types.Datum, len(idx))
-	for i, k := range idx {
-		out[i] = s.rows[k]
-	}
-	s.rows = out
-}
-
-// compare orders two rows by the sort keys.
-func (s *Sort) compare(cmps []func(a, b types.Datum) int, ri, rj []types.Datum) int {
-	for n, k := range s.keys {
-		a, b := ri[k.Col], rj[k.Col]
-		var c int
-		switch {
-		case a == nil && b == nil:
-			continue
-		case a == nil:
-			c = 1
-			if k.NullsFirst {
-				c = -1
-			}
-			return c
-		case b == nil:
-			c = -1
-			if k.NullsFirst {
-				c = 1
-			}
-			return c
-		default:
-			c = cmps[n](a, b)
-		}
-		if c == 0 {
-			continue
-		}
-		if k.Desc {
-			c = -c
-		}
-		return c
-	}
-	return 0
 }
 
 // Next returns the next batch of sorted rows.
@@ -148,20 +456,21 @@ func (s *Sort) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			return nil, err
 		}
 	}
-	if s.pos >= len(s.rows) {
+	if s.pos >= len(s.order) {
+		s.releaseChunks()
 		return nil, nil
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	end := min(s.pos+BatchRows, len(s.rows))
-	for _, row := range s.rows[s.pos:end] {
-		if err := s.bld.Add(row); err != nil {
-			return nil, err
-		}
+	end := min(s.pos+BatchRows, len(s.order))
+	arrs, err := s.take(s.order[s.pos:end])
+	if err != nil {
+		return nil, err
 	}
+	s.out = array.NewRecordBatch(s.sch, arrs, int64(end-s.pos))
+	releaseArrays(arrs)
 	s.pos = end
-	s.out = s.bld.Batch()
 	return s.out, nil
 }
 
@@ -169,10 +478,9 @@ func (s *Sort) Next(ctx context.Context) (arrow.RecordBatch, error) {
 func (s *Sort) Close() {
 	if s.out != nil {
 		s.out.Release()
+		s.out = nil
 	}
-	if s.bld != nil {
-		s.bld.Release()
-	}
-	s.rows = nil
+	s.releaseChunks()
+	s.segs, s.order = nil, nil
 	s.in.Close()
 }
