@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
@@ -124,6 +125,54 @@ func arraySize(d arrow.ArrayData) int64 {
 	return n
 }
 
+// footers keeps the parsed footers (file metadata) of data files, so that
+// a scan of cached row groups opens no file at all, and one that reads
+// opens it without parsing the footer again. Bounded by count: past
+// footerMax it starts over.
+var footers = struct {
+	mu sync.Mutex // guards m
+	m  map[string]*metadata.FileMetaData
+}{m: map[string]*metadata.FileMetaData{}}
+
+const footerMax = 4096
+
+// footer returns the metadata of the data file at path.
+func footer(dataDir, path string) (*metadata.FileMetaData, error) {
+	footers.mu.Lock()
+	md, ok := footers.m[path]
+	footers.mu.Unlock()
+	if ok {
+		return md, nil
+	}
+	pf, err := file.OpenParquetFile(filepath.Join(dataDir, path), false)
+	if err != nil {
+		return nil, fmt.Errorf("opening data file %s: %w", path, err)
+	}
+	md = pf.MetaData()
+	pf.Close()
+	md.WriterVersion() // set lazily; set it now, before readers share md
+	footers.mu.Lock()
+	if len(footers.m) >= footerMax {
+		footers.m = map[string]*metadata.FileMetaData{}
+	}
+	footers.m[path] = md
+	footers.mu.Unlock()
+	return md, nil
+}
+
+// openData opens the data file at path with its cached footer.
+func openData(dataDir, path string) (*file.Reader, error) {
+	md, err := footer(dataDir, path)
+	if err != nil {
+		return nil, err
+	}
+	pf, err := file.OpenParquetFile(filepath.Join(dataDir, path), false, file.WithMetadata(md))
+	if err != nil {
+		return nil, fmt.Errorf("opening data file %s: %w", path, err)
+	}
+	return pf, nil
+}
+
 // readRowGroup returns, for each column in indices, the arrays of row group
 // rg of f, from the cache or read (and cached).
 func readRowGroup(ctx context.Context, dataDir, path string, pf **file.Reader, rg int, indices []int) ([][]arrow.Array, error) {
@@ -140,10 +189,10 @@ func readRowGroup(ctx context.Context, dataDir, path string, pf **file.Reader, r
 		return out, nil
 	}
 	if *pf == nil {
-		p, err := file.OpenParquetFile(filepath.Join(dataDir, path), false)
+		p, err := openData(dataDir, path)
 		if err != nil {
 			releaseColumns(out)
-			return nil, fmt.Errorf("opening data file %s: %w", path, err)
+			return nil, err
 		}
 		*pf = p
 	}

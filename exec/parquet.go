@@ -248,6 +248,23 @@ type Scan struct {
 	pieces  [][]arrow.Array
 	piece   int
 	started bool
+	nulls   []arrow.Array // placeholders of unread columns, by column
+}
+
+// nullColumn returns (retained) an all-NULL column c of n rows, reusing the
+// last one of that length.
+func (s *Scan) nullColumn(c, n int) arrow.Array {
+	if s.nulls == nil {
+		s.nulls = make([]arrow.Array, len(s.cols))
+	}
+	if a := s.nulls[c]; a == nil || a.Len() != n {
+		if a != nil {
+			a.Release()
+		}
+		s.nulls[c] = array.MakeArrayOfNull(memory.DefaultAllocator, ArrowType(s.cols[c].Type), n)
+	}
+	s.nulls[c].Retain()
+	return s.nulls[c]
 }
 
 // Partition makes the scan read only its share of every file's row groups.
@@ -350,7 +367,7 @@ func (s *Scan) nextCached(ctx context.Context) (arrow.RecordBatch, error) {
 					arrs[c].Retain()
 					k++
 				} else {
-					arrs[c] = array.MakeArrayOfNull(memory.DefaultAllocator, ArrowType(s.cols[c].Type), n)
+					arrs[c] = s.nullColumn(c, n)
 				}
 			}
 			s.last = array.NewRecordBatch(s.sch, arrs, int64(n))
@@ -370,12 +387,11 @@ func (s *Scan) nextCached(ctx context.Context) (arrow.RecordBatch, error) {
 			}
 			f := s.files[s.cur]
 			s.cur++
-			pf, err := file.OpenParquetFile(filepath.Join(s.dataDir, f.Path), false)
+			md, err := footer(s.dataDir, f.Path)
 			if err != nil {
-				return nil, fmt.Errorf("opening table file %s: %w", f.Path, err)
+				return nil, err
 			}
-			s.pf = pf
-			s.groups = s.rowGroups(pf)
+			s.groups = s.rowGroups(md)
 			continue
 		}
 		g := s.groups[0]
@@ -393,9 +409,9 @@ func (s *Scan) nextCached(ctx context.Context) (arrow.RecordBatch, error) {
 }
 
 func (s *Scan) open(ctx context.Context, f metastore.TableFile) error {
-	pf, err := file.OpenParquetFile(filepath.Join(s.dataDir, f.Path), false)
+	pf, err := openData(s.dataDir, f.Path)
 	if err != nil {
-		return fmt.Errorf("opening table file %s: %w", f.Path, err)
+		return err
 	}
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: BatchRows, Parallel: len(s.indices) > 1}, memory.DefaultAllocator)
 	if err != nil {
@@ -404,7 +420,7 @@ func (s *Scan) open(ctx context.Context, f metastore.TableFile) error {
 	}
 	var groups []int
 	if s.parts > 1 || s.keep != nil {
-		groups = s.rowGroups(pf)
+		groups = s.rowGroups(pf.MetaData())
 		if len(groups) == 0 {
 			pf.Close()
 			return errNoRowGroups
@@ -440,5 +456,11 @@ func (s *Scan) Close() {
 		releaseColumns(s.pieces)
 		s.pieces = nil
 	}
+	for _, a := range s.nulls {
+		if a != nil {
+			a.Release()
+		}
+	}
+	s.nulls = nil
 	s.closeFile()
 }

@@ -1,7 +1,6 @@
 package exec
 
 import (
-	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 
 	"github.com/lattice-olap/lattice/types"
@@ -27,15 +26,15 @@ func (s *Scan) WithRowGroupFilter(keep RowGroupFilter) *Scan {
 	return s
 }
 
-// rowGroups lists the row groups of pf this scan reads: its partition's
+// rowGroups lists the row groups of the file of md this scan reads: its partition's
 // share, without those the filter rejects.
-func (s *Scan) rowGroups(pf *file.Reader) []int {
+func (s *Scan) rowGroups(md *metadata.FileMetaData) []int {
 	var out []int
-	for g := 0; g < pf.NumRowGroups(); g++ {
+	for g := 0; g < md.NumRowGroups(); g++ {
 		if s.parts > 1 && g%s.parts != s.part {
 			continue
 		}
-		if s.keep != nil && !s.keep(func(col int) (ColumnStats, bool) { return s.columnStats(pf, g, col) }) {
+		if s.keep != nil && !s.keep(func(col int) (ColumnStats, bool) { return s.columnStats(md, g, col) }) {
 			continue
 		}
 		out = append(out, g)
@@ -47,8 +46,8 @@ func (s *Scan) rowGroups(pf *file.Reader) []int {
 // column's type, for the types whose physical statistics compare like the
 // values: integers, dates and text. (Float statistics leave out NaN, which
 // PostgreSQL orders above every number, so they cannot prune.)
-func (s *Scan) columnStats(pf *file.Reader, g, col int) (ColumnStats, bool) {
-	rg := pf.MetaData().RowGroup(g)
+func (s *Scan) columnStats(md *metadata.FileMetaData, g, col int) (ColumnStats, bool) {
+	rg := md.RowGroup(g)
 	if col >= len(s.cols) || col >= rg.NumColumns() {
 		return ColumnStats{}, false
 	}

@@ -363,7 +363,7 @@ func (r *runCtx) write(ctx context.Context, sql string, inputs map[string]planne
 	defer rows.Close()
 	// Small row groups: a cuboid is sorted by its dimensions, so a filter
 	// on a leading dimension skips most groups by their statistics.
-	fw, err := exec.NewFileWriterRowGroups(r.e.cfg.DataDir, filepath.Join(r.segDir, "work", key), rows.Columns, 16384)
+	fw, err := exec.NewFileWriterRowGroups(r.e.cfg.DataDir, filepath.Join(r.segDir, "work", key), rows.Columns, 4096)
 	if err != nil {
 		return cube.File{}, err
 	}

@@ -445,12 +445,12 @@ func (b *binder) cubeRelation(ctx context.Context, sel *pg_query.SelectStmt, d *
 	})
 	cuboid := d.Base()
 	if rollsUp && aggregated {
-		m := &cubeMatch{d: d, needed: needed, tables: fps}
+		m := &cubeMatch{planner: b.sess.planner, d: d, needed: needed, tables: fps}
 		if why := m.pickSegments(st.Segments, nil); why == nil {
 			cuboid = m.cuboid
 		}
 	}
-	m := &cubeMatch{d: d, needed: cuboid, tables: fps}
+	m := &cubeMatch{planner: b.sess.planner, d: d, needed: cuboid, tables: fps}
 	if why := m.pickSegments(st.Segments, nil); why != nil {
 		return nil, pgerr.New(pgerr.InternalError, "cube %s: %s", d.Name, why.reason)
 	}

@@ -2,7 +2,6 @@ package planner
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -122,7 +121,7 @@ func (b *binder) routeBlock(ctx context.Context, sel *pg_query.SelectStmt) (*pg_
 				if _, terr := b.sess.planner.store.Table(ctx, b.sess.Project, "public", rv.Relname); terr == nil {
 					break // a table of that name wins
 				}
-				d, err := cube.Unmarshal(c.Definition)
+				d, err := b.sess.planner.cubeDef(c)
 				if err != nil {
 					return nil, err
 				}
@@ -308,6 +307,7 @@ func (q *qBlock) resolve(cr *pg_query.ColumnRef) (t int, col string, ok bool, wh
 
 // cubeMatch is a cube that covers a block, with everything the rewrite needs.
 type cubeMatch struct {
+	planner  *Planner
 	d        *cube.Def
 	q        *qBlock
 	alias    []string // cube alias of each query table
@@ -341,7 +341,7 @@ func (b *binder) matchCubes(ctx context.Context, sel *pg_query.SelectStmt, st *m
 	var best *cubeMatch
 	var first *noRoute
 	for _, c := range st.Cubes {
-		d, err := cube.Unmarshal(c.Definition)
+		d, err := b.sess.planner.cubeDef(c)
 		if err != nil {
 			continue
 		}
@@ -352,7 +352,7 @@ func (b *binder) matchCubes(ctx context.Context, sel *pg_query.SelectStmt, st *m
 			}
 			continue
 		}
-		m, why := matchCube(d, q, st.Segments, fps)
+		m, why := matchCube(b.sess.planner, d, q, st.Segments, fps)
 		if why != nil {
 			if first == nil {
 				first = reasonf("cube %s: %s", d.Name, why.reason)
@@ -378,8 +378,8 @@ func (b *binder) matchCubes(ctx context.Context, sel *pg_query.SelectStmt, st *m
 
 // matchCube checks the four conditions of DESIGN.md "Query routing" for
 // one cube.
-func matchCube(d *cube.Def, q *qBlock, segs []metastore.Segment, tables map[string]string) (*cubeMatch, *noRoute) {
-	m := &cubeMatch{d: d, q: q, measures: map[int]bool{}, tables: tables}
+func matchCube(p *Planner, d *cube.Def, q *qBlock, segs []metastore.Segment, tables map[string]string) (*cubeMatch, *noRoute) {
+	m := &cubeMatch{planner: p, d: d, q: q, measures: map[int]bool{}, tables: tables}
 	// Tables: each query table is one of the cube's, the fact among them.
 	cubeTables := d.Tables()
 	inQuery := map[string]int{}
@@ -818,10 +818,11 @@ func (m *cubeMatch) pickSegments(segs []metastore.Segment, omitted []string) *no
 			m.pruned = append(m.pruned, g.ID)
 			continue
 		}
-		var st cube.SegmentStats
-		if err := json.Unmarshal([]byte(g.Stats), &st); err != nil {
+		parsed := m.planner.segment(g)
+		if parsed.bad {
 			continue
 		}
+		st := parsed.stats
 		fresh := true
 		for alias, fp := range m.tables {
 			fresh = fresh && st.Tables[alias] == fp
@@ -878,11 +879,11 @@ func (m *cubeMatch) pickSegments(segs []metastore.Segment, omitted []string) *no
 	}
 	m.cuboid, m.rows = best, bestRows
 	for _, g := range m.used {
-		var files cube.SegmentFiles
-		if err := json.Unmarshal([]byte(g.Files), &files); err != nil {
+		parsed := m.planner.segment(g)
+		if parsed.err != nil {
 			return reasonf("segment %s lists corrupt files", g.ID)
 		}
-		for _, f := range files[best.Key()] {
+		for _, f := range parsed.files[best.Key()] {
 			m.files = append(m.files, metastore.TableFile{Path: f.Path, Rows: f.Rows, Bytes: f.Bytes, Stats: f.Stats})
 		}
 	}

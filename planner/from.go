@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -612,34 +613,62 @@ func hasSubplan(e Expr) bool {
 	return false
 }
 
-// bound is "column op constant" from a pushed-down condition.
+// bound is "column op constant" from a pushed-down condition; op "in"
+// is an OR of equalities (or IN list), its constants in vals.
 type bound struct {
-	col int
-	op  string
-	val types.Datum
+	col  int
+	op   string
+	val  types.Datum
+	vals []types.Datum
 }
 
-// addPruning keeps the conditions of the form column op constant.
+// addPruning keeps the conditions of the form column op constant, and ORs
+// of column = constant on one column.
 func (s *scanInfo) addPruning(conds []Expr) {
-	flip := map[string]string{"=": "=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
 	for _, c := range conds {
-		f, ok := c.(*funcExpr)
-		if !ok || len(f.args) != 2 || flip[f.name] == "" {
+		if b, ok := s.simpleBound(c); ok {
+			s.bounds = append(s.bounds, b)
 			continue
 		}
-		col, cok := f.args[0].(*colRef)
-		k, kok := f.args[1].(*constExpr)
-		op := f.name
-		if !cok || !kok {
-			col, cok = f.args[1].(*colRef)
-			k, kok = f.args[0].(*constExpr)
-			op = flip[op]
-		}
-		if !cok || !kok || k.v == nil || col.idx >= len(s.cols) || k.t.Oid != s.cols[col.idx].Type.Oid {
+		or, ok := c.(*boolExpr)
+		if !ok || or.op != "or" {
 			continue
 		}
-		s.bounds = append(s.bounds, bound{col: col.idx, op: op, val: k.v})
+		in := bound{col: -1, op: "in"}
+		for _, a := range or.args {
+			b, ok := s.simpleBound(a)
+			if !ok || b.op != "=" || (in.col >= 0 && b.col != in.col) {
+				in.col = -2
+				break
+			}
+			in.col = b.col
+			in.vals = append(in.vals, b.val)
+		}
+		if in.col >= 0 {
+			s.bounds = append(s.bounds, in)
+		}
 	}
+}
+
+// simpleBound reads c as column op constant.
+func (s *scanInfo) simpleBound(c Expr) (bound, bool) {
+	flip := map[string]string{"=": "=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
+	f, ok := c.(*funcExpr)
+	if !ok || len(f.args) != 2 || flip[f.name] == "" {
+		return bound{}, false
+	}
+	col, cok := f.args[0].(*colRef)
+	k, kok := f.args[1].(*constExpr)
+	op := f.name
+	if !cok || !kok {
+		col, cok = f.args[1].(*colRef)
+		k, kok = f.args[0].(*constExpr)
+		op = flip[op]
+	}
+	if !cok || !kok || k.v == nil || col.idx >= len(s.cols) || k.t.Oid != s.cols[col.idx].Type.Oid {
+		return bound{}, false
+	}
+	return bound{col: col.idx, op: op, val: k.v}, true
 }
 
 // fileStats is the per-column part of TableFile.Stats.
@@ -713,6 +742,10 @@ func (s *scanInfo) boundsMayMatch(stats func(col int) (exec.ColumnStats, bool)) 
 		switch b.op {
 		case "=":
 			if cmp(b.val, lo) < 0 || cmp(b.val, hi) > 0 {
+				return false
+			}
+		case "in":
+			if !slices.ContainsFunc(b.vals, func(v types.Datum) bool { return cmp(v, lo) >= 0 && cmp(v, hi) <= 0 }) {
 				return false
 			}
 		case "<":

@@ -40,6 +40,7 @@ type Planner struct {
 	maxMemory  int64
 	version    string
 	cache      *parseCache
+	defs       defCache // parsed cube definitions and segments
 	cluster    Cluster
 	maxCuboids int
 	history    *historyWriter
