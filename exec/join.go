@@ -514,6 +514,9 @@ func take(ctx context.Context, arr arrow.Array, idx []int32) (arrow.Array, error
 	n := len(idx)
 	dt := arr.DataType()
 	if arr.NullN() == arr.Len() { // as a scan's unread columns are
+		if n <= arr.Len() {
+			return array.NewSlice(arr, 0, int64(n)), nil
+		}
 		return array.MakeArrayOfNull(memory.DefaultAllocator, dt, n), nil
 	}
 	data := arr.Data()

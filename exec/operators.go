@@ -2,10 +2,10 @@ package exec
 
 import (
 	"context"
+	"math/bits"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/lattice-olap/lattice/types"
@@ -34,6 +34,7 @@ type Filter struct {
 	in   Operator
 	pred BatchExpr
 	out  arrow.RecordBatch
+	idx  []int32 // the passing rows of the batch
 }
 
 // NewFilter returns a filter over in.
@@ -54,30 +55,64 @@ func (f *Filter) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		if err != nil {
 			return nil, err
 		}
-		b := mask.(*array.Boolean)
-		// NULL counts as false; all-true passes the batch as it is.
-		n := 0
-		for i := 0; i < b.Len(); i++ {
-			if b.IsValid(i) && b.Value(i) {
-				n++
+		f.idx = selected(mask.(*array.Boolean), f.idx)
+		mask.Release()
+		switch len(f.idx) {
+		case 0:
+			continue
+		case int(rec.NumRows()):
+			return rec, nil // all pass: the batch as it is
+		}
+		cols := make([]arrow.Array, rec.NumCols())
+		for c := range cols {
+			if cols[c], err = take(ctx, rec.Column(c), f.idx); err != nil {
+				for _, done := range cols[:c] {
+					done.Release()
+				}
+				return nil, err
 			}
 		}
-		switch {
-		case n == 0:
-			mask.Release()
-			continue
-		case n == int(rec.NumRows()):
-			mask.Release()
-			return rec, nil
+		f.out = array.NewRecordBatch(rec.Schema(), cols, int64(len(f.idx)))
+		for _, c := range cols {
+			c.Release()
 		}
-		out, err := compute.FilterRecordBatch(ctx, rec, mask, compute.DefaultFilterOptions())
-		mask.Release()
-		if err != nil {
-			return nil, err
-		}
-		f.out = out
-		return out, nil
+		return f.out, nil
 	}
+}
+
+// selected returns the positions of mask's true slots (NULL counts as
+// false), in idx's storage.
+func selected(mask *array.Boolean, idx []int32) []int32 {
+	idx = idx[:0]
+	n, d := mask.Len(), mask.Data()
+	if d.Offset() != 0 {
+		for i := 0; i < n; i++ {
+			if mask.IsValid(i) && mask.Value(i) {
+				idx = append(idx, int32(i))
+			}
+		}
+		return idx
+	}
+	vals := d.Buffers()[1].Bytes()
+	var valid []byte
+	if mask.NullN() > 0 {
+		valid = d.Buffers()[0].Bytes()
+	}
+	for by := 0; by*8 < n; by++ {
+		v := vals[by]
+		if valid != nil {
+			v &= valid[by]
+		}
+		for v != 0 {
+			i := by*8 + bits.TrailingZeros8(v)
+			if i >= n {
+				break
+			}
+			idx = append(idx, int32(i))
+			v &= v - 1
+		}
+	}
+	return idx
 }
 
 func (f *Filter) release() {

@@ -101,6 +101,11 @@ func TestKernelsMatchRowPath(t *testing.T) {
 		"a2 > 10", "a4 = $1", "d1 < d2", "d1 = d2", "d1 <> '1970-01-10'::date",
 		"a4 < b4 AND a8 * b8 > 0", "a4 * b4 > 0 OR a2 = 1", "a2 * b2 < 100 AND t = '5'",
 		"a2 * b2 * 1000 > 0 AND a4 < 0",
+		"a2 = 5", "a2 < 100000", "a8 > -5", "a8 <> 7", "a4 <= 10", "a4 >= -3", "d1 >= '1970-01-20'::date",
+		"t = '5'", "t < '3'", "t >= '50'", "t <> '7'", "t > '-2'", "t <= '10'",
+		"a2 = 5 OR t = '7' OR a4 > 3", "(a2 = 5 OR a4 = 3) AND (t = '1' OR t = '2')",
+		"a8 = NULL::int8 OR a2 = 1", "a8 = NULL::int8 AND a2 = 1", "t = NULL::text OR t = '4'",
+		"(a4 > 0 AND a8 < 0) OR (a4 < 0 AND a8 > 0)",
 	}
 	// Every one takes a kernel on batches without extremes, where nothing
 	// overflows. With extremes, an argument may overflow in a row where
