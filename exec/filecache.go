@@ -138,13 +138,14 @@ const footerMax = 4096
 
 // footer returns the metadata of the data file at path.
 func footer(dataDir, path string) (*metadata.FileMetaData, error) {
+	full := filepath.Join(dataDir, path)
 	footers.mu.Lock()
-	md, ok := footers.m[path]
+	md, ok := footers.m[full]
 	footers.mu.Unlock()
 	if ok {
 		return md, nil
 	}
-	pf, err := file.OpenParquetFile(filepath.Join(dataDir, path), false)
+	pf, err := file.OpenParquetFile(full, false)
 	if err != nil {
 		return nil, fmt.Errorf("opening data file %s: %w", path, err)
 	}
@@ -155,7 +156,7 @@ func footer(dataDir, path string) (*metadata.FileMetaData, error) {
 	if len(footers.m) >= footerMax {
 		footers.m = map[string]*metadata.FileMetaData{}
 	}
-	footers.m[path] = md
+	footers.m[full] = md
 	footers.mu.Unlock()
 	return md, nil
 }

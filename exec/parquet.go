@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -248,23 +249,43 @@ type Scan struct {
 	pieces  [][]arrow.Array
 	piece   int
 	started bool
-	nulls   []arrow.Array // placeholders of unread columns, by column
 }
 
-// nullColumn returns (retained) an all-NULL column c of n rows, reusing the
-// last one of that length.
+// nullColumn returns (retained) an all-NULL column c of n rows.
 func (s *Scan) nullColumn(c, n int) arrow.Array {
-	if s.nulls == nil {
-		s.nulls = make([]arrow.Array, len(s.cols))
-	}
-	if a := s.nulls[c]; a == nil || a.Len() != n {
-		if a != nil {
-			a.Release()
+	return nullArray(s.cols[c].Type, n)
+}
+
+// nulls keeps all-NULL arrays by SQL type and length: they are immutable,
+// and every scan batch has one per column the query does not read.
+var nulls = struct {
+	mu sync.Mutex // guards m
+	m  map[nullKey]arrow.Array
+}{m: map[nullKey]arrow.Array{}}
+
+type nullKey struct {
+	t types.T
+	n int
+}
+
+// nullArray returns (retained) an all-NULL array of n values of t.
+func nullArray(t types.T, n int) arrow.Array {
+	k := nullKey{t, n}
+	nulls.mu.Lock()
+	defer nulls.mu.Unlock()
+	a, ok := nulls.m[k]
+	if !ok {
+		if len(nulls.m) >= 1024 {
+			for _, old := range nulls.m {
+				old.Release()
+			}
+			nulls.m = map[nullKey]arrow.Array{}
 		}
-		s.nulls[c] = array.MakeArrayOfNull(memory.DefaultAllocator, ArrowType(s.cols[c].Type), n)
+		a = array.MakeArrayOfNull(memory.DefaultAllocator, ArrowType(t), n)
+		nulls.m[k] = a
 	}
-	s.nulls[c].Retain()
-	return s.nulls[c]
+	a.Retain()
+	return a
 }
 
 // Partition makes the scan read only its share of every file's row groups.
@@ -391,7 +412,7 @@ func (s *Scan) nextCached(ctx context.Context) (arrow.RecordBatch, error) {
 			if err != nil {
 				return nil, err
 			}
-			s.groups = s.rowGroups(md)
+			s.groups = s.rowGroups(f.Path, md)
 			continue
 		}
 		g := s.groups[0]
@@ -420,7 +441,7 @@ func (s *Scan) open(ctx context.Context, f metastore.TableFile) error {
 	}
 	var groups []int
 	if s.parts > 1 || s.keep != nil {
-		groups = s.rowGroups(pf.MetaData())
+		groups = s.rowGroups(f.Path, pf.MetaData())
 		if len(groups) == 0 {
 			pf.Close()
 			return errNoRowGroups
@@ -456,11 +477,5 @@ func (s *Scan) Close() {
 		releaseColumns(s.pieces)
 		s.pieces = nil
 	}
-	for _, a := range s.nulls {
-		if a != nil {
-			a.Release()
-		}
-	}
-	s.nulls = nil
 	s.closeFile()
 }

@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"sync"
+
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 
 	"github.com/lattice-olap/lattice/types"
@@ -28,18 +30,62 @@ func (s *Scan) WithRowGroupFilter(keep RowGroupFilter) *Scan {
 
 // rowGroups lists the row groups of the file of md this scan reads: its partition's
 // share, without those the filter rejects.
-func (s *Scan) rowGroups(md *metadata.FileMetaData) []int {
+func (s *Scan) rowGroups(path string, md *metadata.FileMetaData) []int {
 	var out []int
 	for g := 0; g < md.NumRowGroups(); g++ {
 		if s.parts > 1 && g%s.parts != s.part {
 			continue
 		}
-		if s.keep != nil && !s.keep(func(col int) (ColumnStats, bool) { return s.columnStats(md, g, col) }) {
+		if s.keep != nil && !s.keep(func(col int) (ColumnStats, bool) { return s.cachedStats(path, md, g, col) }) {
 			continue
 		}
 		out = append(out, g)
 	}
 	return out
+}
+
+// rgStats keeps the statistics columnStats decoded, by file, row group,
+// column and type: a file's footer never changes, and decoding them was
+// much of a cube query's planning. Past rgStatsMax entries it starts over.
+var rgStats = struct {
+	mu sync.Mutex // guards m
+	m  map[rgStatsKey]rgStatsEntry
+}{m: map[rgStatsKey]rgStatsEntry{}}
+
+const rgStatsMax = 1 << 16
+
+type rgStatsKey struct {
+	dir     string
+	path    string
+	rg, col int
+	typ     types.T
+}
+
+type rgStatsEntry struct {
+	stats ColumnStats
+	ok    bool
+}
+
+// cachedStats is columnStats through rgStats.
+func (s *Scan) cachedStats(path string, md *metadata.FileMetaData, g, col int) (ColumnStats, bool) {
+	if col >= len(s.cols) {
+		return ColumnStats{}, false
+	}
+	k := rgStatsKey{s.dataDir, path, g, col, s.cols[col].Type}
+	rgStats.mu.Lock()
+	e, hit := rgStats.m[k]
+	rgStats.mu.Unlock()
+	if hit {
+		return e.stats, e.ok
+	}
+	e.stats, e.ok = s.columnStats(md, g, col)
+	rgStats.mu.Lock()
+	if len(rgStats.m) >= rgStatsMax {
+		rgStats.m = map[rgStatsKey]rgStatsEntry{}
+	}
+	rgStats.m[k] = e
+	rgStats.mu.Unlock()
+	return e.stats, e.ok
 }
 
 // columnStats converts a column chunk's statistics to Datums of the

@@ -105,9 +105,17 @@ func compareKernel(col arrow.Array, t types.T, op string, k *constExpr) (arrow.A
 		v := k.v.(string)
 		switch op {
 		case "=", "<>", "!=":
+			// Lengths first, from the offsets; bytes only where they agree.
 			eq := op == "="
+			data := a.Data()
+			offs := arrow.GetOffsets[int32](data, 1)
+			var src []byte
+			if b := data.Buffers()[2]; b != nil {
+				src = b.Bytes()
+			}
 			for i := 0; i < n; i++ {
-				if (a.Value(i) == v) == eq {
+				lo, hi := offs[i], offs[i+1]
+				if (int(hi-lo) == len(v) && string(src[lo:hi]) == v) == eq {
 					bitutil.SetBit(out.values, i)
 				}
 			}

@@ -133,16 +133,20 @@ func (b *binder) rewriteBlock(m *cubeMatch) (*pg_query.SelectStmt, error) {
 	var keep []*pg_query.Node
 	var partConds, joinConds []string
 	for _, c := range conds {
-		orig, err := deparseExpr(c)
-		if err != nil {
-			return nil, err
-		}
 		if isJoinEdge(c, ref) {
+			orig, err := deparseExpr(c)
+			if err != nil {
+				return nil, err
+			}
 			joinConds = append(joinConds, orig)
 			continue
 		}
 		if refs, _ := columnRefs(c, ref); m.d.Partition != nil && len(refs) > 0 && allEqual(refs, m.d.Partition.Col) {
 			if _, ok := partitionBound(m.d.Partition, c); ok {
+				orig, err := deparseExpr(c)
+				if err != nil {
+					return nil, err
+				}
 				partConds = append(partConds, orig)
 				if !m.keepPart {
 					continue
