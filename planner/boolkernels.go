@@ -14,7 +14,72 @@ import (
 // The boolean kernels work on bitmaps: a comparison sets one value bit per
 // row and takes its column's validity bitmap as its own, and AND and OR
 // combine their arguments a byte (eight rows) at a time in SQL's
-// three-valued logic.
+// three-valued logic. AND evaluates each argument only on the rows the
+// ones before it leave possible (a selection bitmap, sel); an argument's
+// result on the other rows is unspecified, as the AND is false there.
+
+// boolKernel evaluates a comparison, AND or OR over rec on the rows of sel
+// (nil: every row; elsewhere the result is unspecified).
+func boolKernel(e Expr, rec arrow.RecordBatch, ec *evalCtx, sel []byte) (arrow.Array, bool) {
+	switch x := e.(type) {
+	case *funcExpr:
+		if len(x.args) == 2 && isComparison(x.name) {
+			if c, ok := x.args[0].(*colRef); ok {
+				if k, ok := x.args[1].(*constExpr); ok {
+					if a, ok := compareKernel(rec.Column(c.idx), c.typ, x.name, k, sel); ok {
+						return a, true
+					}
+				}
+			}
+			return intCompareKernel(x, rec, ec)
+		}
+	case *boolExpr:
+		switch x.op {
+		case "and":
+			return andKernel(x.args, rec, ec, sel)
+		case "or":
+			return orKernel(x.args, rec, ec, sel)
+		case "not":
+			return notKernel(x.args[0], rec, ec, sel)
+		}
+	}
+	return kernel(e, rec, ec)
+}
+
+// selected reports whether row i is in sel.
+func inSel(sel []byte, i int) bool { return sel == nil || bitutil.BitIsSet(sel, i) }
+
+// stringData returns the offsets and bytes of a string array.
+func stringData(a *array.String) ([]int32, []byte) {
+	data := a.Data()
+	var src []byte
+	if b := data.Buffers()[2]; b != nil {
+		src = b.Bytes()
+	}
+	return arrow.GetOffsets[int32](data, 1), src
+}
+
+// inStrings sets the bit of each row of sel whose value is one of vals,
+// comparing lengths from the offsets first.
+func inStrings(a *array.String, vals []string, sel, out []byte) {
+	offs, src := stringData(a)
+	for i := 0; i < a.Len(); i++ {
+		if sel != nil && sel[i>>3] == 0 {
+			i |= 7 // none of these eight rows
+			continue
+		}
+		if !inSel(sel, i) {
+			continue
+		}
+		lo, hi := offs[i], offs[i+1]
+		for _, v := range vals {
+			if int(hi-lo) == len(v) && string(src[lo:hi]) == v {
+				bitutil.SetBit(out, i)
+				break
+			}
+		}
+	}
+}
 
 // boolBits is a boolean result under construction: value bits and
 // validity bits (nil: no NULLs), offset 0.
@@ -69,7 +134,7 @@ func validityOf(col arrow.Array) []byte {
 
 // compareKernel compares each slot of col with a constant of the same
 // type; NULL slots (or a NULL constant) give NULL.
-func compareKernel(col arrow.Array, t types.T, op string, k *constExpr) (arrow.Array, bool) {
+func compareKernel(col arrow.Array, t types.T, op string, k *constExpr, sel []byte) (arrow.Array, bool) {
 	if k.t.Oid != t.Oid {
 		return nil, false
 	}
@@ -94,7 +159,7 @@ func compareKernel(col arrow.Array, t types.T, op string, k *constExpr) (arrow.A
 		test := comparisonTest(op)
 		v := k.v.(float64)
 		for i, x := range a.Float64Values() {
-			if test(cmp(x, v)) {
+			if inSel(sel, i) && test(cmp(x, v)) {
 				bitutil.SetBit(out.values, i)
 			}
 		}
@@ -104,24 +169,19 @@ func compareKernel(col arrow.Array, t types.T, op string, k *constExpr) (arrow.A
 		}
 		v := k.v.(string)
 		switch op {
-		case "=", "<>", "!=":
-			// Lengths first, from the offsets; bytes only where they agree.
-			eq := op == "="
-			data := a.Data()
-			offs := arrow.GetOffsets[int32](data, 1)
-			var src []byte
-			if b := data.Buffers()[2]; b != nil {
-				src = b.Bytes()
-			}
-			for i := 0; i < n; i++ {
-				lo, hi := offs[i], offs[i+1]
-				if (int(hi-lo) == len(v) && string(src[lo:hi]) == v) == eq {
-					bitutil.SetBit(out.values, i)
-				}
+		case "=":
+			inStrings(a, []string{v}, sel, out.values)
+		case "<>", "!=":
+			inStrings(a, []string{v}, sel, out.values)
+			for i := range out.values {
+				out.values[i] = ^out.values[i]
 			}
 		default:
 			test := comparisonTest(op)
 			for i := 0; i < n; i++ {
+				if !inSel(sel, i) {
+					continue
+				}
 				s := a.Value(i)
 				c := 0
 				if s < v {
@@ -200,11 +260,13 @@ func compareLoop[T int16 | int32 | int64 | arrow.Date32](vals []T, c T, exact in
 	}
 }
 
-// logicParts evaluates the kernels of args; rest are the arguments that
-// have none. On !ok every part is released.
-func logicParts(args []Expr, rec arrow.RecordBatch, ec *evalCtx) (parts []*array.Boolean, rest []Expr, ok bool) {
+// logicParts evaluates the kernels of args on the rows of sel; rest are
+// the arguments that have none. For AND, each argument is evaluated only
+// on the rows that the ones before it leave possible. On !ok every part
+// is released.
+func logicParts(args []Expr, rec arrow.RecordBatch, ec *evalCtx, sel []byte, and bool) (parts []*array.Boolean, rest []Expr, ok bool) {
 	for _, a := range args {
-		arr, ok := kernel(a, rec, ec)
+		arr, ok := boolKernel(a, rec, ec, sel)
 		if !ok {
 			rest = append(rest, a)
 			continue
@@ -216,8 +278,30 @@ func logicParts(args []Expr, rec arrow.RecordBatch, ec *evalCtx) (parts []*array
 			return nil, nil, false
 		}
 		parts = append(parts, b)
+		if and {
+			sel = narrow(sel, b)
+		}
 	}
 	return parts, rest, true
+}
+
+// narrow returns sel without the rows where b is false.
+func narrow(sel []byte, b *array.Boolean) []byte {
+	values, mask, _ := bitsOf(b)
+	out := make([]byte, len(values))
+	for i := range out {
+		possible := byte(0xff)
+		if sel != nil {
+			possible = sel[i]
+		}
+		if mask != nil {
+			possible &= values[i] | ^mask[i] // true or NULL
+		} else {
+			possible &= values[i]
+		}
+		out[i] = possible
+	}
+	return out
 }
 
 func releaseParts(parts []*array.Boolean) {
@@ -256,8 +340,11 @@ func combineBits(parts []*array.Boolean, n int, and bool) (all, any []byte) {
 
 // orKernel combines kernels with SQL's OR: true if any is true, else NULL
 // if any is NULL, else false. Every argument needs a kernel.
-func orKernel(args []Expr, rec arrow.RecordBatch, ec *evalCtx) (arrow.Array, bool) {
-	parts, rest, ok := logicParts(args, rec, ec)
+func orKernel(args []Expr, rec arrow.RecordBatch, ec *evalCtx, sel []byte) (arrow.Array, bool) {
+	if a, ok := inKernel(args, rec, sel); ok {
+		return a, true
+	}
+	parts, rest, ok := logicParts(args, rec, ec, sel, false)
 	defer releaseParts(parts)
 	if !ok || len(rest) > 0 || len(parts) == 0 {
 		return nil, false
@@ -275,8 +362,8 @@ func orKernel(args []Expr, rec arrow.RecordBatch, ec *evalCtx) (arrow.Array, boo
 // else NULL if any is NULL, else true. Arguments with a kernel are
 // evaluated over the batch; the others (there must be at least one with a
 // kernel) row by row, only on rows that the kernels leave possible.
-func andKernel(args []Expr, rec arrow.RecordBatch, ec *evalCtx) (arrow.Array, bool) {
-	parts, rest, ok := logicParts(args, rec, ec)
+func andKernel(args []Expr, rec arrow.RecordBatch, ec *evalCtx, sel []byte) (arrow.Array, bool) {
+	parts, rest, ok := logicParts(args, rec, ec, sel, true)
 	defer releaseParts(parts)
 	if !ok || len(parts) == 0 || (len(rest) > 0 && ec == nil) {
 		return nil, false
@@ -321,6 +408,63 @@ func andKernel(args []Expr, rec arrow.RecordBatch, ec *evalCtx) (arrow.Array, bo
 			bitutil.SetBit(out.values, i)
 			bitutil.SetBit(out.mask, i)
 		}
+	}
+	return out.array(), true
+}
+
+// inKernel evaluates an OR of equalities of one text column with non-NULL
+// constants (an IN list) in one pass.
+func inKernel(args []Expr, rec arrow.RecordBatch, sel []byte) (arrow.Array, bool) {
+	col := -1
+	var vals []string
+	for _, a := range args {
+		f, ok := a.(*funcExpr)
+		if !ok || f.name != "=" || len(f.args) != 2 {
+			return nil, false
+		}
+		c, cok := f.args[0].(*colRef)
+		k, kok := f.args[1].(*constExpr)
+		if !cok || !kok || (col >= 0 && c.idx != col) || k.t.Oid != c.typ.Oid || (c.typ.Oid != types.OidText && c.typ.Oid != types.OidVarchar) {
+			return nil, false
+		}
+		v, ok := k.v.(string)
+		if !ok {
+			return nil, false
+		}
+		col = c.idx
+		vals = append(vals, v)
+	}
+	a, ok := rec.Column(col).(*array.String)
+	if !ok {
+		return nil, false
+	}
+	out := newBoolBits(a.Len())
+	inStrings(a, vals, sel, out.values)
+	out.mask = validityOf(a)
+	return out.array(), true
+}
+
+// notKernel is SQL's NOT: true and false swap, NULL stays.
+func notKernel(arg Expr, rec arrow.RecordBatch, ec *evalCtx, sel []byte) (arrow.Array, bool) {
+	arr, ok := boolKernel(arg, rec, ec, sel)
+	if !ok {
+		return nil, false
+	}
+	defer arr.Release()
+	b, isBool := arr.(*array.Boolean)
+	if !isBool {
+		return nil, false
+	}
+	values, mask, at0 := bitsOf(b)
+	if !at0 {
+		return nil, false
+	}
+	out := boolBits{n: b.Len(), values: make([]byte, len(values))}
+	for i, v := range values {
+		out.values[i] = ^v
+	}
+	if mask != nil {
+		out.mask = append([]byte(nil), mask...)
 	}
 	return out.array(), true
 }

@@ -29,24 +29,14 @@ func kernel(e Expr, rec arrow.RecordBatch, ec *evalCtx) (arrow.Array, bool) {
 	switch x := e.(type) {
 	case *funcExpr:
 		if len(x.args) == 2 && isComparison(x.name) {
-			if c, ok := x.args[0].(*colRef); ok {
-				if k, ok := x.args[1].(*constExpr); ok {
-					if a, ok := compareKernel(rec.Column(c.idx), c.typ, x.name, k); ok {
-						return a, true
-					}
-				}
-			}
-			return intCompareKernel(x, rec, ec)
+			return boolKernel(x, rec, ec, nil)
 		}
 		return intArray(intOperandOf(x, rec, ec))
 	case *castExpr:
 		return intArray(intOperandOf(x, rec, ec))
 	case *boolExpr:
-		switch x.op {
-		case "and":
-			return andKernel(x.args, rec, ec)
-		case "or":
-			return orKernel(x.args, rec, ec)
+		if x.op == "and" || x.op == "or" || x.op == "not" {
+			return boolKernel(x, rec, ec, nil)
 		}
 	}
 	return nil, false

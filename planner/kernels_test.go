@@ -106,6 +106,9 @@ func TestKernelsMatchRowPath(t *testing.T) {
 		"a2 = 5 OR t = '7' OR a4 > 3", "(a2 = 5 OR a4 = 3) AND (t = '1' OR t = '2')",
 		"a8 = NULL::int8 OR a2 = 1", "a8 = NULL::int8 AND a2 = 1", "t = NULL::text OR t = '4'",
 		"(a4 > 0 AND a8 < 0) OR (a4 < 0 AND a8 > 0)",
+		"t IN ('1', '2', '-3') AND a4 > 0", "a4 > 0 AND t IN ('1', '2', '-3')", "t NOT IN ('1', '2')",
+		"t = '5' AND t <> '6' AND a2 > 0", "a2 > 0 AND t > '3' AND t < '5' AND a8 <> 0",
+		"(t = '1' OR a2 = 3) AND (t = '2' OR a4 < 0 OR t IN ('7', '8'))",
 	}
 	// Every one takes a kernel on batches without extremes, where nothing
 	// overflows. With extremes, an argument may overflow in a row where
