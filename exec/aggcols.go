@@ -66,12 +66,18 @@ func newAggColumn(s AggSpec, in []Column) aggColumn {
 	return generic
 }
 
-// grown returns s extended with zero values to length n.
+// grown returns s extended with zero values to length n, doubling its
+// capacity when it must grow (groups are added one at a time).
 func grown[T any](s []T, n int) []T {
-	if n > len(s) {
-		s = append(s, make([]T, n-len(s))...)
+	switch {
+	case n <= len(s):
+		return s
+	case n <= cap(s):
+		return s[:n] // s never shrinks: its spare capacity was never written
 	}
-	return s
+	out := make([]T, n, max(n, 2*cap(s)))
+	copy(out, s)
+	return out
 }
 
 // filterOf returns the FILTER (WHERE ...) column of s in rec, or nil.
@@ -102,7 +108,11 @@ func int64s(arr arrow.Array, scratch *[]int64) ([]int64, error) {
 }
 
 func widen[T int16 | int32 | arrow.Date32](v []T, scratch *[]int64) []int64 {
-	out := grown((*scratch)[:0], len(v))
+	out := *scratch
+	if cap(out) < len(v) {
+		out = make([]int64, len(v))
+	}
+	out = out[:len(v)]
 	for i, x := range v {
 		out[i] = int64(x)
 	}

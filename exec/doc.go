@@ -31,11 +31,29 @@
 // groups and merges their batches; Close cancels and joins its goroutines.
 // Above it, joins, aggregations, windows and sorts run on one goroutine.
 //
-// The operators that hold rows keep them as types.Datum today, and most
-// expressions are evaluated row by row inside a batch; typed vectorized
-// kernels for the hot paths (comparisons, arithmetic, hashing on primitive
-// columns) and partial aggregation in the workers are the next steps for
-// speed.
+// The operators work on Arrow arrays, not Datums, on their hot paths:
+//
+//   - HashAgg hashes group keys straight from the arrays (AppendArrowKey),
+//     copies each group's key values into Arrow builders and keeps one
+//     column of state per aggregate indexed by group number (aggcols.go):
+//     typed for counts, integer, decimal and float sums and integer, date
+//     and text minimums and maximums; the Datum accumulators
+//     (accumulate.go) for the rest.
+//   - Sort keeps its input batches and sorts rows by memcomparable
+//     normalized keys (sortkey.go), comparing as Datums only key columns
+//     with no byte encoding (unbounded numeric, arrays), and gathers its
+//     output with typed copies.
+//   - HashJoin hashes a single integer or date key as int64 straight from
+//     the arrays (other keys through AppendArrowKey) and gathers output
+//     with typed takes (take), as Filter does with the rows that pass.
+//   - The planner evaluates comparisons, AND/OR/NOT (on bitmaps, AND only
+//     on the rows its earlier arguments leave possible), IN lists of text,
+//     and integer arithmetic and casts as kernels over arrays; other
+//     expressions run row by row within a batch.
+//
+// Window still holds Datum rows. Rows (results) converts to Datums at the
+// edge; cube builds take batches from it (NextBatch) and write them to
+// files without conversion.
 //
 // # Files
 //

@@ -73,7 +73,13 @@ func NewFileWriterRowGroups(dataDir, dir string, cols []Column, rowGroupRows int
 	if err != nil {
 		return nil, err
 	}
-	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithMaxRowGroupLength(rowGroupRows))
+	opts := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Zstd), parquet.WithMaxRowGroupLength(rowGroupRows)}
+	if rowGroupRows < 1<<17 {
+		// Small row groups (cuboids): a dictionary page per column per
+		// group costs more to write than it saves; zstd alone does better.
+		opts = append(opts, parquet.WithDictionaryDefault(false))
+	}
+	props := parquet.NewWriterProperties(opts...)
 	sch := ArrowSchema(cols)
 	w, err := pqarrow.NewFileWriter(sch, f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
