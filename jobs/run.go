@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/lattice-olap/lattice/cube"
@@ -433,7 +435,9 @@ func (r *runCtx) base(ctx context.Context, i int) error {
 }
 
 // cuboids: derive every other cuboid from its smallest built parent,
-// recording each as it is written.
+// recording each as it is written. One worker per core builds cuboids side
+// by side; a cuboid starts once every cuboid that holds its dimensions is
+// built, so each gets the parent a one-at-a-time build would pick.
 func (r *runCtx) cuboids(ctx context.Context, i int) error {
 	d := &r.details[i]
 	baseD := r.details[i-1]
@@ -451,40 +455,121 @@ func (r *runCtx) cuboids(ctx context.Context, i int) error {
 		}
 	}
 	d.Cuboids = len(r.def.Cuboids)
-	// Progress is recorded (and a pause or cancel noticed) about once a
-	// second rather than per cuboid: a cuboid written but not recorded is
-	// an orphan that a resumed job removes and builds again.
-	lastSave := time.Now()
+	var pending []cube.Cuboid
 	for _, c := range r.def.Cuboids {
-		if _, ok := built[c]; ok {
-			continue
+		if _, ok := built[c]; !ok {
+			pending = append(pending, c)
 		}
-		if err := ctx.Err(); err != nil {
-			return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex // guards everything below, d and r's saves
+		cond     = sync.NewCond(&mu)
+		running  = map[cube.Cuboid]bool{}
+		firstErr error
+		lastSave = time.Now()
+	)
+	// ready reports whether every pending or running cuboid that holds c's
+	// dimensions is built.
+	ready := func(c cube.Cuboid) bool {
+		for _, p := range pending {
+			if p != c && p.Has(c) {
+				return false
+			}
 		}
-		parent, ok := cube.Parent(c, built)
-		if !ok {
-			return fmt.Errorf("cuboid %s has no built parent", c.Key())
+		for p := range running {
+			if p.Has(c) {
+				return false
+			}
 		}
-		inputs := map[string]planner.FileInput{"parent": {Columns: planner.CuboidColumns(r.def, parent), Files: tableFiles(files[parent])}}
-		f, err := r.write(ctx, planner.RollupSQL(r.def, c, "parent"), inputs, c.Key())
-		if err != nil {
-			return err
+		return true
+	}
+	// next takes the first ready cuboid, waiting while none is; false
+	// when all are done or the build failed.
+	next := func() (c, parent cube.Cuboid, ok bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		for {
+			if firstErr != nil || len(pending) == 0 {
+				return 0, 0, false
+			}
+			for k, c := range pending {
+				if !ready(c) {
+					continue
+				}
+				parent, ok := cube.Parent(c, built)
+				if !ok {
+					firstErr = fmt.Errorf("cuboid %s has no built parent", c.Key())
+					cond.Broadcast()
+					return 0, 0, false
+				}
+				pending = append(pending[:k:k], pending[k+1:]...)
+				running[c] = true
+				return c, parent, true
+			}
+			cond.Wait()
 		}
+	}
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		cancel()
+		cond.Broadcast()
+	}
+	// done records a written cuboid; about once a second it saves the
+	// progress (and notices a pause or cancel) rather than per cuboid: a
+	// cuboid written but not recorded is an orphan that a resumed job
+	// removes and builds again.
+	done := func(c cube.Cuboid, f cube.File) error {
+		mu.Lock()
+		defer mu.Unlock()
+		delete(running, c)
 		built[c], files[c] = f.Rows, f
 		d.Work[c.Key()], d.CuboidRows[c.Key()] = f, f.Rows
 		d.Done = len(built)
+		cond.Broadcast()
 		if time.Since(lastSave) < time.Second {
-			continue
+			return nil
 		}
 		lastSave = time.Now()
 		if err := r.check(ctx); err != nil {
 			return err
 		}
-		if err := r.saveStep(ctx, i, metastore.StepRunning, r.progressAt(i, float64(len(built))/float64(len(r.def.Cuboids)))); err != nil {
-			// The file is not recorded: the next attempt removes it.
-			return err
-		}
+		// On failure the file is not recorded: the next attempt removes it.
+		return r.saveStep(ctx, i, metastore.StepRunning, r.progressAt(i, float64(len(built))/float64(len(r.def.Cuboids))))
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), 4); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				c, parent, ok := next()
+				if !ok {
+					return
+				}
+				mu.Lock()
+				in := files[parent]
+				mu.Unlock()
+				inputs := map[string]planner.FileInput{"parent": {Columns: planner.CuboidColumns(r.def, parent), Files: tableFiles(in)}}
+				f, err := r.write(ctx, planner.RollupSQL(r.def, c, "parent"), inputs, c.Key())
+				if err == nil {
+					err = done(c, f)
+				}
+				if err != nil {
+					fail(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
 	}
 	d.Done = len(built)
 	return nil
