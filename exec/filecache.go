@@ -107,11 +107,12 @@ func (c *columnCache) evictLocked() {
 	}
 }
 
+// arraySize is the memory d holds: its buffers' capacity.
 func arraySize(d arrow.ArrayData) int64 {
 	var n int64
 	for _, b := range d.Buffers() {
 		if b != nil {
-			n += int64(b.Len())
+			n += int64(max(b.Cap(), b.Len()))
 		}
 	}
 	for _, ch := range d.Children() {
@@ -197,7 +198,10 @@ func readRowGroup(ctx context.Context, dataDir, path string, pf **file.Reader, r
 		}
 		*pf = p
 	}
-	fr, err := pqarrow.NewFileReader(*pf, pqarrow.ArrowReadProperties{BatchSize: BatchRows, Parallel: len(missing) > 1}, memory.DefaultAllocator)
+	// Batches no larger than the row group: the reader sizes its buffers
+	// for a whole batch, and cached arrays keep that capacity.
+	batch := min(int64(BatchRows), max(1, (*pf).MetaData().RowGroup(rg).NumRows()))
+	fr, err := pqarrow.NewFileReader(*pf, pqarrow.ArrowReadProperties{BatchSize: batch, Parallel: len(missing) > 1}, memory.DefaultAllocator)
 	if err != nil {
 		releaseColumns(out)
 		return nil, err
