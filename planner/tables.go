@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/lattice-olap/lattice/exec"
@@ -212,62 +214,138 @@ func (b *binder) truncate(ts *pg_query.TruncateStmt) (*Statement, error) {
 }
 
 // tableLoader writes rows into new files of one table and commits them.
+// Rows collect in rb, a batch at a time (exec.BatchRows), and each full
+// batch goes to the file writer, so memory stays bounded whatever the load.
 type tableLoader struct {
 	s    *Session
 	def  metastore.TableDef
 	cols []exec.Column
-	fw   *exec.FileWriter
-	bld  *exec.Builder
+	fw   *exec.FileWriter     // opened by the first complete row
+	rb   *array.RecordBuilder // the batch being filled
+	n    int                  // rows in rb
 	rows int64
+	// bulk (COPY) sizes each batch's builders for a full batch up front
+	// and writes full batches on a goroutine (w) while the next one fills;
+	// INSERTs of a few rows leave it off.
+	bulk    bool
+	w       *batchWriter
+	dataLen []int // bytes of each variable-width column in the last batch
 }
 
 func newTableLoader(s *Session, def metastore.TableDef) *tableLoader {
 	return &tableLoader{s: s, def: def, cols: defColumns(def)}
 }
 
+// builder returns the record builder of the current batch.
+func (l *tableLoader) builder() *array.RecordBuilder {
+	if l.rb == nil {
+		l.rb = array.NewRecordBuilder(memory.DefaultAllocator, exec.ArrowSchema(l.cols))
+		l.dataLen = make([]int, len(l.cols))
+		l.reserveBatch()
+	}
+	return l.rb
+}
+
+// reserveBatch sizes the builders for a full batch, variable-width data
+// as large as the last batch's, so that they do not grow by copying.
+func (l *tableLoader) reserveBatch() {
+	if !l.bulk {
+		return
+	}
+	for i, b := range l.rb.Fields() {
+		b.Reserve(exec.BatchRows)
+		if bb, ok := b.(interface{ ReserveData(int) }); ok && l.dataLen[i] > 0 {
+			bb.ReserveData(l.dataLen[i])
+		}
+	}
+}
+
+// open starts the table's new file; the loaders call it when a row has
+// passed its checks, before storing the row.
+func (l *tableLoader) open() error {
+	if l.fw != nil {
+		return nil
+	}
+	fw, err := exec.NewFileWriter(l.s.planner.dataDir, tableDir(l.def), l.cols)
+	if err != nil {
+		return pgerr.Wrap(err, pgerr.IoError, "writing table %s", l.def.Name)
+	}
+	l.fw = fw
+	if l.bulk {
+		l.w = startBatchWriter(fw)
+	}
+	return nil
+}
+
 // add appends one full row, already coerced to the column types.
 func (l *tableLoader) add(row []types.Datum) error {
-	if l.bld == nil {
-		fw, err := exec.NewFileWriter(l.s.planner.dataDir, tableDir(l.def), l.cols)
-		if err != nil {
-			return pgerr.Wrap(err, pgerr.IoError, "writing table %s", l.def.Name)
-		}
-		l.fw, l.bld = fw, exec.NewBuilder(l.cols)
-	}
-	if err := l.bld.Add(row); err != nil {
+	if err := l.open(); err != nil {
 		return err
 	}
+	rb := l.builder()
+	for i, v := range row {
+		if err := exec.Append(rb.Field(i), l.cols[i].Type, v); err != nil {
+			return err
+		}
+	}
+	return l.added()
+}
+
+// added counts a row whose values are all in the builders (after open),
+// and writes the batch when it is full.
+func (l *tableLoader) added() error {
+	l.n++
 	l.rows++
-	if l.bld.Len() >= exec.BatchRows {
+	if l.n >= exec.BatchRows {
 		return l.flush()
 	}
 	return nil
 }
 
 func (l *tableLoader) flush() error {
-	if l.bld == nil || l.bld.Len() == 0 {
+	if l.rb == nil || l.n == 0 {
 		return nil
 	}
-	rec := l.bld.Batch()
-	defer rec.Release()
-	if err := l.fw.Write(rec); err != nil {
+	for i, b := range l.rb.Fields() {
+		if bb, ok := b.(interface{ DataLen() int }); ok {
+			l.dataLen[i] = bb.DataLen()
+		}
+	}
+	rec := l.rb.NewRecordBatch()
+	l.n = 0
+	var err error
+	if l.w != nil {
+		err = l.w.write(rec)
+	} else {
+		err = l.fw.Write(rec)
+		rec.Release()
+	}
+	if err != nil {
 		return pgerr.Wrap(err, pgerr.IoError, "writing table %s", l.def.Name)
 	}
+	l.reserveBatch()
 	return nil
 }
 
 // commit makes the rows part of the table in one metastore transaction.
 func (l *tableLoader) commit(ctx context.Context) error {
 	if l.fw == nil {
+		l.release()
 		return nil
 	}
-	if err := l.flush(); err != nil {
+	err := l.flush()
+	if err == nil && l.w != nil {
+		if err = l.w.wait(); err != nil {
+			err = pgerr.Wrap(err, pgerr.IoError, "writing table %s", l.def.Name)
+		}
+	}
+	if err != nil {
 		l.abort()
 		return err
 	}
 	f, err := l.fw.Finish()
-	l.bld.Release()
-	l.fw, l.bld = nil, nil
+	l.fw = nil
+	l.release()
 	if err != nil {
 		return pgerr.Wrap(err, pgerr.IoError, "writing table %s", l.def.Name)
 	}
@@ -278,12 +356,24 @@ func (l *tableLoader) commit(ctx context.Context) error {
 	return nil
 }
 
-// abort discards everything written.
+// abort discards everything written; after commit or another abort it
+// does nothing.
 func (l *tableLoader) abort() {
+	if l.w != nil {
+		_ = l.w.wait() // the file goes anyway
+	}
 	if l.fw != nil {
 		l.fw.Abort()
-		l.bld.Release()
-		l.fw, l.bld = nil, nil
+		l.fw = nil
+	}
+	l.release()
+}
+
+func (l *tableLoader) release() {
+	l.w = nil
+	if l.rb != nil {
+		l.rb.Release()
+		l.rb, l.n = nil, 0
 	}
 }
 
@@ -439,71 +529,6 @@ func copyFormat(opts []*pg_query.Node) (copyio.Format, error) {
 		return f, pgerr.New(pgerr.FeatureNotSupported, "COPY HEADER available only in CSV mode")
 	}
 	return f.WithDefaults(nullSet), nil
-}
-
-// copyIn loads COPY data into a table: every field is parsed with its
-// column's input function; the first bad row fails the whole load, naming
-// its line and column, and nothing is committed.
-func (s *Session) copyIn(ctx context.Context, def metastore.TableDef, target []int, f copyio.Format, r io.Reader) (int64, error) {
-	cols := defColumns(def)
-	loader := newTableLoader(s, def)
-	rd := copyio.NewReader(r, f)
-	loc := s.Settings.Location()
-	vals := make([]types.Datum, len(target))
-	for {
-		fields, err := rd.Next()
-		if err == io.EOF {
-			break
-		}
-		where := fmt.Sprintf("COPY %s, line %d", def.Name, rd.Line())
-		if err != nil {
-			loader.abort()
-			return 0, withWhere(err, where)
-		}
-		if len(fields) < len(target) {
-			loader.abort()
-			return 0, withWhere(pgerr.New(pgerr.BadCopyFileFormat, "missing data for column %q", cols[target[len(fields)]].Name), where)
-		}
-		if len(fields) > len(target) {
-			loader.abort()
-			return 0, withWhere(pgerr.New(pgerr.BadCopyFileFormat, "extra data after last expected column"), where)
-		}
-		for k, fl := range fields {
-			if fl.Null {
-				vals[k] = nil
-				continue
-			}
-			v, err := types.ParseText(cols[target[k]].Type, fl.Value, loc)
-			if err != nil {
-				loader.abort()
-				return 0, withWhere(err, fmt.Sprintf("%s, column %s: %q", where, cols[target[k]].Name, fl.Value))
-			}
-			vals[k] = v
-		}
-		row, err := fullRow(def, target, vals)
-		if err != nil {
-			loader.abort()
-			return 0, withWhere(err, where)
-		}
-		if err := loader.add(row); err != nil {
-			loader.abort()
-			return 0, err
-		}
-		if loader.rows%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				loader.abort()
-				return 0, canceled(ctx)
-			}
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		loader.abort()
-		return 0, canceled(ctx)
-	}
-	if err := loader.commit(ctx); err != nil {
-		return 0, err
-	}
-	return loader.rows, nil
 }
 
 // withWhere adds PostgreSQL's CONTEXT line to an error.

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strconv"
 
 	"github.com/lattice-olap/lattice/pgerr"
 )
@@ -52,6 +51,14 @@ type Field struct {
 	Null  bool
 }
 
+// RawField is one field of a row read by NextRaw. Value is the decoded
+// field (escapes and quotes resolved); it points into the Reader's buffers
+// and is valid only until the next call to NextRaw or Next.
+type RawField struct {
+	Value []byte
+	Null  bool
+}
+
 // Reader reads rows of a COPY stream.
 type Reader struct {
 	r    *bufio.Reader
@@ -59,7 +66,14 @@ type Reader struct {
 	line int64 // line number where the last row started (1-based)
 	next int64 // line number of the next physical line
 	done bool
-	buf  []byte
+	buf  []byte // a line longer than the bufio buffer
+
+	// Reused per row by NextRaw.
+	fields  []RawField
+	scratch []byte // text: decoded fields that had escapes
+	out     []byte // CSV: decoded fields
+	ends    []int  // CSV: end of each field in out
+	quoted  []bool // CSV: whether each field was quoted
 }
 
 // NewReader reads rows in format f from r.
@@ -76,28 +90,27 @@ func formatError(format string, args ...any) *pgerr.Error {
 }
 
 // readLine returns the next physical line without its terminator; ok is
-// false at the end of input.
+// false at the end of input. The line is valid until the next call.
 func (r *Reader) readLine() ([]byte, bool, error) {
-	r.buf = r.buf[:0]
-	for {
-		chunk, err := r.r.ReadSlice('\n')
-		r.buf = append(r.buf, chunk...)
-		if err == bufio.ErrBufferFull {
-			continue
+	// Most lines fit the bufio buffer: use them where they lie.
+	line, err := r.r.ReadSlice('\n')
+	if err != nil {
+		r.buf = append(r.buf[:0], line...)
+		for err == bufio.ErrBufferFull {
+			line, err = r.r.ReadSlice('\n')
+			r.buf = append(r.buf, line...)
 		}
-		if err == io.EOF {
+		switch {
+		case err == io.EOF:
 			if len(r.buf) == 0 {
 				return nil, false, nil
 			}
-			break
-		}
-		if err != nil {
+		case err != nil:
 			return nil, false, err
 		}
-		break
+		line = r.buf
 	}
 	r.next++
-	line := r.buf
 	if n := len(line); n > 0 && line[n-1] == '\n' {
 		line = line[:n-1]
 		if n := len(line); n > 0 && line[n-1] == '\r' {
@@ -108,8 +121,22 @@ func (r *Reader) readLine() ([]byte, bool, error) {
 }
 
 // Next returns the next row, or io.EOF after the last one. The header line
-// of CSV input is skipped.
+// of CSV input is skipped. The row is the caller's to keep.
 func (r *Reader) Next() ([]Field, error) {
+	raw, err := r.NextRaw()
+	if err != nil {
+		return nil, err
+	}
+	var fields []Field
+	for _, fl := range raw {
+		fields = append(fields, Field{Value: string(fl.Value), Null: fl.Null})
+	}
+	return fields, nil
+}
+
+// NextRaw is Next without copies: the row and its values are valid only
+// until the next call. It is for loaders that convert each field at once.
+func (r *Reader) NextRaw() ([]RawField, error) {
 	if r.done {
 		return nil, io.EOF
 	}
@@ -137,39 +164,87 @@ func (r *Reader) Next() ([]Field, error) {
 	}
 }
 
-func (r *Reader) textRow(line []byte) ([]Field, error) {
+// textRow splits a text-format line at delimiters not escaped by a
+// backslash; a raw field equal to the NULL string is NULL (compared before
+// de-escaping, as PostgreSQL). A line ending in an unpaired backslash loses
+// its last field, as the reader always did.
+func (r *Reader) textRow(line []byte) ([]RawField, error) {
 	if bytes.IndexByte(line, '\r') >= 0 {
 		return nil, formatError("literal carriage return found in data").
 			WithHint("Use \"\\r\" to represent carriage return.")
 	}
-	// Split at delimiters not escaped by a backslash; a raw field equal to
-	// the NULL string is NULL (compared before de-escaping, as PostgreSQL).
-	var fields []Field
-	start := 0
-	for i := 0; i <= len(line); i++ {
-		if i < len(line) && line[i] == '\\' {
-			i++
-			continue
-		}
-		if i == len(line) || line[i] == r.f.Delimiter {
-			raw := line[start:min(i, len(line))]
-			if string(raw) == r.f.Null {
-				fields = append(fields, Field{Null: true})
-			} else {
-				fields = append(fields, Field{Value: unescapeText(raw)})
-			}
-			start = i + 1
-		}
+	fields := r.fields[:0]
+	// Decoded fields are never longer than the line, so with this capacity
+	// scratch never moves and the fields that point into it stay valid.
+	if cap(r.scratch) < len(line) {
+		r.scratch = make([]byte, 0, 2*len(line))
 	}
+	scratch := r.scratch[:0]
+	delim := r.f.Delimiter
+	if delim != '\\' && bytes.IndexByte(line, '\\') < 0 {
+		// No escapes: split at every delimiter.
+		start := 0
+		for i, c := range line {
+			if c == delim {
+				fields = r.plainField(fields, line[start:i])
+				start = i + 1
+			}
+		}
+		r.fields = r.plainField(fields, line[start:])
+		return r.fields, nil
+	}
+	start := 0
+	for start <= len(line) {
+		end := len(line)
+		if j := bytes.IndexByte(line[start:], delim); j >= 0 {
+			end = start + j
+		}
+		raw := line[start:end]
+		if delim == '\\' || bytes.IndexByte(raw, '\\') >= 0 {
+			// An escape may hide a delimiter: find the end byte by byte.
+			i := start
+			for i < len(line) {
+				if line[i] == '\\' {
+					i += 2
+					continue
+				}
+				if line[i] == delim {
+					break
+				}
+				i++
+			}
+			if i > len(line) {
+				break // the unpaired backslash ended the line
+			}
+			end, raw = i, line[start:i]
+		}
+		switch {
+		case string(raw) == r.f.Null:
+			fields = append(fields, RawField{Null: true})
+		case bytes.IndexByte(raw, '\\') < 0:
+			fields = append(fields, RawField{Value: raw})
+		default:
+			n := len(scratch)
+			scratch = appendUnescaped(scratch, raw)
+			fields = append(fields, RawField{Value: scratch[n:len(scratch):len(scratch)]})
+		}
+		start = end + 1
+	}
+	r.fields, r.scratch = fields, scratch
 	return fields, nil
 }
 
-// unescapeText decodes the text format's backslash sequences.
-func unescapeText(raw []byte) string {
-	if bytes.IndexByte(raw, '\\') < 0 {
-		return string(raw)
+// plainField appends a field without escapes.
+func (r *Reader) plainField(fields []RawField, raw []byte) []RawField {
+	if string(raw) == r.f.Null {
+		return append(fields, RawField{Null: true})
 	}
-	out := make([]byte, 0, len(raw))
+	return append(fields, RawField{Value: raw})
+}
+
+// appendUnescaped appends raw with the text format's backslash sequences
+// decoded.
+func appendUnescaped(out, raw []byte) []byte {
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
 		if c != '\\' || i+1 == len(raw) {
@@ -191,41 +266,51 @@ func unescapeText(raw []byte) string {
 		case 'v':
 			out = append(out, '\v')
 		case 'x':
-			j := i + 1
+			j, n := i+1, 0
 			for j < len(raw) && j < i+3 && isHex(raw[j]) {
+				n = n<<4 | hexValue(raw[j])
 				j++
 			}
 			if j == i+1 {
 				out = append(out, 'x')
 				break
 			}
-			n, _ := strconv.ParseUint(string(raw[i+1:j]), 16, 8)
 			out = append(out, byte(n))
 			i = j - 1
 		case '0', '1', '2', '3', '4', '5', '6', '7':
-			j := i
+			j, n := i, 0
 			for j < len(raw) && j < i+3 && raw[j] >= '0' && raw[j] <= '7' {
+				n = n<<3 | int(raw[j]-'0')
 				j++
 			}
-			n, _ := strconv.ParseUint(string(raw[i:j]), 8, 16)
-			out = append(out, byte(n))
+			out = append(out, byte(n)) // \777 keeps its low byte
 			i = j - 1
 		default:
 			out = append(out, d)
 		}
 	}
-	return string(out)
+	return out
 }
 
 func isHex(c byte) bool {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
 }
 
+func hexValue(c byte) int {
+	switch {
+	case c <= '9':
+		return int(c - '0')
+	case c >= 'a':
+		return int(c-'a') + 10
+	}
+	return int(c-'A') + 10
+}
+
 // csvRow parses one CSV record, reading more physical lines while a quoted
-// field is open.
-func (r *Reader) csvRow(line []byte) ([]Field, error) {
-	var fields []Field
-	var cur bytes.Buffer
+// field is open; a line break inside quotes reads as \n.
+func (r *Reader) csvRow(line []byte) ([]RawField, error) {
+	out, ends, quotedAt := r.out[:0], r.ends[:0], r.quoted[:0]
+	quote, esc, delim := r.f.Quote, r.f.Escape, r.f.Delimiter
 	quoted, inQuote := false, false
 	for i := 0; ; i++ {
 		if i >= len(line) {
@@ -238,8 +323,8 @@ func (r *Reader) csvRow(line []byte) ([]Field, error) {
 				if !ok {
 					return nil, formatError("unterminated CSV quoted field")
 				}
-				cur.WriteByte('\n')
-				line = append([]byte(nil), next...)
+				out = append(out, '\n')
+				line = next
 				i = -1
 				continue
 			}
@@ -247,34 +332,39 @@ func (r *Reader) csvRow(line []byte) ([]Field, error) {
 		}
 		c := line[i]
 		switch {
-		case inQuote && c == r.f.Escape && i+1 < len(line) && (line[i+1] == r.f.Quote || line[i+1] == r.f.Escape):
-			cur.WriteByte(line[i+1])
+		case inQuote && c == esc && i+1 < len(line) && (line[i+1] == quote || line[i+1] == esc):
+			out = append(out, line[i+1])
 			i++
-		case inQuote && c == r.f.Quote:
+		case inQuote && c == quote:
 			inQuote = false
 		case inQuote:
-			cur.WriteByte(c)
-		case c == r.f.Quote:
+			out = append(out, c)
+		case c == quote:
 			inQuote, quoted = true, true
-		case c == r.f.Delimiter:
-			fields = append(fields, r.csvField(cur.String(), quoted))
-			cur.Reset()
+		case c == delim:
+			ends, quotedAt = append(ends, len(out)), append(quotedAt, quoted)
 			quoted = false
 		default:
-			cur.WriteByte(c)
+			out = append(out, c)
 		}
 	}
-	fields = append(fields, r.csvField(cur.String(), quoted))
-	return fields, nil
-}
-
-// csvField applies CSV's NULL rule: an unquoted field equal to the NULL
-// string is NULL; a quoted one never is.
-func (r *Reader) csvField(v string, quoted bool) Field {
-	if !quoted && v == r.f.Null {
-		return Field{Null: true}
+	ends, quotedAt = append(ends, len(out)), append(quotedAt, quoted)
+	// out has stopped growing: the fields can point into it now.
+	fields := r.fields[:0]
+	start := 0
+	for k, end := range ends {
+		v := out[start:end:end]
+		// An unquoted field equal to the NULL string is NULL; a quoted one
+		// never is.
+		if !quotedAt[k] && string(v) == r.f.Null {
+			fields = append(fields, RawField{Null: true})
+		} else {
+			fields = append(fields, RawField{Value: v})
+		}
+		start = end
 	}
-	return Field{Value: v}
+	r.out, r.ends, r.quoted, r.fields = out, ends, quotedAt, fields
+	return fields, nil
 }
 
 // Writer writes rows in a COPY format.

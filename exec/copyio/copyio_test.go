@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -130,4 +132,86 @@ func TestFormatErrors(t *testing.T) {
 	r = NewReader(strings.NewReader("a\rb\n"), Format{}.WithDefaults(false))
 	_, err = r.Next()
 	require.Equal(t, pgerr.BadCopyFileFormat, pgerr.CodeOf(err))
+}
+
+// randomStream returns COPY data built from the bytes that matter to the
+// parser (delimiters, quotes, escapes, backslash sequences, line breaks,
+// the NULL spellings), in lines of random length; long lines exceed the
+// bufio buffer now and then.
+func randomStream(rng *rand.Rand, long bool) []byte {
+	pieces := []string{"a", "b", "1", "ü", "\t", ",", "|", ";", `"`, "'", `\`, `\\`, `\N`, `\n`, `\t`, `\x4`, `\x41g`, `\101`, `\777`, `\8`,
+		"\n", "\r", "\r\n", `\.`, "NULL", "nil", " ", ""}
+	var b []byte
+	lines := rng.Intn(20)
+	for range lines {
+		n := rng.Intn(12)
+		if long && rng.Intn(4) == 0 {
+			n = 70 << 10 / 2
+		}
+		for range n {
+			b = append(b, pieces[rng.Intn(len(pieces))]...)
+		}
+		if rng.Intn(8) != 0 {
+			b = append(b, '\n')
+		}
+	}
+	return b
+}
+
+// TestAgainstReference reads random streams with the reader and with the
+// reference (the reader before NextRaw): the same rows, line numbers and
+// errors in every format, through both Next and NextRaw.
+func TestAgainstReference(t *testing.T) {
+	formats := []struct {
+		f       Format
+		nullSet bool
+	}{
+		{Format{}, false},
+		{Format{Delimiter: '|'}, false},
+		{Format{Delimiter: ','}, false},
+		{Format{Delimiter: '\\'}, false},
+		{Format{Null: "nil"}, true},
+		{Format{Null: ""}, true},
+		{Format{CSV: true}, false},
+		{Format{CSV: true, Header: true}, false},
+		{Format{CSV: true, Delimiter: ';', Quote: '\'', Null: "NULL"}, true},
+		{Format{CSV: true, Escape: '\\'}, false},
+		{Format{CSV: true, Delimiter: '\t', Null: `\N`}, true},
+	}
+	rng := rand.New(rand.NewSource(1))
+	for iter := range 3000 {
+		data := randomStream(rng, iter%50 == 0)
+		for _, fc := range formats {
+			f := fc.f.WithDefaults(fc.nullSet)
+			ref := newRefReader(bytes.NewReader(data), f)
+			got := NewReader(bytes.NewReader(data), f)
+			raw := NewReader(bytes.NewReader(data), f)
+			for row := 0; ; row++ {
+				want, werr := ref.Next()
+				have, herr := got.Next()
+				rawRow, rerr := raw.NextRaw()
+				same := sameError(werr, herr) && sameError(werr, rerr) && ref.Line() == got.Line() && ref.Line() == raw.Line() &&
+					reflect.DeepEqual(want, have) && len(rawRow) == len(want)
+				for k := 0; same && k < len(rawRow); k++ {
+					same = want[k].Null == rawRow[k].Null && want[k].Value == string(rawRow[k].Value)
+				}
+				if !same {
+					t.Fatalf("format %v, row %d of %q:\nreference %+v, %v (line %d)\nNext      %+v, %v (line %d)\nNextRaw   %+v, %v (line %d)",
+						f, row, data, want, werr, ref.Line(), have, herr, got.Line(), rawRow, rerr, raw.Line())
+				}
+				if werr != nil {
+					break
+				}
+			}
+		}
+	}
+}
+
+// sameError reports whether two reads failed alike: the same SQLSTATE and
+// message (and hint), or the same sentinel.
+func sameError(a, b error) bool {
+	if a == nil || b == nil || a == io.EOF || b == io.EOF {
+		return a == b
+	}
+	return reflect.DeepEqual(pgerr.From(a), pgerr.From(b))
 }
