@@ -58,6 +58,7 @@ type HashJoin struct {
 	out     arrow.RecordBatch
 	key     []byte
 	keyBuf  []int64 // probe keys widened to int64
+	keySet  *KeySet // receives ints once built, for the probe side's scan
 
 	// The probe batch being joined: a batch whose rows have many matches
 	// (a cross join, a skewed key) is emitted in chunks of about
@@ -143,6 +144,9 @@ func (j *HashJoin) build(ctx context.Context) error {
 			if valid(i) {
 				j.next[i] = j.ints.insert(keys[i], int32(i))
 			}
+		}
+		if j.keySet != nil && j.kind == InnerJoin {
+			j.keySet.t.Store(j.ints) // read only from here on
 		}
 		return nil
 	}

@@ -63,21 +63,30 @@ func (f *Filter) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		case int(rec.NumRows()):
 			return rec, nil // all pass: the batch as it is
 		}
-		cols := make([]arrow.Array, rec.NumCols())
-		for c := range cols {
-			if cols[c], err = take(ctx, rec.Column(c), f.idx); err != nil {
-				for _, done := range cols[:c] {
-					done.Release()
-				}
-				return nil, err
-			}
-		}
-		f.out = array.NewRecordBatch(rec.Schema(), cols, int64(len(f.idx)))
-		for _, c := range cols {
-			c.Release()
+		if f.out, err = takeRows(ctx, rec, f.idx); err != nil {
+			return nil, err
 		}
 		return f.out, nil
 	}
+}
+
+// takeRows returns the rows idx of rec, in that order.
+func takeRows(ctx context.Context, rec arrow.RecordBatch, idx []int32) (arrow.RecordBatch, error) {
+	cols := make([]arrow.Array, rec.NumCols())
+	for c := range cols {
+		var err error
+		if cols[c], err = take(ctx, rec.Column(c), idx); err != nil {
+			for _, done := range cols[:c] {
+				done.Release()
+			}
+			return nil, err
+		}
+	}
+	out := array.NewRecordBatch(rec.Schema(), cols, int64(len(idx)))
+	for _, c := range cols {
+		c.Release()
+	}
+	return out, nil
 }
 
 // selected returns the positions of mask's true slots (NULL counts as

@@ -22,6 +22,9 @@ type relPlan struct {
 	build func(ec *evalCtx) (exec.Operator, error)
 	node  *planNode
 	scan  *scanInfo // set for a table scan: file pruning
+	// probe is the table scan whose columns lead this plan's, through
+	// inner and left joins: inner joins above may filter it by their keys.
+	probe *scanInfo
 }
 
 func (r relPlan) execCols() []exec.Column {

@@ -6,6 +6,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"time"
 
+	"github.com/lattice-olap/lattice/exec"
 	"github.com/lattice-olap/lattice/pgerr"
 	"github.com/lattice-olap/lattice/types"
 )
@@ -31,6 +32,16 @@ type evalCtx struct {
 	analyze bool
 	// slot is the array element that x op ANY (array) is testing.
 	slot types.Datum
+	// keySets are the runtime filters that joins being built hand to the
+	// scans of their probe sides (exec.KeySet), taken by the scan's build.
+	keySets map[*scanInfo][]runtimeFilter
+}
+
+// runtimeFilter is an inner join's key column in its probe-side scan, and
+// the set its build keys will fill.
+type runtimeFilter struct {
+	col int
+	set *exec.KeySet
 }
 
 type constExpr struct {

@@ -261,7 +261,9 @@ func (b *binder) scanPlan(rel string, alias *pg_query.Alias, label string, tcols
 	sess := b.sess
 	node := newNode(label)
 	scan := &scanInfo{cols: tcols}
-	return relPlan{cols: cols, node: node, scan: scan, build: func(ec *evalCtx) (exec.Operator, error) {
+	return relPlan{cols: cols, node: node, scan: scan, probe: scan, build: func(ec *evalCtx) (exec.Operator, error) {
+		filters := ec.keySets[scan]
+		delete(ec.keySets, scan)
 		files, err := files(ec.ctx)
 		if err != nil {
 			return nil, err
@@ -298,8 +300,11 @@ func (b *binder) scanPlan(rel string, alias *pg_query.Alias, label string, tcols
 				var op exec.Operator = exec.NewScan(sess.planner.dataDir, files, tcols, read).Partition(w, workers).WithRowGroupFilter(scan.rowGroupFilter())
 				if scan.filter != nil {
 					wc := *ec // each worker evaluates with its own context
-					wc.subs, wc.corr = nil, nil
+					wc.subs, wc.corr, wc.keySets = nil, nil, nil
 					op = exec.NewFilter(op, batchExpr{scan.filter, &wc})
+				}
+				for _, rf := range filters {
+					op = exec.NewKeyFilter(op, rf.col, rf.set)
 				}
 				return op, nil
 			}
@@ -330,7 +335,22 @@ func joinPlans(l, r relPlan, lkeys, rkeys []int, kind exec.JoinKind, residual Ex
 	if residual != nil {
 		node.detail("Join Filter: %s", exprString(residual, cols))
 	}
-	return relPlan{cols: cols, node: node, build: func(ec *evalCtx) (exec.Operator, error) {
+	var probe *scanInfo
+	if kind == exec.InnerJoin || kind == exec.LeftJoin {
+		probe = l.probe // the left columns lead the output
+	}
+	return relPlan{cols: cols, node: node, probe: probe, build: func(ec *evalCtx) (exec.Operator, error) {
+		// An inner join on one key column of the scan below hands it the
+		// build side's keys (exec.KeySet): rows without a match are then
+		// dropped by the scan's workers, in parallel.
+		var ks *exec.KeySet
+		if kind == exec.InnerJoin && len(lkeys) == 1 && l.probe != nil && lkeys[0] < len(l.probe.cols) {
+			ks = exec.NewKeySet()
+			if ec.keySets == nil {
+				ec.keySets = map[*scanInfo][]runtimeFilter{}
+			}
+			ec.keySets[l.probe] = append(ec.keySets[l.probe], runtimeFilter{col: lkeys[0], set: ks})
+		}
 		lo, err := l.build(ec)
 		if err != nil {
 			return nil, err
@@ -344,7 +364,7 @@ func joinPlans(l, r relPlan, lkeys, rkeys []int, kind exec.JoinKind, residual Ex
 		if residual != nil {
 			res = batchExpr{residual, ec}
 		}
-		return node.instrument(exec.NewHashJoin(lo, ro, lkeys, rkeys, kind, res), ec), nil
+		return node.instrument(exec.NewHashJoin(lo, ro, lkeys, rkeys, kind, res).WithKeySet(ks), ec), nil
 	}}
 }
 
