@@ -220,44 +220,41 @@ func compareLoop[T int16 | int32 | int64 | arrow.Date32](vals []T, c T, exact in
 		}
 		return
 	}
+	// Branch-free: each op is a choice among less, equal and greater, and
+	// eight rows make one byte of the result.
+	var wl, we, wg byte
 	switch op {
 	case "=":
-		for i, x := range vals {
-			if x == c {
-				bitutil.SetBit(out, i)
-			}
-		}
+		we = 1
 	case "<>", "!=":
-		for i, x := range vals {
-			if x != c {
-				bitutil.SetBit(out, i)
-			}
-		}
+		wl, wg = 1, 1
 	case "<":
-		for i, x := range vals {
-			if x < c {
-				bitutil.SetBit(out, i)
-			}
-		}
+		wl = 1
 	case "<=":
-		for i, x := range vals {
-			if x <= c {
-				bitutil.SetBit(out, i)
-			}
-		}
+		wl, we = 1, 1
 	case ">":
-		for i, x := range vals {
-			if x > c {
-				bitutil.SetBit(out, i)
-			}
-		}
+		wg = 1
 	default: // ">="
-		for i, x := range vals {
-			if x >= c {
-				bitutil.SetBit(out, i)
-			}
-		}
+		we, wg = 1, 1
 	}
+	test := func(x T) byte { return b2u(x < c)&wl | b2u(x == c)&we | b2u(x > c)&wg }
+	n := len(vals)
+	for i := 0; i+8 <= n; i += 8 {
+		v := vals[i : i+8 : i+8]
+		out[i>>3] = test(v[0]) | test(v[1])<<1 | test(v[2])<<2 | test(v[3])<<3 |
+			test(v[4])<<4 | test(v[5])<<5 | test(v[6])<<6 | test(v[7])<<7
+	}
+	for i := n &^ 7; i < n; i++ {
+		out[i>>3] |= test(vals[i]) << (i & 7)
+	}
+}
+
+// b2u is 1 for true, 0 for false.
+func b2u(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // logicParts evaluates the kernels of args on the rows of sel; rest are
