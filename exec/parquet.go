@@ -76,8 +76,9 @@ func NewFileWriterRowGroups(dataDir, dir string, cols []Column, rowGroupRows int
 	opts := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Zstd), parquet.WithMaxRowGroupLength(rowGroupRows)}
 	if rowGroupRows < 1<<17 {
 		// Small row groups (cuboids): a dictionary page per column per
-		// group costs more to write than it saves; zstd alone does better.
-		opts = append(opts, parquet.WithDictionaryDefault(false))
+		// group costs more to write than it saves; zstd alone does better,
+		// and at its fastest level compresses small pages about as well.
+		opts = append(opts, parquet.WithDictionaryDefault(false), parquet.WithCompressionLevel(1))
 	}
 	props := parquet.NewWriterProperties(opts...)
 	sch := ArrowSchema(cols)
