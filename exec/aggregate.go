@@ -74,12 +74,12 @@ type HashAgg struct {
 	// set are NULL. Nil means one set of all group columns.
 	Sets [][]int
 
-	ids     map[string]int32 // group number by key
-	n       int              // groups so far
-	setOf   []int32          // grouping set of each group, with Sets
-	keys    []array.Builder  // group column values, one row per group
-	state   []aggColumn      // one per aggregate
-	keyArrs []arrow.Array    // keys, once loaded
+	ids     *groupTable     // group number by key
+	n       int             // groups so far
+	setOf   []int32         // grouping set of each group, with Sets
+	keys    []array.Builder // group column values, one row per group
+	state   []aggColumn     // one per aggregate
+	keyArrs []arrow.Array   // keys, once loaded
 	sch     *arrow.Schema
 	done    bool
 	pos     int
@@ -151,7 +151,7 @@ func (h *HashAgg) load(ctx context.Context) error {
 		}
 		sets = [][]int{all}
 	}
-	h.ids = map[string]int32{}
+	h.ids = newGroupTable()
 	h.keys = make([]array.Builder, h.nGroups)
 	for c := range h.keys {
 		h.keys[c] = array.NewBuilder(memory.DefaultAllocator, ArrowType(in[c].Type))
@@ -184,9 +184,9 @@ func (h *HashAgg) load(ctx context.Context) error {
 				for _, c := range set {
 					key = AppendArrowKey(key, rec.Column(c), i, in[c].Type)
 				}
-				g, ok := h.ids[string(key)]
+				g, hash, ok := h.ids.find(key)
 				if !ok {
-					if g, err = h.newGroup(ctx, rec, i, set, si, key); err != nil {
+					if g, err = h.newGroup(ctx, rec, i, set, si, key, hash); err != nil {
 						return err
 					}
 				}
@@ -208,8 +208,8 @@ func (h *HashAgg) load(ctx context.Context) error {
 			continue
 		}
 		key = append(key[:0], byte(si), byte(si>>8))
-		if _, ok := h.ids[string(key)]; !ok {
-			if _, err := h.newGroup(ctx, nil, 0, nil, si, key); err != nil {
+		if _, hash, ok := h.ids.find(key); !ok {
+			if _, err := h.newGroup(ctx, nil, 0, nil, si, key, hash); err != nil {
 				return err
 			}
 		}
@@ -223,8 +223,8 @@ func (h *HashAgg) load(ctx context.Context) error {
 }
 
 // newGroup adds the group of row i of rec in grouping set si (whose group
-// columns are set; the others are NULL) under key.
-func (h *HashAgg) newGroup(ctx context.Context, rec arrow.RecordBatch, i int, set []int, si int, key []byte) (int32, error) {
+// columns are set; the others are NULL) under key, of hash hash.
+func (h *HashAgg) newGroup(ctx context.Context, rec arrow.RecordBatch, i int, set []int, si int, key []byte, hash uint64) (int32, error) {
 	if err := Charge(ctx, int64(len(key))+48+64*int64(len(h.aggs))); err != nil {
 		return 0, err
 	}
@@ -238,9 +238,8 @@ func (h *HashAgg) newGroup(ctx context.Context, rec arrow.RecordBatch, i int, se
 		}
 		b.AppendNull()
 	}
-	g := int32(h.n)
+	g := h.ids.insert(key, hash)
 	h.n++
-	h.ids[string(key)] = g
 	if h.Sets != nil {
 		h.setOf = append(h.setOf, int32(si))
 	}
