@@ -194,7 +194,11 @@ func ParseSize(s string) (int64, error) {
 	return n * mult, nil
 }
 
-func defaultQueryMemory() int64 {
+func defaultQueryMemory() int64 { return PhysicalMemory() / 4 }
+
+// PhysicalMemory returns the machine's RAM in bytes (MemTotal), or 4 GiB
+// when it cannot tell.
+func PhysicalMemory() int64 {
 	f, err := os.Open("/proc/meminfo")
 	if err == nil {
 		defer f.Close()
@@ -202,11 +206,11 @@ func defaultQueryMemory() int64 {
 		for sc.Scan() {
 			var kb int64
 			if _, err := fmt.Sscanf(sc.Text(), "MemTotal: %d kB", &kb); err == nil && kb > 0 {
-				return kb * 1024 / 4
+				return kb * 1024
 			}
 		}
 	}
-	return 1 << 30
+	return 4 << 30
 }
 
 // Error is a configuration error naming the key at fault.

@@ -434,10 +434,15 @@ func (r *runCtx) base(ctx context.Context, i int) error {
 	return nil
 }
 
+// bigParentRows is the parent size past which a roll-up holds enough rows
+// in memory (hash table, sort) that the workers run only one such at a time.
+const bigParentRows = 1 << 20
+
 // cuboids: derive every other cuboid from its smallest built parent,
 // recording each as it is written. One worker per core builds cuboids side
-// by side; a cuboid starts once every cuboid that holds its dimensions is
-// built, so each gets the parent a one-at-a-time build would pick.
+// by side (only one of them from a parent of over bigParentRows rows); a
+// cuboid starts once every cuboid that holds its dimensions is built, so
+// each gets the parent a one-at-a-time build would pick.
 func (r *runCtx) cuboids(ctx context.Context, i int) error {
 	d := &r.details[i]
 	baseD := r.details[i-1]
@@ -464,11 +469,12 @@ func (r *runCtx) cuboids(ctx context.Context, i int) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
-		mu       sync.Mutex // guards everything below, d and r's saves
-		cond     = sync.NewCond(&mu)
-		running  = map[cube.Cuboid]bool{}
-		firstErr error
-		lastSave = time.Now()
+		mu         sync.Mutex // guards everything below, d and r's saves
+		cond       = sync.NewCond(&mu)
+		running    = map[cube.Cuboid]bool{} // cuboid being built: from a large parent?
+		bigRunning bool
+		firstErr   error
+		lastSave   = time.Now()
 	)
 	// ready reports whether every pending or running cuboid that holds c's
 	// dimensions is built.
@@ -504,8 +510,13 @@ func (r *runCtx) cuboids(ctx context.Context, i int) error {
 					cond.Broadcast()
 					return 0, 0, false
 				}
+				big := built[parent] > bigParentRows
+				if big && bigRunning {
+					continue // one large roll-up at a time bounds memory
+				}
 				pending = append(pending[:k:k], pending[k+1:]...)
-				running[c] = true
+				running[c] = big
+				bigRunning = bigRunning || big
 				return c, parent, true
 			}
 			cond.Wait()
@@ -527,6 +538,9 @@ func (r *runCtx) cuboids(ctx context.Context, i int) error {
 	done := func(c cube.Cuboid, f cube.File) error {
 		mu.Lock()
 		defer mu.Unlock()
+		if running[c] {
+			bigRunning = false
+		}
 		delete(running, c)
 		built[c], files[c] = f.Rows, f
 		d.Work[c.Key()], d.CuboidRows[c.Key()] = f, f.Rows

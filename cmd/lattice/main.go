@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -92,6 +93,12 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit: near it the collector runs more often instead of
+		// letting the heap grow to twice what is live (cube builds hold
+		// large hash tables and sorts).
+		debug.SetMemoryLimit(config.PhysicalMemory() * 3 / 4)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
