@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -13,24 +14,41 @@ import (
 	"github.com/lattice-olap/lattice/types"
 )
 
-// batches is an operator over fixed batches.
-type batches struct {
-	cols []Column
-	recs []arrow.RecordBatch
-	pos  int
+// batchesOp yields prepared batches, releases them on Close and counts
+// its Close calls.
+type batchesOp struct {
+	cols   []Column
+	recs   []arrow.RecordBatch
+	i      int
+	closed int
 }
 
-func (b *batches) Columns() []Column { return b.cols }
+func (o *batchesOp) Columns() []Column { return o.cols }
 
-func (b *batches) Next(context.Context) (arrow.RecordBatch, error) {
-	if b.pos >= len(b.recs) {
+func (o *batchesOp) Next(context.Context) (arrow.RecordBatch, error) {
+	if o.i >= len(o.recs) {
 		return nil, nil
 	}
-	b.pos++
-	return b.recs[b.pos-1], nil
+	o.i++
+	return o.recs[o.i-1], nil
 }
 
-func (b *batches) Close() {}
+func (o *batchesOp) Close() {
+	o.closed++
+	for _, r := range o.recs {
+		r.Release()
+	}
+	o.recs = nil
+}
+
+// retained returns recs, each retained once more for an operator that
+// releases them.
+func retained(recs []arrow.RecordBatch) []arrow.RecordBatch {
+	for _, r := range recs {
+		r.Retain()
+	}
+	return slices.Clone(recs)
+}
 
 // randomBatches returns n rows over cols in batches of up to 1000 rows,
 // with NULLs, repeats (values come from small domains) and edge values.
@@ -155,7 +173,7 @@ func TestHashAggTyped(t *testing.T) {
 				}
 			}()
 			run := func(generic bool) [][]string {
-				h := NewHashAgg(&batches{cols: cols, recs: recs}, tc.nGroups, aggs, div)
+				h := NewHashAgg(&batchesOp{cols: cols, recs: retained(recs)}, tc.nGroups, aggs, div)
 				if tc.sets != nil {
 					h = h.WithSets(tc.sets)
 				}
@@ -176,7 +194,7 @@ func TestHashAggTyped(t *testing.T) {
 	rec := b.Batch()
 	defer rec.Release()
 	b.Release()
-	h := NewHashAgg(&batches{cols: big, recs: []arrow.RecordBatch{rec}}, 0,
+	h := NewHashAgg(&batchesOp{cols: big, recs: retained([]arrow.RecordBatch{rec})}, 0,
 		[]AggSpec{{Func: AggSum, Arg: 0, Arg2: -1, Filter: -1, ArgType: types.Int8, Result: types.Numeric}}, div)
 	require.Equal(t, [][]string{{"36893488147419103228"}}, drain(t, h))
 }

@@ -18,30 +18,6 @@ import (
 	"github.com/lattice-olap/lattice/types"
 )
 
-// batchesOp yields prepared batches.
-type batchesOp struct {
-	cols []Column
-	recs []arrow.RecordBatch
-	i    int
-}
-
-func (o *batchesOp) Columns() []Column { return o.cols }
-
-func (o *batchesOp) Next(context.Context) (arrow.RecordBatch, error) {
-	if o.i >= len(o.recs) {
-		return nil, nil
-	}
-	o.i++
-	return o.recs[o.i-1], nil
-}
-
-func (o *batchesOp) Close() {
-	for _, r := range o.recs {
-		r.Release()
-	}
-	o.recs = nil
-}
-
 // payloadTypes are the column types a join carries through (take).
 var payloadTypes = []types.T{
 	types.Bool, types.Int2, types.Int4, types.Int8, types.Float4, types.Float8,

@@ -23,32 +23,6 @@ import (
 	"github.com/lattice-olap/lattice/types"
 )
 
-// sortSource yields prepared batches and counts Close.
-type sortSource struct {
-	cols   []Column
-	recs   []arrow.RecordBatch
-	i      int
-	closed int
-}
-
-func (o *sortSource) Columns() []Column { return o.cols }
-
-func (o *sortSource) Next(context.Context) (arrow.RecordBatch, error) {
-	if o.i >= len(o.recs) {
-		return nil, nil
-	}
-	o.i++
-	return o.recs[o.i-1], nil
-}
-
-func (o *sortSource) Close() {
-	o.closed++
-	for _, r := range o.recs {
-		r.Release()
-	}
-	o.recs = nil
-}
-
 // sortTypes are the column types the tests sort by, each with a generator
 // of values from a small domain (so that keys repeat) and the type's edge
 // values.
@@ -364,7 +338,7 @@ func TestSortMatchesDatumSort(t *testing.T) {
 			want = want[:topN]
 		}
 
-		src := &sortSource{cols: cols, recs: recs}
+		src := &batchesOp{cols: cols, recs: recs}
 		s := NewSort(src, keys)
 		s.TopN = topN
 		got := sortDrain(t, ctx, s)
@@ -484,7 +458,7 @@ func TestSortConformsColumns(t *testing.T) {
 	for _, keys := range [][]SortKey{{{Col: 0}}, {{Col: 1}, {Col: 2, Desc: true}}, {{Col: 2}, {Col: 0, NullsFirst: true}}} {
 		want := sortReference(cols, keys, sortReadRows(cols, []arrow.RecordBatch{rec}))
 		rec.Retain()
-		s := NewSort(&sortSource{cols: cols, recs: []arrow.RecordBatch{rec}}, keys)
+		s := NewSort(&batchesOp{cols: cols, recs: []arrow.RecordBatch{rec}}, keys)
 		got := sortDrain(t, context.Background(), s)
 		s.Close()
 		sortRequireSameRows(t, want, got, fmt.Sprint(keys))
@@ -503,7 +477,7 @@ func TestSortBudget(t *testing.T) {
 	}
 	run := func(limit, topN int64) (*Sort, *Budget, error) {
 		ctx := WithBudget(context.Background(), limit)
-		s := NewSort(&sortSource{cols: cols, recs: sortBatches(t, r, cols, slices.Clone(rows))}, []SortKey{{Col: 0}})
+		s := NewSort(&batchesOp{cols: cols, recs: sortBatches(t, r, cols, slices.Clone(rows))}, []SortKey{{Col: 0}})
 		s.TopN = topN
 		_, err := s.Next(ctx)
 		return s, ctx.Value(budgetKey{}).(*Budget), err
@@ -534,7 +508,7 @@ func TestSortCancel(t *testing.T) {
 	rows := [][]types.Datum{{int64(2)}, {int64(1)}}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	s := NewSort(&sortSource{cols: cols, recs: sortBatches(t, r, cols, rows)}, []SortKey{{Col: 0}})
+	s := NewSort(&batchesOp{cols: cols, recs: sortBatches(t, r, cols, rows)}, []SortKey{{Col: 0}})
 	_, err := s.Next(ctx)
 	require.True(t, errors.Is(err, context.Canceled), "%v", err)
 	s.Close()
@@ -585,7 +559,7 @@ func BenchmarkSort(b *testing.B) {
 		for _, rec := range recs {
 			rec.Retain()
 		}
-		s := NewSort(&sortSource{cols: cols, recs: slices.Clone(recs)}, keys)
+		s := NewSort(&batchesOp{cols: cols, recs: slices.Clone(recs)}, keys)
 		for {
 			rec, err := s.Next(ctx)
 			if err != nil {
