@@ -49,7 +49,7 @@ func main() {
 	flag.DurationVar(&o.buildTimeout, "build-timeout", 10*time.Minute, "give up on one engine's cube build after this long")
 	flag.StringVar(&o.skipRaw, "skip-raw", "",
 		"queries not to run on Lattice's raw route, comma-separated (Q1.1,...), e.g. while a known bug would take the node down")
-	flag.Int64Var(&o.maxRSSMB, "max-rss-mb", 0, "kill the Lattice node past this resident size (default: a quarter of the machine's RAM)")
+	flag.Int64Var(&o.maxRSSMB, "max-rss-mb", 0, "kill the Lattice node past this resident size (default: half of the machine's RAM)")
 	flag.StringVar(&o.reportOnly, "report", "", "print the markdown tables of a saved JSON result and exit")
 	flag.Parse()
 	if o.reportOnly != "" {
@@ -101,7 +101,7 @@ func run(ctx context.Context, o options) error {
 	defer node.stop()
 	limit := o.maxRSSMB << 10
 	if limit <= 0 {
-		limit = res.Machine.MemoryKB / 4
+		limit = res.Machine.MemoryKB / 2
 	}
 	go node.watchRSS(limit)
 	lat, err := newLattice(ctx, node)
