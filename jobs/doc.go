@@ -15,7 +15,10 @@
 //  2. base: aggregate the base cuboid from the flat rows (for MERGE, from
 //     the merged segments' base cuboids);
 //  3. cuboids: derive every other cuboid from its smallest built parent,
-//     recording the files written so far about once a second;
+//     one worker per core side by side (a cuboid starts once every cuboid
+//     holding its dimensions is built; one roll-up from a parent of over a
+//     million rows at a time), recording the files written so far about
+//     once a second;
 //  4. files: move the files from the work directory to their final names;
 //  5. commit: the segment becomes READY, replaced segments RETIRED and the
 //     job FINISHED in one metastore transaction.

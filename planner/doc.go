@@ -24,7 +24,13 @@
 // binds the select list against a hash aggregation (aggScope); window calls
 // (window.go) are computed before the final projection; set operations and
 // VALUES are in setops.go, subqueries in expressions in sublink.go. Each
-// plan keeps a planNode tree for EXPLAIN (explain.go).
+// plan keeps a planNode tree for EXPLAIN (explain.go). Expressions run as
+// typed kernels over whole batches where they have one (kernels.go:
+// integer arithmetic and casts; boolkernels.go: comparisons, AND/OR/NOT on
+// bitmaps, IN lists), row by row otherwise. An inner join on one integer
+// key of a scan below it hands that scan a runtime filter of its build
+// keys (exec.KeySet), applied by the scan's parallel workers. COPY FROM
+// parses fields straight into the table's Arrow builders (copyload.go).
 //
 // Lattice's own statements (CREATE PROJECT, GRANT ... ON PROJECT, CREATE
 // CUBE, BUILD, SHOW JOBS, ...) have a small grammar (lattice.go,
@@ -36,7 +42,8 @@
 // planned: a block whose join graph, dimensions and aggregates a cube
 // covers is rewritten into the same block over the smallest cuboid's files
 // (plus the raw rows of ranges no READY segment covers), then planned like
-// any query. Comma-joined tables are ordered from the largest along WHERE
+// any query. Parsed cube definitions and segment statistics are cached by
+// row version (cube_cache.go). Comma-joined tables are ordered from the largest along WHERE
 // equalities first (joinorder.go). System views of schema lattice and the
 // catalogs plug into FROM as VirtualRelations (virtual.go); every query is
 // recorded in lattice.query_history (history.go).
