@@ -91,6 +91,23 @@ func filterOf(rec arrow.RecordBatch, s AggSpec) *array.Boolean {
 // skip reports whether row i is filtered out.
 func skip(f *array.Boolean, i int) bool { return f != nil && !(f.IsValid(i) && f.Value(i)) }
 
+// intArg is an integer aggregate's argument over one batch: its values as
+// int64s, and which rows the aggregate skips (filtered out or NULL).
+type intArg struct {
+	f     *array.Boolean
+	arg   arrow.Array
+	vals  []int64
+	nulls bool
+}
+
+func intArgOf(rec arrow.RecordBatch, s AggSpec, scratch *[]int64) (intArg, error) {
+	arg := rec.Column(s.Arg)
+	vals, err := int64s(arg, scratch)
+	return intArg{f: filterOf(rec, s), arg: arg, vals: vals, nulls: arg.NullN() > 0}, err
+}
+
+func (a intArg) skip(i int) bool { return skip(a.f, i) || (a.nulls && a.arg.IsNull(i)) }
+
 // int64s returns the values of an integer or date array as int64s (NULL
 // slots hold anything), widening narrower types into scratch.
 func int64s(arr arrow.Array, scratch *[]int64) ([]int64, error) {
@@ -197,19 +214,16 @@ type sumIntCol struct {
 func (c *sumIntCol) grow(n int) { c.sums, c.seen = grown(c.sums, n), grown(c.seen, n) }
 
 func (c *sumIntCol) update(rec arrow.RecordBatch, gids []int32) error {
-	f := filterOf(rec, c.spec)
-	arg := rec.Column(c.spec.Arg)
-	vals, err := int64s(arg, &c.scratch)
+	in, err := intArgOf(rec, c.spec, &c.scratch)
 	if err != nil {
 		return err
 	}
-	nulls := arg.NullN() > 0
 	for i, g := range gids {
-		if skip(f, i) || (nulls && arg.IsNull(i)) {
+		if in.skip(i) {
 			continue
 		}
 		c.seen[g] = true
-		v := vals[i]
+		v := in.vals[i]
 		if !c.wide {
 			c.sums[g] += v
 			continue
@@ -374,18 +388,15 @@ type minMaxIntCol struct {
 func (c *minMaxIntCol) grow(n int) { c.vals, c.seen = grown(c.vals, n), grown(c.seen, n) }
 
 func (c *minMaxIntCol) update(rec arrow.RecordBatch, gids []int32) error {
-	f := filterOf(rec, c.spec)
-	arg := rec.Column(c.spec.Arg)
-	vals, err := int64s(arg, &c.scratch)
+	in, err := intArgOf(rec, c.spec, &c.scratch)
 	if err != nil {
 		return err
 	}
-	nulls := arg.NullN() > 0
 	for i, g := range gids {
-		if skip(f, i) || (nulls && arg.IsNull(i)) {
+		if in.skip(i) {
 			continue
 		}
-		if v := vals[i]; !c.seen[g] || (c.max && v > c.vals[g]) || (!c.max && v < c.vals[g]) {
+		if v := in.vals[i]; !c.seen[g] || (c.max && v > c.vals[g]) || (!c.max && v < c.vals[g]) {
 			c.vals[g], c.seen[g] = v, true
 		}
 	}
