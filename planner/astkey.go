@@ -98,26 +98,30 @@ func walkKnown(n *pg_query.Node, fn func(*pg_query.Node) bool) bool {
 	return true
 }
 
+// walkMessage walks m's message fields in declaration order. It does
+// not use Message.Range: protobuf-go deliberately perturbs Range's order
+// per binary, and the walk order must not change from build to build.
 func walkMessage(m protoreflect.Message, fn func(*pg_query.Node) bool) {
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		if fd.Message() == nil || fd.IsMap() {
-			return true
+	visit := func(cm protoreflect.Message) {
+		if node, ok := cm.Interface().(*pg_query.Node); ok {
+			walkNodes(node, fn)
+			return
 		}
-		visit := func(cm protoreflect.Message) {
-			if node, ok := cm.Interface().(*pg_query.Node); ok {
-				walkNodes(node, fn)
-				return
-			}
-			walkMessage(cm, fn)
+		walkMessage(cm, fn)
+	}
+	fields := m.Descriptor().Fields()
+	for i := 0; i < fields.Len(); i++ {
+		fd := fields.Get(i)
+		if fd.Message() == nil || fd.IsMap() || !m.Has(fd) {
+			continue
 		}
 		if fd.IsList() {
-			l := v.List()
-			for i := 0; i < l.Len(); i++ {
-				visit(l.Get(i).Message())
+			l := m.Get(fd).List()
+			for j := 0; j < l.Len(); j++ {
+				visit(l.Get(j).Message())
 			}
-			return true
+			continue
 		}
-		visit(v.Message())
-		return true
-	})
+		visit(m.Get(fd).Message())
+	}
 }
