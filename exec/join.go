@@ -138,7 +138,7 @@ func (j *HashJoin) build(ctx context.Context) error {
 	if j.intKeyed() {
 		var buf []int64
 		keys, valid := intKeys(j.rarrs[j.rkeys[0]], j.right.Columns()[j.rkeys[0]].Type, &buf)
-		j.ints = newIntTable(j.rn)
+		j.ints = newIntTable(keys[:j.rn], valid)
 		for i := j.rn - 1; i >= 0; i-- {
 			j.next[i] = -1
 			if valid(i) {
@@ -146,7 +146,7 @@ func (j *HashJoin) build(ctx context.Context) error {
 			}
 		}
 		if j.keySet != nil && j.kind == InnerJoin {
-			j.keySet.t.Store(j.ints) // read only from here on
+			j.keySet.publish(keys[:j.rn], valid, j.ints)
 		}
 		return nil
 	}
@@ -458,16 +458,44 @@ func (j *HashJoin) Close() {
 	j.right.Close()
 }
 
-// intTable maps int64 keys to int32 rows: open addressing with linear
+// intTable maps int64 keys to int32 rows. Keys that fill most of their
+// range, as a dimension's primary key does, index an array directly
+// (lo is the smallest); others go in an open-addressing table with linear
 // probing, at most half full, Fibonacci hashing.
 type intTable struct {
+	lo     int64
+	direct []int32 // dense keys: row + 1 at key - lo; 0 marks no row
+
 	keys  []int64
 	rows  []int32 // row + 1; 0 marks an empty slot
 	shift uint
 	mask  uint64
 }
 
-func newIntTable(n int) *intTable {
+// denseSlack bounds a direct table: its range may be this many times the
+// number of keys (plus a little for small tables), so it is never much
+// larger than a hash table for the same keys would be.
+const denseSlack = 3
+
+// newIntTable returns a table for n keys, all valid ones among keys.
+func newIntTable(keys []int64, valid func(int) bool) *intTable {
+	n := len(keys)
+	lo, hi, any := int64(0), int64(0), false
+	for i, k := range keys {
+		if !valid(i) {
+			continue
+		}
+		if !any || k < lo {
+			lo = k
+		}
+		if !any || k > hi {
+			hi = k
+		}
+		any = true
+	}
+	if span := uint64(hi) - uint64(lo); any && span < uint64(denseSlack*n+1024) {
+		return &intTable{lo: lo, direct: make([]int32, span+1)}
+	}
 	size := 16
 	for size < 2*n {
 		size *= 2
@@ -486,6 +514,12 @@ func (t *intTable) slot(k int64) uint64 {
 
 // insert maps k to row and returns the row k mapped to before, or -1.
 func (t *intTable) insert(k int64, row int32) int32 {
+	if t.direct != nil {
+		p := &t.direct[uint64(k)-uint64(t.lo)] // newIntTable saw every key
+		prev := *p - 1
+		*p = row + 1
+		return prev
+	}
 	for s := t.slot(k); ; s = (s + 1) & t.mask {
 		switch {
 		case t.rows[s] == 0:
@@ -501,6 +535,12 @@ func (t *intTable) insert(k int64, row int32) int32 {
 
 // find returns the row k maps to, or -1.
 func (t *intTable) find(k int64) int32 {
+	if t.direct != nil {
+		if d := uint64(k) - uint64(t.lo); d < uint64(len(t.direct)) {
+			return t.direct[d] - 1
+		}
+		return -1
+	}
 	for s := t.slot(k); ; s = (s + 1) & t.mask {
 		switch {
 		case t.rows[s] == 0:

@@ -366,3 +366,63 @@ func TestTake(t *testing.T) {
 		}
 	}
 }
+
+// TestIntTableModes checks the direct and hashed integer tables, and the
+// key bitmap a runtime filter probes, against a map, on dense, sparse and
+// extreme keys with duplicates and NULLs.
+func TestIntTableModes(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	sets := map[string][]int64{
+		"dense":    {},
+		"negative": {},
+		"sparse":   {},
+		"extreme":  {math.MinInt64, math.MaxInt64, 0, -1, 1},
+		"empty":    {},
+	}
+	for i := 0; i < 3000; i++ {
+		sets["dense"] = append(sets["dense"], 1000+rng.Int63n(2000))
+		sets["negative"] = append(sets["negative"], -rng.Int63n(5000))
+		sets["sparse"] = append(sets["sparse"], int64(rng.Uint64())>>rng.Intn(40))
+	}
+	for name, keys := range sets {
+		t.Run(name, func(t *testing.T) {
+			valid := func(i int) bool { return i%7 != 3 } // every 7th key is NULL
+			want := map[int64]int32{}                     // key -> first row
+			chains := map[int64][]int32{}
+			tbl := newIntTable(keys, valid)
+			for i := len(keys) - 1; i >= 0; i-- {
+				if !valid(i) {
+					continue
+				}
+				want[keys[i]] = int32(i)
+				prev := tbl.insert(keys[i], int32(i))
+				if c := chains[keys[i]]; len(c) > 0 {
+					require.Equal(t, c[len(c)-1], prev)
+				} else {
+					require.Equal(t, int32(-1), prev)
+				}
+				chains[keys[i]] = append(chains[keys[i]], int32(i))
+			}
+			var ks KeySet
+			ks.publish(keys, valid, tbl)
+			probes := append([]int64{math.MinInt64, math.MaxInt64, -1, 0, 999, 3000, 3001}, keys...)
+			for i := 0; i < 2000; i++ {
+				probes = append(probes, rng.Int63n(8000)-4000)
+			}
+			idx := ks.p.Load().filter(nil, probes, nil)
+			var wantIdx []int32
+			for i, k := range probes {
+				row, ok := want[k]
+				if !ok {
+					row = -1
+				} else {
+					wantIdx = append(wantIdx, int32(i))
+				}
+				require.Equal(t, row, tbl.find(k), "key %d", k)
+			}
+			require.Equal(t, wantIdx, idx)
+		})
+	}
+	require.NotNil(t, newIntTable(sets["dense"], func(int) bool { return true }).direct, "dense keys index an array")
+	require.Nil(t, newIntTable(sets["sparse"], func(int) bool { return true }).direct, "sparse keys are hashed")
+}

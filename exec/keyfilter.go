@@ -1,20 +1,100 @@
 package exec
 
-import (
-	"context"
-	"sync/atomic"
-
-	"github.com/apache/arrow-go/v18/arrow"
-)
+import "sync/atomic"
 
 // KeySet carries an inner hash join's integer build keys down to the scan
 // of its probe side (a runtime filter): the join drops every probe row
 // whose key the build side lacks, so the scan's workers may drop it
-// earlier, in parallel, before the joins above them see it. The join
-// builds its table before its probe side starts, so the scan finds the
-// set ready; until it is, KeyFilter passes every row.
+// earlier, in parallel, before the joins above them see it (a Filter's
+// WithKeySet). The join builds its table before its probe side starts, so
+// the scan finds the set ready; until it is, the filter passes every row.
 type KeySet struct {
-	t atomic.Pointer[intTable]
+	p atomic.Pointer[keyProbe]
+}
+
+// keyProbe answers membership: from a bitmap over [lo, lo+64*len(bits))
+// when the keys are dense enough for one to be small (and then it stays
+// in cache, unlike a hash table of a large dimension's keys), or else
+// from the join's own table.
+type keyProbe struct {
+	lo   int64
+	bits []uint64
+	t    *intTable
+}
+
+// bitmapSlack bounds a key bitmap's range to this many bits per key (plus
+// some for small sets), so it never exceeds about 8 bytes per key.
+const bitmapSlack = 64
+
+// publish makes the join's build keys (the valid ones of keys, already in
+// t, which is read only from here on) available to the scan.
+func (s *KeySet) publish(keys []int64, valid func(int) bool, t *intTable) {
+	p := &keyProbe{t: t}
+	lo, hi, any := int64(0), int64(0), false
+	for i, k := range keys {
+		if valid(i) {
+			if !any || k < lo {
+				lo = k
+			}
+			if !any || k > hi {
+				hi = k
+			}
+			any = true
+		}
+	}
+	if span := uint64(hi) - uint64(lo); any && span < uint64(bitmapSlack*len(keys)+1<<16) {
+		p.lo, p.bits = lo, make([]uint64, span/64+1)
+		for i, k := range keys {
+			if valid(i) {
+				d := uint64(k) - uint64(lo)
+				p.bits[d>>6] |= 1 << (d & 63)
+			}
+		}
+	}
+	s.p.Store(p)
+}
+
+// narrow keeps the positions of idx whose keys are in the set (and valid,
+// when valid is not nil), in idx's storage.
+func (p *keyProbe) narrow(idx []int32, keys []int64, valid func(int) bool) []int32 {
+	out := idx[:0]
+	if p.bits == nil {
+		for _, i := range idx {
+			if (valid == nil || valid(int(i))) && p.t.find(keys[i]) >= 0 {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
+	bits, lo, n := p.bits, uint64(p.lo), uint64(len(p.bits))*64
+	for _, i := range idx {
+		d := uint64(keys[i]) - lo
+		if d < n && bits[d>>6]&(1<<(d&63)) != 0 && (valid == nil || valid(int(i))) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// filter appends to idx the positions of keys that are in the set (and
+// valid, when valid is not nil).
+func (p *keyProbe) filter(idx []int32, keys []int64, valid func(int) bool) []int32 {
+	if p.bits == nil {
+		for i, k := range keys {
+			if (valid == nil || valid(i)) && p.t.find(k) >= 0 {
+				idx = append(idx, int32(i))
+			}
+		}
+		return idx
+	}
+	bits, lo, n := p.bits, uint64(p.lo), uint64(len(p.bits))*64
+	for i, k := range keys {
+		d := uint64(k) - lo
+		if d < n && bits[d>>6]&(1<<(d&63)) != 0 && (valid == nil || valid(i)) {
+			idx = append(idx, int32(i))
+		}
+	}
+	return idx
 }
 
 // NewKeySet returns an empty key set for one execution of a join.
@@ -25,67 +105,4 @@ func NewKeySet() *KeySet { return &KeySet{} }
 func (j *HashJoin) WithKeySet(ks *KeySet) *HashJoin {
 	j.keySet = ks
 	return j
-}
-
-// KeyFilter passes the rows whose integer (or date) column col holds a key
-// of set; NULL keys never pass.
-type KeyFilter struct {
-	in  Operator
-	col int
-	set *KeySet
-	out arrow.RecordBatch
-	idx []int32
-	buf []int64
-}
-
-// NewKeyFilter returns a runtime filter over in.
-func NewKeyFilter(in Operator, col int, set *KeySet) *KeyFilter {
-	return &KeyFilter{in: in, col: col, set: set}
-}
-
-// Columns returns the input's columns.
-func (f *KeyFilter) Columns() []Column { return f.in.Columns() }
-
-// Next returns the next batch with rows left after the filter.
-func (f *KeyFilter) Next(ctx context.Context) (arrow.RecordBatch, error) {
-	if f.out != nil {
-		f.out.Release()
-		f.out = nil
-	}
-	for {
-		rec, err := f.in.Next(ctx)
-		if err != nil || rec == nil {
-			return nil, err
-		}
-		t := f.set.t.Load()
-		if t == nil {
-			return rec, nil
-		}
-		keys, valid := intKeys(rec.Column(f.col), f.in.Columns()[f.col].Type, &f.buf)
-		f.idx = f.idx[:0]
-		for i, k := range keys {
-			if valid(i) && t.find(k) >= 0 {
-				f.idx = append(f.idx, int32(i))
-			}
-		}
-		switch len(f.idx) {
-		case 0:
-			continue
-		case int(rec.NumRows()):
-			return rec, nil
-		}
-		if f.out, err = takeRows(ctx, rec, f.idx); err != nil {
-			return nil, err
-		}
-		return f.out, nil
-	}
-}
-
-// Close releases the filter.
-func (f *KeyFilter) Close() {
-	if f.out != nil {
-		f.out.Release()
-		f.out = nil
-	}
-	f.in.Close()
 }

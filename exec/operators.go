@@ -29,16 +29,34 @@ type BatchExpr interface {
 	EvalBatch(ctx context.Context, rec arrow.RecordBatch) (arrow.Array, error)
 }
 
-// Filter passes the rows of its input for which pred is true.
+// Filter passes the rows of its input for which pred is true and whose
+// key columns hold keys of its runtime key sets (WithKeySet); pred may be
+// nil. The passing rows are gathered once, after every test.
 type Filter struct {
 	in   Operator
 	pred BatchExpr
+	keys []keyCheck
 	out  arrow.RecordBatch
 	idx  []int32 // the passing rows of the batch
+	buf  []int64 // key columns widened to int64
+}
+
+// keyCheck is one runtime key filter: column col must hold a key of set.
+type keyCheck struct {
+	col int
+	set *KeySet
 }
 
 // NewFilter returns a filter over in.
 func NewFilter(in Operator, pred BatchExpr) *Filter { return &Filter{in: in, pred: pred} }
+
+// WithKeySet adds a runtime filter: the integer (or date) column col must
+// hold a key of set, once the set is ready (until then every row passes);
+// NULL keys never pass.
+func (f *Filter) WithKeySet(col int, set *KeySet) *Filter {
+	f.keys = append(f.keys, keyCheck{col, set})
+	return f
+}
 
 // Columns returns the input's columns.
 func (f *Filter) Columns() []Column { return f.in.Columns() }
@@ -51,17 +69,40 @@ func (f *Filter) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		if err != nil || rec == nil {
 			return nil, err
 		}
-		mask, err := f.pred.EvalBatch(ctx, rec)
-		if err != nil {
-			return nil, err
+		n := int(rec.NumRows())
+		all := f.pred == nil // f.idx is not computed yet: every row
+		if !all {
+			mask, err := f.pred.EvalBatch(ctx, rec)
+			if err != nil {
+				return nil, err
+			}
+			f.idx = selected(mask.(*array.Boolean), f.idx)
+			mask.Release()
 		}
-		f.idx = selected(mask.(*array.Boolean), f.idx)
-		mask.Release()
-		switch len(f.idx) {
-		case 0:
-			continue
-		case int(rec.NumRows()):
+		for _, k := range f.keys {
+			if !all && len(f.idx) == 0 {
+				break
+			}
+			p := k.set.p.Load()
+			if p == nil {
+				continue
+			}
+			arr := rec.Column(k.col)
+			keys, valid := intKeys(arr, f.in.Columns()[k.col].Type, &f.buf)
+			if arr.NullN() == 0 {
+				valid = nil
+			}
+			if all {
+				f.idx, all = p.filter(f.idx[:0], keys, valid), false
+			} else {
+				f.idx = p.narrow(f.idx, keys, valid)
+			}
+		}
+		switch {
+		case all || len(f.idx) == n:
 			return rec, nil // all pass: the batch as it is
+		case len(f.idx) == 0:
+			continue
 		}
 		if f.out, err = takeRows(ctx, rec, f.idx); err != nil {
 			return nil, err

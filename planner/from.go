@@ -298,13 +298,18 @@ func (b *binder) scanPlan(rel string, alias *pg_query.Alias, label string, tcols
 		for w := range builders {
 			builders[w] = func() (exec.Operator, error) {
 				var op exec.Operator = exec.NewScan(sess.planner.dataDir, files, tcols, read).Partition(w, workers).WithRowGroupFilter(scan.rowGroupFilter())
-				if scan.filter != nil {
-					wc := *ec // each worker evaluates with its own context
-					wc.subs, wc.corr, wc.keySets = nil, nil, nil
-					op = exec.NewFilter(op, batchExpr{scan.filter, &wc})
-				}
-				for _, rf := range filters {
-					op = exec.NewKeyFilter(op, rf.col, rf.set)
+				if scan.filter != nil || len(filters) > 0 {
+					var pred exec.BatchExpr
+					if scan.filter != nil {
+						wc := *ec // each worker evaluates with its own context
+						wc.subs, wc.corr, wc.keySets = nil, nil, nil
+						pred = batchExpr{scan.filter, &wc}
+					}
+					f := exec.NewFilter(op, pred)
+					for _, rf := range filters {
+						f.WithKeySet(rf.col, rf.set)
+					}
+					op = f
 				}
 				return op, nil
 			}
