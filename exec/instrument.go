@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -11,7 +12,9 @@ import (
 type OpStats struct {
 	Rows    int64
 	Batches int64
-	Time    time.Duration // inclusive of the operator's inputs
+	Time    time.Duration // inclusive of the operator's inputs; summed over parallel workers
+
+	mu sync.Mutex // parallel workers instrument the same node
 }
 
 // Instrumented counts an operator's rows and time.
@@ -29,10 +32,13 @@ func Instrument(op Operator, stats *OpStats) Operator {
 func (i *Instrumented) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	start := time.Now()
 	rec, err := i.Operator.Next(ctx)
-	i.stats.Time += time.Since(start)
+	elapsed := time.Since(start)
+	i.stats.mu.Lock()
+	i.stats.Time += elapsed
 	if rec != nil {
 		i.stats.Rows += rec.NumRows()
 		i.stats.Batches++
 	}
+	i.stats.mu.Unlock()
 	return rec, err
 }

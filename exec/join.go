@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/bits"
 	"slices"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -47,14 +48,12 @@ type HashJoin struct {
 	cols         []Column
 	sch          *arrow.Schema
 
-	built   bool
-	rarrs   []arrow.Array // build side, one array per right column
-	rn      int
-	ints    *intTable        // a single integer key
-	table   map[string]int32 // other keys: the first build row of each
-	next    []int32          // the next build row with the same key, or -1
-	matched []bool           // build rows matched, for right and full joins
-	tailed  bool             // unmatched build rows emitted
+	built    bool
+	buildErr error
+	*joinTable
+	shared  *SharedBuild // the table is built once for parallel workers
+	matched []bool       // build rows matched, for right and full joins
+	tailed  bool         // unmatched build rows emitted
 	out     arrow.RecordBatch
 	key     []byte
 	keyBuf  []int64 // probe keys widened to int64
@@ -70,6 +69,55 @@ type HashJoin struct {
 	curSeen []bool  // probe rows of cur with a surviving match
 }
 
+// joinTable is a hash join's build side; read only once built.
+type joinTable struct {
+	rarrs []arrow.Array // build side, one array per right column
+	rn    int
+	ints  *intTable        // a single integer key
+	table map[string]int32 // other keys: the first build row of each
+	next  []int32          // the next build row with the same key, or -1
+}
+
+func (t *joinTable) release() {
+	for _, a := range t.rarrs {
+		a.Release()
+	}
+	t.rarrs, t.table, t.ints, t.next = nil, nil, nil, nil
+}
+
+// SharedBuild is the build side of a hash join that several parallel
+// workers probe, each with its own HashJoin (NewSharedHashJoin): the first
+// to need it builds it from the one right input, the others wait, and all
+// then read it. Only inner and left joins share a build, since right and
+// full joins mark the build rows they match.
+type SharedBuild struct {
+	right Operator
+	once  sync.Once
+	table joinTable
+	err   error
+}
+
+// NewSharedBuild returns the shared build side over right, which it owns.
+func NewSharedBuild(right Operator) *SharedBuild { return &SharedBuild{right: right} }
+
+// Close releases the table and closes the right input; call it after every
+// join probing it has ended.
+func (s *SharedBuild) Close() {
+	s.table.release()
+	s.right.Close()
+}
+
+// NewSharedHashJoin returns an inner or left join of left with the shared
+// build side s, for one parallel worker.
+func NewSharedHashJoin(left Operator, s *SharedBuild, lkeys, rkeys []int, kind JoinKind, residual BatchExpr) *HashJoin {
+	if kind != InnerJoin && kind != LeftJoin {
+		panic("exec: only inner and left joins share a build side")
+	}
+	j := NewHashJoin(left, s.right, lkeys, rkeys, kind, residual)
+	j.shared = s
+	return j
+}
+
 // NewHashJoin returns a join of left and right.
 func NewHashJoin(left, right Operator, lkeys, rkeys []int, kind JoinKind, residual BatchExpr) *HashJoin {
 	cols := append(append([]Column(nil), left.Columns()...), right.Columns()...)
@@ -79,7 +127,25 @@ func NewHashJoin(left, right Operator, lkeys, rkeys []int, kind JoinKind, residu
 // Columns returns the left columns followed by the right ones.
 func (j *HashJoin) Columns() []Column { return j.cols }
 
+// build builds the join's table, or waits for the shared one.
 func (j *HashJoin) build(ctx context.Context) error {
+	if s := j.shared; s != nil {
+		s.once.Do(func() { s.err = j.buildTable(ctx, &s.table) })
+		j.joinTable = &s.table
+		return s.err
+	}
+	j.joinTable = &joinTable{}
+	if err := j.buildTable(ctx, j.joinTable); err != nil {
+		return err
+	}
+	if j.kind == RightJoin || j.kind == FullJoin {
+		j.matched = make([]bool, j.rn)
+	}
+	return nil
+}
+
+// buildTable reads the right input into t.
+func (j *HashJoin) buildTable(ctx context.Context, t *joinTable) error {
 	rcols := j.right.Columns()
 	var batches []arrow.RecordBatch
 	defer func() {
@@ -109,55 +175,54 @@ func (j *HashJoin) build(ctx context.Context) error {
 		rec.Retain()
 		batches = append(batches, rec)
 	}
-	j.rarrs = make([]arrow.Array, len(rcols))
+	t.rarrs = make([]arrow.Array, len(rcols))
 	for c := range rcols {
 		parts := make([]arrow.Array, len(batches))
 		for b, rec := range batches {
 			parts[b] = rec.Column(c)
 		}
 		if len(parts) == 0 {
-			j.rarrs[c] = array.MakeArrayOfNull(memory.DefaultAllocator, ArrowType(rcols[c].Type), 0)
+			t.rarrs[c] = array.MakeArrayOfNull(memory.DefaultAllocator, ArrowType(rcols[c].Type), 0)
 			continue
 		}
 		a, err := array.Concatenate(parts, memory.DefaultAllocator)
 		if err != nil {
 			return err
 		}
-		j.rarrs[c] = a
+		t.rarrs[c] = a
 	}
-	if len(j.rarrs) > 0 {
-		j.rn = j.rarrs[0].Len()
+	if len(t.rarrs) > 0 {
+		t.rn = t.rarrs[0].Len()
 	}
-	j.matched = make([]bool, j.rn)
 	if len(j.lkeys) == 0 {
 		return nil
 	}
 	// Rows go in last to first, each at the front of its key's chain, so
 	// that chains run in row order.
-	j.next = make([]int32, j.rn)
+	t.next = make([]int32, t.rn)
 	if j.intKeyed() {
 		var buf []int64
-		keys, valid := intKeys(j.rarrs[j.rkeys[0]], j.right.Columns()[j.rkeys[0]].Type, &buf)
-		j.ints = newIntTable(keys[:j.rn], valid)
-		for i := j.rn - 1; i >= 0; i-- {
-			j.next[i] = -1
+		keys, valid := intKeys(t.rarrs[j.rkeys[0]], j.right.Columns()[j.rkeys[0]].Type, &buf)
+		t.ints = newIntTable(keys[:t.rn], valid)
+		for i := t.rn - 1; i >= 0; i-- {
+			t.next[i] = -1
 			if valid(i) {
-				j.next[i] = j.ints.insert(keys[i], int32(i))
+				t.next[i] = t.ints.insert(keys[i], int32(i))
 			}
 		}
 		if j.keySet != nil && j.kind == InnerJoin {
-			j.keySet.publish(keys[:j.rn], valid, j.ints)
+			j.keySet.publish(keys[:t.rn], valid, t.ints)
 		}
 		return nil
 	}
-	j.table = map[string]int32{}
-	for i := j.rn - 1; i >= 0; i-- {
-		j.next[i] = -1
-		if k, ok := j.keyAt(j.rarrs, j.rkeys, rcols, i); ok {
-			if h, ok := j.table[string(k)]; ok {
-				j.next[i] = h
+	t.table = map[string]int32{}
+	for i := t.rn - 1; i >= 0; i-- {
+		t.next[i] = -1
+		if k, ok := j.keyAt(t.rarrs, j.rkeys, rcols, i); ok {
+			if h, ok := t.table[string(k)]; ok {
+				t.next[i] = h
 			}
-			j.table[string(k)] = int32(i)
+			t.table[string(k)] = int32(i)
 		}
 	}
 	return nil
@@ -319,9 +384,10 @@ func (j *HashJoin) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	}
 	if !j.built {
 		j.built = true
-		if err := j.build(ctx); err != nil {
-			return nil, err
-		}
+		j.buildErr = j.build(ctx)
+	}
+	if j.buildErr != nil {
+		return nil, j.buildErr
 	}
 	for {
 		if j.cur == nil {
@@ -367,9 +433,13 @@ func (j *HashJoin) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			li, ri = li[:k], ri[:k]
 			mask.Release()
 		}
-		for p, r := range ri {
-			j.matched[r] = true
-			j.curSeen[li[p]] = true
+		for _, l := range li {
+			j.curSeen[l] = true
+		}
+		if j.matched != nil {
+			for _, r := range ri {
+				j.matched[r] = true
+			}
 		}
 		done := j.curRow >= int(rec.NumRows())
 		if done {
@@ -450,11 +520,13 @@ func (j *HashJoin) Close() {
 	if j.out != nil {
 		j.out.Release()
 	}
-	for _, a := range j.rarrs {
-		a.Release()
-	}
-	j.rarrs, j.table, j.ints, j.next = nil, nil, nil, nil
 	j.left.Close()
+	if j.shared != nil {
+		return // the SharedBuild's owner closes it
+	}
+	if j.joinTable != nil {
+		j.joinTable.release()
+	}
 	j.right.Close()
 }
 

@@ -409,7 +409,7 @@ func TestIntTableModes(t *testing.T) {
 			for i := 0; i < 2000; i++ {
 				probes = append(probes, rng.Int63n(8000)-4000)
 			}
-			idx := ks.p.Load().filter(nil, probes, nil)
+			idx := probeKeys(ks.p.Load(), nil, true, probes, nil)
 			var wantIdx []int32
 			for i, k := range probes {
 				row, ok := want[k]
@@ -421,6 +421,15 @@ func TestIntTableModes(t *testing.T) {
 				require.Equal(t, row, tbl.find(k), "key %d", k)
 			}
 			require.Equal(t, wantIdx, idx)
+			// Narrowing a selection: every other probe.
+			odd, wantOdd := []int32{}, []int32{}
+			for i := 1; i < len(probes); i += 2 {
+				odd = append(odd, int32(i))
+				if _, ok := want[probes[i]]; ok {
+					wantOdd = append(wantOdd, int32(i))
+				}
+			}
+			require.Equal(t, wantOdd, append([]int32{}, probeKeys(ks.p.Load(), odd, false, probes, nil)...))
 		})
 	}
 	require.NotNil(t, newIntTable(sets["dense"], func(int) bool { return true }).direct, "dense keys index an array")

@@ -1,6 +1,14 @@
 package exec
 
-import "sync/atomic"
+import (
+	"slices"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/lattice-olap/lattice/types"
+)
 
 // KeySet carries an inner hash join's integer build keys down to the scan
 // of its probe side (a runtime filter): the join drops every probe row
@@ -54,47 +62,82 @@ func (s *KeySet) publish(keys []int64, valid func(int) bool, t *intTable) {
 	s.p.Store(p)
 }
 
-// narrow keeps the positions of idx whose keys are in the set (and valid,
-// when valid is not nil), in idx's storage.
-func (p *keyProbe) narrow(idx []int32, keys []int64, valid func(int) bool) []int32 {
+// apply tests the key column arr of a batch: with all, every row (into
+// idx's storage); otherwise only the rows in idx, keeping those that pass.
+// Integer and date columns are read in place, without widening.
+func (p *keyProbe) apply(idx []int32, all bool, arr arrow.Array, t types.T, buf *[]int64) []int32 {
+	var valid func(int) bool
+	if arr.NullN() > 0 {
+		valid = arr.IsValid
+	}
+	switch a := arr.(type) {
+	case *array.Int32:
+		return probeKeys(p, idx, all, a.Int32Values(), valid)
+	case *array.Date32:
+		return probeKeys(p, idx, all, a.Date32Values(), valid)
+	case *array.Int64:
+		return probeKeys(p, idx, all, a.Int64Values(), valid)
+	}
+	keys, _ := intKeys(arr, t, buf)
+	return probeKeys(p, idx, all, keys, valid)
+}
+
+// probeKeys is apply over one column's values.
+func probeKeys[T ~int16 | ~int32 | ~int64](p *keyProbe, idx []int32, all bool, keys []T, valid func(int) bool) []int32 {
+	if p.bits != nil && valid == nil {
+		return probeBits(p, idx, all, keys)
+	}
+	in := func(k T) bool { return p.t.find(int64(k)) >= 0 }
+	if p.bits != nil {
+		bits, lo, n := p.bits, uint64(p.lo), uint64(len(p.bits))*64
+		in = func(k T) bool {
+			d := uint64(int64(k)) - lo
+			return d < n && bits[d>>6]&(1<<(d&63)) != 0
+		}
+	}
 	out := idx[:0]
-	if p.bits == nil {
+	if !all {
 		for _, i := range idx {
-			if (valid == nil || valid(int(i))) && p.t.find(keys[i]) >= 0 {
+			if in(keys[i]) && (valid == nil || valid(int(i))) {
 				out = append(out, i)
 			}
 		}
 		return out
 	}
-	bits, lo, n := p.bits, uint64(p.lo), uint64(len(p.bits))*64
-	for _, i := range idx {
-		d := uint64(keys[i]) - lo
-		if d < n && bits[d>>6]&(1<<(d&63)) != 0 && (valid == nil || valid(int(i))) {
-			out = append(out, i)
+	for i, k := range keys {
+		if in(k) && (valid == nil || valid(i)) {
+			out = append(out, int32(i))
 		}
 	}
 	return out
 }
 
-// filter appends to idx the positions of keys that are in the set (and
-// valid, when valid is not nil).
-func (p *keyProbe) filter(idx []int32, keys []int64, valid func(int) bool) []int32 {
-	if p.bits == nil {
-		for i, k := range keys {
-			if (valid == nil || valid(i)) && p.t.find(k) >= 0 {
-				idx = append(idx, int32(i))
-			}
+// probeBits is probeKeys for a bitmap and no NULLs, the common case. It
+// does not branch on whether a key is in: where about half of the rows
+// pass, a branch per row is mispredicted on every other one.
+func probeBits[T ~int16 | ~int32 | ~int64](p *keyProbe, idx []int32, all bool, keys []T) []int32 {
+	bits, lo, words := p.bits, uint64(p.lo), uint64(len(p.bits))
+	hit := func(k T) int {
+		d := uint64(int64(k)) - lo
+		if w := d >> 6; w < words { // predictable: keys are mostly in range
+			return int(bits[w] >> (d & 63) & 1)
 		}
-		return idx
+		return 0
 	}
-	bits, lo, n := p.bits, uint64(p.lo), uint64(len(p.bits))*64
+	n := 0
+	if !all {
+		for _, i := range idx {
+			idx[n] = i
+			n += hit(keys[i])
+		}
+		return idx[:n]
+	}
+	out := slices.Grow(idx[:0], len(keys))[:len(keys)]
 	for i, k := range keys {
-		d := uint64(k) - lo
-		if d < n && bits[d>>6]&(1<<(d&63)) != 0 && (valid == nil || valid(i)) {
-			idx = append(idx, int32(i))
-		}
+		out[n] = int32(i)
+		n += hit(k)
 	}
-	return idx
+	return out[:n]
 }
 
 // NewKeySet returns an empty key set for one execution of a join.

@@ -65,4 +65,3 @@ func TestFilterKeySets(t *testing.T) {
 		rec.Release()
 	}
 }
-

@@ -87,16 +87,8 @@ func (f *Filter) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			if p == nil {
 				continue
 			}
-			arr := rec.Column(k.col)
-			keys, valid := intKeys(arr, f.in.Columns()[k.col].Type, &f.buf)
-			if arr.NullN() == 0 {
-				valid = nil
-			}
-			if all {
-				f.idx, all = p.filter(f.idx[:0], keys, valid), false
-			} else {
-				f.idx = p.narrow(f.idx, keys, valid)
-			}
+			f.idx = p.apply(f.idx, all, rec.Column(k.col), f.in.Columns()[k.col].Type, &f.buf)
+			all = false
 		}
 		switch {
 		case all || len(f.idx) == n:

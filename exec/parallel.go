@@ -20,6 +20,8 @@ type Parallel struct {
 	build []func() (Operator, error)
 	cols  []Column
 
+	cleanup []func() // run by Close, after the workers have ended
+
 	started bool
 	ch      chan parallelItem
 	cancel  context.CancelFunc
@@ -36,6 +38,34 @@ type parallelItem struct {
 // NewParallel runs one worker per builder; cols describes their batches.
 func NewParallel(cols []Column, build []func() (Operator, error)) *Parallel {
 	return &Parallel{build: build, cols: cols}
+}
+
+// Extend adds a stage to every worker's pipeline, before the workers
+// start: wrap is called in each worker with the pipeline so far, and cols
+// describes the batches of what it returns. cleanup, when not nil, runs at
+// Close once every worker has ended (for state the workers share).
+func (p *Parallel) Extend(cols []Column, wrap func(Operator) (Operator, error), cleanup func()) {
+	if p.started {
+		panic("exec: Parallel extended after it started")
+	}
+	for w, b := range p.build {
+		p.build[w] = func() (Operator, error) {
+			op, err := b()
+			if err != nil {
+				return nil, err
+			}
+			out, err := wrap(op)
+			if err != nil {
+				op.Close()
+				return nil, err
+			}
+			return out, nil
+		}
+	}
+	p.cols = cols
+	if cleanup != nil {
+		p.cleanup = append(p.cleanup, cleanup)
+	}
 }
 
 // Columns returns the workers' columns.
@@ -130,13 +160,16 @@ func (p *Parallel) Close() {
 		p.last.Release()
 		p.last = nil
 	}
-	if !p.started {
-		return
-	}
-	p.cancel()
-	for it := range p.ch { // drains until every worker has ended
-		if it.rec != nil {
-			it.rec.Release()
+	if p.started {
+		p.cancel()
+		for it := range p.ch { // drains until every worker has ended
+			if it.rec != nil {
+				it.rec.Release()
+			}
 		}
 	}
+	for _, c := range p.cleanup {
+		c()
+	}
+	p.cleanup = nil
 }

@@ -40,6 +40,14 @@ func (n *planNode) instrument(op exec.Operator, ec *evalCtx) exec.Operator {
 	if n == nil || !ec.analyze {
 		return op
 	}
+	if par, ok := op.(*exec.Parallel); ok {
+		// Instrument each worker, leaving the Parallel in sight of the
+		// joins above, which may add their probes to its workers.
+		par.Extend(par.Columns(), func(w exec.Operator) (exec.Operator, error) {
+			return exec.Instrument(w, &n.stats), nil
+		}, nil)
+		return par
+	}
 	return exec.Instrument(op, &n.stats)
 }
 

@@ -365,6 +365,17 @@ func joinPlans(l, r relPlan, lkeys, rkeys []int, kind exec.JoinKind, residual Ex
 			lo.Close()
 			return nil, err
 		}
+		// A left side scanned by parallel workers is probed there too: the
+		// right side is built once, and each worker joins its own batches.
+		// (A residual may hold subqueries, whose state is per context.)
+		if par, ok := lo.(*exec.Parallel); ok && (kind == exec.InnerJoin || kind == exec.LeftJoin) && len(lkeys) > 0 && residual == nil {
+			shared := exec.NewSharedBuild(ro)
+			jcols := append(append([]exec.Column(nil), par.Columns()...), ro.Columns()...)
+			par.Extend(jcols, func(op exec.Operator) (exec.Operator, error) {
+				return exec.NewSharedHashJoin(op, shared, lkeys, rkeys, kind, nil).WithKeySet(ks), nil
+			}, shared.Close)
+			return node.instrument(par, ec), nil
+		}
 		var res exec.BatchExpr
 		if residual != nil {
 			res = batchExpr{residual, ec}

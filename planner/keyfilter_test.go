@@ -8,13 +8,15 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/lattice-olap/lattice/types"
 )
 
 // TestRuntimeKeyFilter checks joins whose probe side is a scan large enough
 // for parallel workers, where inner joins hand their build keys down to the
-// scan (exec.KeySet): the answers must be those of the joins alone.
+// scan (exec.KeySet) and inner and left joins probe in the workers
+// (exec.SharedBuild): the answers must be those of the joins alone.
 func TestRuntimeKeyFilter(t *testing.T) {
 	p, _ := newTestPlanner(t)
 	s, err := p.NewSession("admin", "lattice", true, 1, nil)
@@ -84,6 +86,12 @@ func TestRuntimeKeyFilter(t *testing.T) {
 			want(func(i int, _ int, _ bool) bool { return i%50 < 10 && (i%50)%3 == 2 })},
 		// No matching key at all.
 		{"SELECT count(*), sum(v) FROM fact f JOIN dim d ON f.k = d.k WHERE d.name = 'none'", agg{}},
+		// A LEFT join's unmatched rows carry NULLs up from the workers.
+		{"SELECT count(*), sum(v) FROM fact f LEFT JOIN dim d ON f.k = d.k WHERE d.name IS NULL",
+			want(func(_ int, k int, hasK bool) bool { return !hasK || k >= 200 })},
+		// A join with a residual condition runs above the workers.
+		{"SELECT count(*), sum(v) FROM fact f JOIN dim d ON f.k = d.k AND f.v % 2 = 0",
+			want(func(i int, k int, hasK bool) bool { return hasK && k < 200 && i%2 == 0 })},
 	} {
 		stmts, err := s.Prepare(ctx, tc.sql, nil)
 		require.NoError(t, err, tc.sql)
@@ -105,5 +113,35 @@ func TestRuntimeKeyFilter(t *testing.T) {
 			require.NoError(t, res.Err())
 			res.Close()
 		}
+	}
+
+	// EXPLAIN ANALYZE counts the rows of joins run by the workers.
+	matched := want(func(_ int, k int, hasK bool) bool { return hasK && k < 200 }).count
+	stmts, err := s.Prepare(ctx, "EXPLAIN ANALYZE SELECT count(*) FROM fact f JOIN dim d ON f.k = d.k", nil)
+	require.NoError(t, err)
+	res, err := s.Execute(ctx, stmts[0], nil)
+	require.NoError(t, err)
+	var plan []string
+	for res.Next(ctx) {
+		plan = append(plan, fmt.Sprint(res.Row()[0]))
+	}
+	require.NoError(t, res.Err())
+	res.Close()
+	require.Contains(t, strings.Join(plan, "\n"), fmt.Sprintf("Hash Join (actual rows=%d ", matched))
+
+	// A query that stops early closes the workers and the shared build.
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	for range 3 {
+		stmts, err := s.Prepare(ctx, "SELECT f.id, d.name FROM fact f JOIN dim d ON f.k = d.k LIMIT 5", nil)
+		require.NoError(t, err)
+		res, err := s.Execute(ctx, stmts[0], nil)
+		require.NoError(t, err)
+		rows := 0
+		for res.Next(ctx) {
+			rows++
+		}
+		require.NoError(t, res.Err())
+		require.Equal(t, 5, rows)
+		res.Close()
 	}
 }
