@@ -30,6 +30,8 @@ type Config struct {
 	MaxClockSkew      time.Duration
 	QueryMaxMemory    int64
 	CubeMaxCuboids    int
+	HistoryMaxRows    int
+	HistoryMaxAgeDays int
 
 	MaxConnections  int
 	MaxMessageSize  int
@@ -103,7 +105,9 @@ var keys = map[string]key{
 		c.QueryMaxMemory = n
 		return nil
 	}},
-	"lattice.cube.max-cuboids": {"4096", "largest accepted cuboid count", setPositiveInt(func(c *Config) *int { return &c.CubeMaxCuboids })},
+	"lattice.cube.max-cuboids":           {"4096", "largest accepted cuboid count", setPositiveInt(func(c *Config) *int { return &c.CubeMaxCuboids })},
+	"lattice.query-history.max-rows":     {"1000000", "lattice.query_history entries kept (about; the newest)", setPositiveInt(func(c *Config) *int { return &c.HistoryMaxRows })},
+	"lattice.query-history.max-age-days": {"30", "days lattice.query_history keeps an entry", setPositiveInt(func(c *Config) *int { return &c.HistoryMaxAgeDays })},
 
 	"lattice.server.max-connections": {"100", "client connections accepted at once", setPositiveInt(func(c *Config) *int { return &c.MaxConnections })},
 	"lattice.server.max-message-size": {"64m", "largest protocol message accepted", func(c *Config, v string) error {

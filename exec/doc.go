@@ -25,11 +25,15 @@
 // planner) over whole batches; HashJoin, HashAgg (with grouping sets),
 // Window and Sort (with top-N) hold rows and charge the query's memory
 // Budget (53200 past it); Limit cuts the stream; Instrument counts rows and
-// time for EXPLAIN ANALYZE. Results stream to the client as batches arrive.
+// time for EXPLAIN ANALYZE (summed over the workers that run a stage). Results stream to the client as batches arrive.
 //
 // Parallel runs one scan-and-filter pipeline per core over disjoint row
 // groups and merges their batches; Close cancels and joins its goroutines.
-// Above it, joins, aggregations, windows and sorts run on one goroutine.
+// Extend adds stages to every worker's pipeline: the planner adds the
+// probes of inner and left hash joins, whose build side (SharedBuild) is
+// built once by the first worker to need it and then read by all.
+// Aggregations, windows, sorts and the other joins run on one goroutine
+// above the workers.
 //
 // The operators work on Arrow arrays, not Datums, on their hot paths:
 //
@@ -43,9 +47,17 @@
 //     normalized keys (sortkey.go), comparing as Datums only key columns
 //     with no byte encoding (unbounded numeric, arrays), and gathers its
 //     output with typed copies.
-//   - HashJoin hashes a single integer or date key as int64 straight from
-//     the arrays (other keys through AppendArrowKey) and gathers output
-//     with typed takes (take), as Filter does with the rows that pass.
+//   - HashJoin looks a single integer or date key up as int64 straight
+//     from the arrays (other keys through AppendArrowKey): in an array
+//     indexed by key when the build keys fill most of their range, as a
+//     dimension's primary key does, in a hash table otherwise. It gathers
+//     output with typed takes (take), as Filter does with the rows that
+//     pass.
+//   - An inner join on one integer key publishes its build keys (KeySet),
+//     as a bitmap over their range when that is small, and a Filter in the
+//     scan workers below drops the rows whose key is not among them
+//     (WithKeySet): the scan's predicate and every key filter narrow one
+//     selection, gathered once.
 //   - The planner evaluates comparisons, AND/OR/NOT (on bitmaps, AND only
 //     on the rows its earlier arguments leave possible), IN lists of text,
 //     and integer arithmetic and casts as kernels over arrays; other

@@ -552,20 +552,8 @@ const denseSlack = 3
 // newIntTable returns a table for n keys, all valid ones among keys.
 func newIntTable(keys []int64, valid func(int) bool) *intTable {
 	n := len(keys)
-	lo, hi, any := int64(0), int64(0), false
-	for i, k := range keys {
-		if !valid(i) {
-			continue
-		}
-		if !any || k < lo {
-			lo = k
-		}
-		if !any || k > hi {
-			hi = k
-		}
-		any = true
-	}
-	if span := uint64(hi) - uint64(lo); any && span < uint64(denseSlack*n+1024) {
+	lo, hi, ok := keyRange(keys, valid)
+	if span := uint64(hi) - uint64(lo); ok && span < uint64(denseSlack*n+1024) {
 		return &intTable{lo: lo, direct: make([]int32, span+1)}
 	}
 	size := 16
@@ -578,6 +566,24 @@ func newIntTable(keys []int64, valid func(int) bool) *intTable {
 		shift: uint(64 - bits.TrailingZeros(uint(size))),
 		mask:  uint64(size - 1),
 	}
+}
+
+// keyRange returns the smallest and largest of the valid keys; ok is false
+// when there are none.
+func keyRange(keys []int64, valid func(int) bool) (lo, hi int64, ok bool) {
+	for i, k := range keys {
+		if !valid(i) {
+			continue
+		}
+		if !ok || k < lo {
+			lo = k
+		}
+		if !ok || k > hi {
+			hi = k
+		}
+		ok = true
+	}
+	return lo, hi, ok
 }
 
 func (t *intTable) slot(k int64) uint64 {

@@ -38,19 +38,8 @@ const bitmapSlack = 64
 // t, which is read only from here on) available to the scan.
 func (s *KeySet) publish(keys []int64, valid func(int) bool, t *intTable) {
 	p := &keyProbe{t: t}
-	lo, hi, any := int64(0), int64(0), false
-	for i, k := range keys {
-		if valid(i) {
-			if !any || k < lo {
-				lo = k
-			}
-			if !any || k > hi {
-				hi = k
-			}
-			any = true
-		}
-	}
-	if span := uint64(hi) - uint64(lo); any && span < uint64(bitmapSlack*len(keys)+1<<16) {
+	lo, hi, ok := keyRange(keys, valid)
+	if span := uint64(hi) - uint64(lo); ok && span < uint64(bitmapSlack*len(keys)+1<<16) {
 		p.lo, p.bits = lo, make([]uint64, span/64+1)
 		for i, k := range keys {
 			if valid(i) {
@@ -60,6 +49,15 @@ func (s *KeySet) publish(keys []int64, valid func(int) bool, t *intTable) {
 		}
 	}
 	s.p.Store(p)
+}
+
+// has reports whether k is in the set.
+func (p *keyProbe) has(k int64) bool {
+	if p.bits == nil {
+		return p.t.find(k) >= 0
+	}
+	d := uint64(k) - uint64(p.lo)
+	return d < uint64(len(p.bits))*64 && p.bits[d>>6]&(1<<(d&63)) != 0
 }
 
 // apply tests the key column arr of a batch: with all, every row (into
@@ -87,25 +85,17 @@ func probeKeys[T ~int16 | ~int32 | ~int64](p *keyProbe, idx []int32, all bool, k
 	if p.bits != nil && valid == nil {
 		return probeBits(p, idx, all, keys)
 	}
-	in := func(k T) bool { return p.t.find(int64(k)) >= 0 }
-	if p.bits != nil {
-		bits, lo, n := p.bits, uint64(p.lo), uint64(len(p.bits))*64
-		in = func(k T) bool {
-			d := uint64(int64(k)) - lo
-			return d < n && bits[d>>6]&(1<<(d&63)) != 0
-		}
-	}
 	out := idx[:0]
 	if !all {
 		for _, i := range idx {
-			if in(keys[i]) && (valid == nil || valid(int(i))) {
+			if p.has(int64(keys[i])) && (valid == nil || valid(int(i))) {
 				out = append(out, i)
 			}
 		}
 		return out
 	}
 	for i, k := range keys {
-		if in(k) && (valid == nil || valid(i)) {
+		if p.has(int64(k)) && (valid == nil || valid(i)) {
 			out = append(out, int32(i))
 		}
 	}

@@ -2,6 +2,7 @@ package metastore
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -104,5 +105,47 @@ func TestCubesSegmentsJobs(t *testing.T) {
 		require.Len(t, h, 2)
 		require.Equal(t, "cube", h[0].Route, "newest first")
 		require.Equal(t, "a,b", h[0].Cuboid)
+	})
+}
+
+// TestHistoryRetention checks that a batch of history entries lands whole
+// and that a trim keeps only the newest entries, none older than the
+// cutoff, on every backend.
+func TestHistoryRetention(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, _, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		n, err := s.TrimHistory(ctx, 10, time.Now().Add(-time.Hour))
+		require.NoError(t, err)
+		require.Zero(t, n, "an empty history trims nothing")
+
+		old := time.Now().Add(-48 * time.Hour)
+		var batch []HistoryEntry
+		for i := range 300 {
+			started := time.Now()
+			if i < 5 {
+				started = old // the first five are two days old
+			}
+			batch = append(batch, HistoryEntry{Project: "p", User: "u", Query: fmt.Sprintf("SELECT %d", i), Route: "raw", Rows: int64(i), StartedAt: started})
+		}
+		require.NoError(t, s.InsertHistory(ctx, batch))
+		h, err := s.History(ctx, "p", 1000)
+		require.NoError(t, err)
+		require.Len(t, h, 300)
+		require.Equal(t, "SELECT 299", h[0].Query)
+
+		// Keep a day: the five old entries go.
+		n, err = s.TrimHistory(ctx, 1000, time.Now().Add(-24*time.Hour))
+		require.NoError(t, err)
+		require.Equal(t, int64(5), n)
+		// Keep the newest 100.
+		n, err = s.TrimHistory(ctx, 100, time.Now().Add(-24*time.Hour))
+		require.NoError(t, err)
+		require.Equal(t, int64(195), n)
+		h, err = s.History(ctx, "p", 1000)
+		require.NoError(t, err)
+		require.Len(t, h, 100)
+		require.Equal(t, "SELECT 299", h[0].Query)
+		require.Equal(t, "SELECT 200", h[99].Query)
 	})
 }

@@ -2,6 +2,7 @@ package metastore
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 )
@@ -22,29 +23,78 @@ type HistoryEntry struct {
 // maxHistoryQuery bounds the query text kept per entry.
 const maxHistoryQuery = 4096
 
-// InsertHistory appends entries in one statement.
+const insertHistory = `INSERT INTO query_history (project, user_name, query, route, cube, cuboid, duration_ms, row_count, started_at) VALUES `
+
+// InsertHistory appends entries in one transaction: one multi-row
+// statement on a database server (one round trip), one prepared single-row
+// statement run per entry on SQLite, which would otherwise parse a
+// statement as long as the batch.
 func (s *Store) InsertHistory(ctx context.Context, entries []HistoryEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	var b strings.Builder
-	b.WriteString(`INSERT INTO query_history (project, user_name, query, route, cube, cuboid, duration_ms, row_count, started_at) VALUES `)
-	args := make([]any, 0, 9*len(entries))
-	for i, e := range entries {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	args := func(e HistoryEntry) []any {
 		q := e.Query
 		if len(q) > maxHistoryQuery {
 			q = q[:maxHistoryQuery]
 		}
-		args = append(args, e.Project, e.User, q, e.Route, e.Cube, e.Cuboid, e.Duration.Milliseconds(), e.Rows, e.StartedAt.UnixMilli())
+		return []any{e.Project, e.User, q, e.Route, e.Cube, e.Cuboid, e.Duration.Milliseconds(), e.Rows, e.StartedAt.UnixMilli()}
+	}
+	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	if s.dialect.name() == "sqlite" {
+		return s.tx(ctx, func(t *Tx) error {
+			st, err := t.tx.PrepareContext(t.ctx, insertHistory+row)
+			if err != nil {
+				return s.mapErr(err)
+			}
+			defer st.Close()
+			for _, e := range entries {
+				if _, err := st.ExecContext(t.ctx, args(e)...); err != nil {
+					return s.mapErr(err)
+				}
+			}
+			return nil
+		})
+	}
+	var b strings.Builder
+	b.WriteString(insertHistory)
+	all := make([]any, 0, 9*len(entries))
+	for i, e := range entries {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+		all = append(all, args(e)...)
 	}
 	return s.tx(ctx, func(t *Tx) error {
-		_, err := t.Exec(b.String(), args...)
+		_, err := t.Exec(b.String(), all...)
 		return err
 	})
+}
+
+// TrimHistory deletes the entries that started before the cutoff, and all
+// but about the newest keep entries (by id, which grows with time), and
+// returns how many it deleted. Every node may trim; a trim is idempotent.
+func (s *Store) TrimHistory(ctx context.Context, keep int64, before time.Time) (int64, error) {
+	var deleted int64
+	err := s.tx(ctx, func(t *Tx) error {
+		var newest sql.NullInt64
+		if err := t.QueryRow(`SELECT max(id) FROM query_history`).Scan(&newest); err != nil {
+			return s.mapErr(err)
+		}
+		if !newest.Valid {
+			return nil
+		}
+		// MySQL cannot DELETE with a subquery on the same table: the
+		// threshold is read first.
+		r, err := t.Exec(`DELETE FROM query_history WHERE id <= ? OR started_at < ?`, newest.Int64-keep, before.UnixMilli())
+		if err != nil {
+			return err
+		}
+		deleted, err = r.RowsAffected()
+		return s.mapErr(err)
+	})
+	return deleted, err
 }
 
 // History returns the newest entries of project ("" for all), newest first.

@@ -29,7 +29,10 @@
 // integer arithmetic and casts; boolkernels.go: comparisons, AND/OR/NOT on
 // bitmaps, IN lists), row by row otherwise. An inner join on one integer
 // key of a scan below it hands that scan a runtime filter of its build
-// keys (exec.KeySet), applied by the scan's parallel workers. COPY FROM
+// keys (exec.KeySet), applied by the scan's parallel workers; inner and
+// left joins without a residual condition over a parallel scan add their
+// probes to its workers (exec.Parallel.Extend, exec.SharedBuild), and
+// EXPLAIN ANALYZE instruments such stages per worker. COPY FROM
 // parses fields straight into the table's Arrow builders (copyload.go).
 //
 // Lattice's own statements (CREATE PROJECT, GRANT ... ON PROJECT, CREATE
@@ -46,7 +49,8 @@
 // row version (cube_cache.go). Comma-joined tables are ordered from the largest along WHERE
 // equalities first (joinorder.go). System views of schema lattice and the
 // catalogs plug into FROM as VirtualRelations (virtual.go); every query is
-// recorded in lattice.query_history (history.go).
+// recorded in lattice.query_history (history.go), written in batches off
+// the query's path and trimmed to its retention.
 //
 // The catalogs (docs/catalog.md): catalog.go computes pg_catalog and
 // information_schema from a snapshot of the project (schemas, tables,

@@ -15,22 +15,30 @@ import (
 // query costs no metastore round trip on its path. A flush runs in a
 // goroutine of its own that ends when the batch is written; at most one
 // runs at a time. Reading the view, and Close, flush what is pending.
+// Every trimEvery, a flush also trims the table to its retention (keep
+// entries, none older than maxAge), so it does not grow without bound.
 type historyWriter struct {
-	store *metastore.Store
+	store  *metastore.Store
+	keep   int64
+	maxAge time.Duration
 
 	mu      sync.Mutex // guards the fields below
 	pending []metastore.HistoryEntry
 	last    time.Time // when the last flush started
 	running bool
 	idle    *sync.Cond // signalled when a flush ends
+	trimmed time.Time  // when the last trim ran; guarded by running
 }
+
+// trimEvery is how often the history is trimmed to its retention.
+const trimEvery = 10 * time.Minute
 
 // maxPendingHistory bounds the entries held while the metastore is slow or
 // away; past it new entries are dropped (and counted in the log).
 const maxPendingHistory = 10000
 
-func newHistoryWriter(store *metastore.Store) *historyWriter {
-	h := &historyWriter{store: store}
+func newHistoryWriter(store *metastore.Store, keep int64, maxAge time.Duration) *historyWriter {
+	h := &historyWriter{store: store, keep: keep, maxAge: maxAge}
 	h.idle = sync.NewCond(&h.mu)
 	return h
 }
@@ -62,11 +70,30 @@ func (h *historyWriter) startLocked() {
 		if err != nil {
 			slog.Warn("query history entries were not recorded", "entries", len(batch), "err", err)
 		}
+		h.trim()
 		h.mu.Lock()
 		h.running = false
 		h.idle.Broadcast()
 		h.mu.Unlock()
 	}()
+}
+
+// trim applies the retention if trimEvery has passed; it runs in the
+// flush goroutine, so never twice at once.
+func (h *historyWriter) trim() {
+	if time.Since(h.trimmed) < trimEvery {
+		return
+	}
+	h.trimmed = time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	n, err := h.store.TrimHistory(ctx, h.keep, time.Now().Add(-h.maxAge))
+	switch {
+	case err != nil:
+		slog.Warn("query history was not trimmed", "err", err)
+	case n > 0:
+		slog.Info("trimmed query history", "entries", n)
+	}
 }
 
 // flush writes everything pending and waits for it.

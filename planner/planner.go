@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -26,6 +27,11 @@ type Config struct {
 	CacheSize int    // parsed statements kept; 0 means 1024
 	// MaxCuboids is lattice.cube.max-cuboids; 0 means 4096.
 	MaxCuboids int
+	// HistoryMaxRows and HistoryMaxAge are lattice.query-history.max-rows
+	// and max-age-days: lattice.query_history keeps about that many of the
+	// newest entries, none older. 0 means 1,000,000 and 30 days.
+	HistoryMaxRows int64
+	HistoryMaxAge  time.Duration
 	// InstanceID is the node's id in leases: job writes are fenced with it.
 	InstanceID string
 	// Cluster connects job statements to the node's job engine and to the
@@ -63,7 +69,14 @@ func New(cfg Config) *Planner {
 	if p.maxCuboids <= 0 {
 		p.maxCuboids = 4096
 	}
-	p.history = newHistoryWriter(cfg.Store)
+	keep, age := cfg.HistoryMaxRows, cfg.HistoryMaxAge
+	if keep <= 0 {
+		keep = 1_000_000
+	}
+	if age <= 0 {
+		age = 30 * 24 * time.Hour
+	}
+	p.history = newHistoryWriter(cfg.Store, keep, age)
 	return p
 }
 

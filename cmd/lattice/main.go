@@ -14,6 +14,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/lattice-olap/lattice/cluster"
 	"github.com/lattice-olap/lattice/config"
@@ -156,7 +157,8 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		Logger:     log,
 	})
 	pl := planner.New(planner.Config{Store: store, DataDir: cfg.DataDir, MaxMemory: cfg.QueryMaxMemory, Version: version, Cluster: node,
-		MaxCuboids: cfg.CubeMaxCuboids, InstanceID: cfg.InstanceID})
+		MaxCuboids: cfg.CubeMaxCuboids, InstanceID: cfg.InstanceID,
+		HistoryMaxRows: int64(cfg.HistoryMaxRows), HistoryMaxAge: time.Duration(cfg.HistoryMaxAgeDays) * 24 * time.Hour})
 	defer pl.Close()
 	node.RegisterViews(pl)
 	// The job engine runs the jobs of the projects whose lease the node
