@@ -30,6 +30,7 @@ type cubeBinding struct {
 	raw    bool                // a statement Lattice generates: never routed to a cube
 	files  map[string]*fileRel // cuboid relations of rewritten blocks, by internal name
 	routes []*routeInfo        // each block routed to a cube, for EXPLAIN and the query history
+	reads  bool                // some block scans a table or a cuboid: the query history records the statement
 	state  *metastore.CubeState
 	// rawBlocks are the halves of rewritten blocks that read cuboids or
 	// fill gaps from raw rows: they are bound as they are.

@@ -48,9 +48,10 @@
 // any query. Parsed cube definitions and segment statistics are cached by
 // row version (cube_cache.go). Comma-joined tables are ordered from the largest along WHERE
 // equalities first (joinorder.go). System views of schema lattice and the
-// catalogs plug into FROM as VirtualRelations (virtual.go); every query is
-// recorded in lattice.query_history (history.go), written in batches off
-// the query's path and trimmed to its retention.
+// catalogs plug into FROM as VirtualRelations (virtual.go); every query
+// that reads a table or a cuboid is recorded in lattice.query_history
+// (history.go), written in batches off the query's path and trimmed to its
+// retention.
 //
 // The catalogs (docs/catalog.md): catalog.go computes pg_catalog and
 // information_schema from a snapshot of the project (schemas, tables,

@@ -261,6 +261,7 @@ func (b *binder) scanPlan(rel string, alias *pg_query.Alias, label string, tcols
 	sess := b.sess
 	node := newNode(label)
 	scan := &scanInfo{cols: tcols}
+	b.cube.reads = true
 	return relPlan{cols: cols, node: node, scan: scan, probe: scan, build: func(ec *evalCtx) (exec.Operator, error) {
 		filters := ec.keySets[scan]
 		delete(ec.keySets, scan)

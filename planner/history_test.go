@@ -37,3 +37,34 @@ func TestHistoryWriterTrims(t *testing.T) {
 	record(1)
 	require.Equal(t, 5, count(), "the trim keeps the newest five")
 }
+
+// TestHistoryRecordsDataQueries checks which statements the query history
+// keeps: queries that read a table, not constant SELECTs or catalog
+// queries.
+func TestHistoryRecordsDataQueries(t *testing.T) {
+	p, _ := newTestPlanner(t)
+	s, err := p.NewSession("admin", "lattice", true, 1, nil)
+	require.NoError(t, err)
+	for _, q := range []string{
+		"CREATE TABLE t (a integer)",
+		"INSERT INTO t VALUES (1), (2)",
+		"SELECT 1",
+		"SELECT count(*) FROM pg_catalog.pg_class",
+		"SELECT a FROM t WHERE a > (SELECT 1)",
+		"SELECT 2 WHERE EXISTS (SELECT 1 FROM t)", // reads t in a subquery
+	} {
+		_, err := runSQL(t, s, q)
+		require.NoError(t, err, q)
+	}
+	stmts, err := s.Prepare(context.Background(), "SELECT query FROM lattice.query_history ORDER BY query", nil)
+	require.NoError(t, err)
+	res, err := s.Execute(context.Background(), stmts[0], nil)
+	require.NoError(t, err)
+	var got []string
+	for res.Next(context.Background()) {
+		got = append(got, fmt.Sprint(res.Row()[0]))
+	}
+	require.NoError(t, res.Err())
+	res.Close()
+	require.Equal(t, []string{"SELECT 2 WHERE EXISTS (SELECT 1 FROM t)", "SELECT a FROM t WHERE a > (SELECT 1)"}, got)
+}

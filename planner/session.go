@@ -180,7 +180,9 @@ func (s *Session) Prepare(ctx context.Context, text string, paramTypes []types.O
 		}
 		stmt.SQL = st.sql
 		stmt.routes, stmt.cubeState = b.cube.routes, b.cube.state
-		stmt.record = st.stmt != nil && (st.stmt.GetSelectStmt() != nil || st.stmt.GetExplainStmt() != nil)
+		// The history keeps the queries that read data: not constant
+		// SELECTs (a pool's SELECT 1) nor catalog and system views.
+		stmt.record = b.cube.reads && st.stmt != nil && (st.stmt.GetSelectStmt() != nil || st.stmt.GetExplainStmt() != nil)
 		out = append(out, stmt)
 	}
 	return out, nil
