@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"encoding/binary"
 	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -60,9 +61,17 @@ func stringData(a *array.String) ([]int32, []byte) {
 }
 
 // inStrings sets the bit of each row of sel whose value is one of vals,
-// comparing lengths from the offsets first.
+// comparing lengths from the offsets first, then, for values of at least
+// eight bytes, their first eight bytes as one word: values of a column
+// often share a length (a city code), rarely a prefix.
 func inStrings(a *array.String, vals []string, sel, out []byte) {
 	offs, src := stringData(a)
+	heads := make([]uint64, len(vals))
+	for k, v := range vals {
+		if len(v) >= 8 {
+			heads[k] = binary.LittleEndian.Uint64([]byte(v[:8]))
+		}
+	}
 	for i := 0; i < a.Len(); i++ {
 		if sel != nil && sel[i>>3] == 0 {
 			i |= 7 // none of these eight rows
@@ -72,8 +81,15 @@ func inStrings(a *array.String, vals []string, sel, out []byte) {
 			continue
 		}
 		lo, hi := offs[i], offs[i+1]
-		for _, v := range vals {
-			if int(hi-lo) == len(v) && string(src[lo:hi]) == v {
+		n := int(hi - lo)
+		for k, v := range vals {
+			if n != len(v) {
+				continue
+			}
+			if n >= 8 && binary.LittleEndian.Uint64(src[lo:lo+8]) != heads[k] {
+				continue
+			}
+			if string(src[lo:hi]) == v {
 				bitutil.SetBit(out, i)
 				break
 			}

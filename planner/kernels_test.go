@@ -109,6 +109,10 @@ func TestKernelsMatchRowPath(t *testing.T) {
 		"t IN ('1', '2', '-3') AND a4 > 0", "a4 > 0 AND t IN ('1', '2', '-3')", "t NOT IN ('1', '2')",
 		"t = '5' AND t <> '6' AND a2 > 0", "a2 > 0 AND t > '3' AND t < '5' AND a8 <> 0",
 		"(t = '1' OR a2 = 3) AND (t = '2' OR a4 < 0 OR t IN ('7', '8'))",
+		// Values of eight bytes and more: equal heads with other tails,
+		// equal lengths with other heads (extremes give such values).
+		"t IN ('9223372036854775806', '-9223372036854775808', '2147483647', '-2147483648', '-32768', '21474836')",
+		"t IN ('9223372036854775807', '-922337203685477580') AND a2 <> 0",
 	}
 	// Every one takes a kernel on batches without extremes, where nothing
 	// overflows. With extremes, an argument may overflow in a row where
