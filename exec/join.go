@@ -34,9 +34,12 @@ const (
 //
 // The hash table maps a key to the first build row that has it; next
 // chains the others, in row order. A single integer key (smallint,
-// integer, bigint, or date on both sides: every SSB join) is hashed as
+// integer, bigint, or date on both sides: every SSB join) is looked up as
 // the int64 read straight from the Arrow arrays, so that int4 = int8
-// compares values; other keys are encoded as bytes (AppendArrowKey). Output
+// compares values, in an intTable (an array indexed by key when the keys
+// are dense, as a primary key's are); other keys are encoded as bytes
+// (AppendArrowKey). Under a parallel scan each worker has its own HashJoin
+// over one SharedBuild. Output
 // columns are gathered (take) from the probe batch, or sliced from it when
 // its rows come out in order, as in a join to a dimension's primary key,
 // and from the concatenated build side.
