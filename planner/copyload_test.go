@@ -630,19 +630,43 @@ func queryText(t *testing.T, s *Session, q string) []string {
 	return out
 }
 
+// queryColumn returns the first column of every row of q, printed.
+func queryColumn(t *testing.T, s *Session, q string) []string {
+	t.Helper()
+	ctx := context.Background()
+	stmts, err := s.Prepare(ctx, q, nil)
+	require.NoError(t, err, q)
+	res, err := s.Execute(ctx, stmts[0], nil)
+	require.NoError(t, err, q)
+	defer res.Close()
+	var out []string
+	for res.Next(ctx) {
+		out = append(out, fmt.Sprint(res.Row()[0]))
+	}
+	require.NoError(t, res.Err(), q)
+	return out
+}
+
+// benchSF is LATTICE_BENCH_SF, the scale factor of the SSB benchmarks
+// (default 0.01).
+func benchSF(b *testing.B) float64 {
+	b.Helper()
+	v := os.Getenv("LATTICE_BENCH_SF")
+	if v == "" {
+		return 0.01
+	}
+	sf, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sf
+}
+
 // BenchmarkCopyLineorder loads SSB lineorder (LATTICE_BENCH_SF, default
 // 0.01) through COPY FROM STDIN from memory, so that the generator does not
 // share the time, and reports rows/s.
 func BenchmarkCopyLineorder(b *testing.B) {
-	sf := 0.01
-	if v := os.Getenv("LATTICE_BENCH_SF"); v != "" {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sf = f
-	}
-	gen, err := ssb.New(sf, 1)
+	gen, err := ssb.New(benchSF(b), 1)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -56,15 +56,6 @@ func TestHistoryRecordsDataQueries(t *testing.T) {
 		_, err := runSQL(t, s, q)
 		require.NoError(t, err, q)
 	}
-	stmts, err := s.Prepare(context.Background(), "SELECT query FROM lattice.query_history ORDER BY query", nil)
-	require.NoError(t, err)
-	res, err := s.Execute(context.Background(), stmts[0], nil)
-	require.NoError(t, err)
-	var got []string
-	for res.Next(context.Background()) {
-		got = append(got, fmt.Sprint(res.Row()[0]))
-	}
-	require.NoError(t, res.Err())
-	res.Close()
+	got := queryColumn(t, s, "SELECT query FROM lattice.query_history ORDER BY query")
 	require.Equal(t, []string{"SELECT 2 WHERE EXISTS (SELECT 1 FROM t)", "SELECT a FROM t WHERE a > (SELECT 1)"}, got)
 }

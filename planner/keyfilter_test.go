@@ -117,16 +117,7 @@ func TestRuntimeKeyFilter(t *testing.T) {
 
 	// EXPLAIN ANALYZE counts the rows of joins run by the workers.
 	matched := want(func(_ int, k int, hasK bool) bool { return hasK && k < 200 }).count
-	stmts, err := s.Prepare(ctx, "EXPLAIN ANALYZE SELECT count(*) FROM fact f JOIN dim d ON f.k = d.k", nil)
-	require.NoError(t, err)
-	res, err := s.Execute(ctx, stmts[0], nil)
-	require.NoError(t, err)
-	var plan []string
-	for res.Next(ctx) {
-		plan = append(plan, fmt.Sprint(res.Row()[0]))
-	}
-	require.NoError(t, res.Err())
-	res.Close()
+	plan := queryColumn(t, s, "EXPLAIN ANALYZE SELECT count(*) FROM fact f JOIN dim d ON f.k = d.k")
 	require.Contains(t, strings.Join(plan, "\n"), fmt.Sprintf("Hash Join (actual rows=%d ", matched))
 
 	// A query that stops early closes the workers and the shared build.

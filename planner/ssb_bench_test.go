@@ -3,7 +3,6 @@ package planner
 import (
 	"context"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,20 +14,12 @@ import (
 // 0.01) into a fresh planner and returns an admin session.
 func ssbSession(b *testing.B) *Session {
 	b.Helper()
-	sf := 0.01
-	if v := os.Getenv("LATTICE_BENCH_SF"); v != "" {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sf = f
-	}
 	p, _ := newTestPlanner(b)
 	s, err := p.NewSession("admin", "lattice", true, 1, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	gen, err := ssb.New(sf, 1)
+	gen, err := ssb.New(benchSF(b), 1)
 	if err != nil {
 		b.Fatal(err)
 	}
