@@ -84,6 +84,7 @@ type HashAgg struct {
 	done    bool
 	pos     int
 	out     arrow.RecordBatch
+	held    int64 // bytes charged to the budget
 
 	generic bool // tests: every aggregate on the generic accumulators
 }
@@ -225,7 +226,9 @@ func (h *HashAgg) load(ctx context.Context) error {
 // newGroup adds the group of row i of rec in grouping set si (whose group
 // columns are set; the others are NULL) under key, of hash hash.
 func (h *HashAgg) newGroup(ctx context.Context, rec arrow.RecordBatch, i int, set []int, si int, key []byte, hash uint64) (int32, error) {
-	if err := Charge(ctx, int64(len(key))+48+64*int64(len(h.aggs))); err != nil {
+	size := int64(len(key)) + 48 + 64*int64(len(h.aggs))
+	h.held += size
+	if err := Charge(ctx, size); err != nil {
 		return 0, err
 	}
 	in := h.in.Columns()

@@ -123,9 +123,9 @@ func drain(t *testing.T, op Operator) [][]string {
 	return out
 }
 
-// TestHashAggTyped checks the typed aggregate states against the generic
-// accumulators, group by group, over random data of every type they cover.
-func TestHashAggTyped(t *testing.T) {
+// typedAggCase returns columns (two group columns first) and aggregates
+// over them of every kind the typed states cover, and a numeric divide.
+func typedAggCase() ([]Column, []AggSpec, func(a, b *apd.Decimal) (*apd.Decimal, error)) {
 	cols := []Column{
 		{"g1", types.Int4}, {"g2", types.Text}, // group columns
 		{"i2", types.Int2}, {"i4", types.Int4}, {"i8", types.Int8}, {"f4", types.Float4}, {"f8", types.Float8},
@@ -159,6 +159,13 @@ func TestHashAggTyped(t *testing.T) {
 		_, err := apd.BaseContext.WithPrecision(30).Quo(d, a, b)
 		return d, err
 	}
+	return cols, aggs, div
+}
+
+// TestHashAggTyped checks the typed aggregate states against the generic
+// accumulators, group by group, over random data of every type they cover.
+func TestHashAggTyped(t *testing.T) {
+	cols, aggs, div := typedAggCase()
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, tc := range []struct {
 		name    string

@@ -24,8 +24,12 @@
 // Filter and Project evaluate expressions (BatchExpr, implemented by the
 // planner) over whole batches; HashJoin, HashAgg (with grouping sets),
 // Window and Sort (with top-N) hold rows and charge the query's memory
-// Budget (53200 past it); Limit cuts the stream; Instrument counts rows and
-// time for EXPLAIN ANALYZE (summed over the workers that run a stage). Results stream to the client as batches arrive.
+// Budget (53200 past it); RunAgg aggregates input sorted by some of its
+// group columns chunk by chunk of whole runs, each chunk with a small
+// HashAgg (and Sort) whose memory goes back to the budget once returned;
+// Limit cuts the stream; Instrument counts rows and time for EXPLAIN
+// ANALYZE (summed over the workers that run a stage). Results stream to
+// the client as batches arrive.
 //
 // Parallel runs one scan-and-filter pipeline per core over disjoint row
 // groups and merges their batches; Close cancels and joins its goroutines.
