@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -25,6 +26,19 @@ type relPlan struct {
 	// probe is the table scan whose columns lead this plan's, through
 	// inner and left joins: inner joins above may filter it by their keys.
 	probe *scanInfo
+	// sorted is how many leading columns the rows arrive sorted by
+	// (ascending, NULLs last): a cuboid file read in order.
+	sorted int
+	// runs is set for an aggregation over sorted input (exec.RunAgg); the
+	// block above may give it the ORDER BY to sort by.
+	runs *runOrder
+}
+
+// runOrder is an aggregation over input sorted by some of its group keys.
+type runOrder struct {
+	runs  []int          // group positions the input is sorted by, in its order
+	order []exec.SortKey // when set (before the plan runs), RunAgg.Order
+	node  *planNode
 }
 
 func (r relPlan) execCols() []exec.Column {
@@ -262,18 +276,17 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 		distinctNode = newNode("HashAggregate (DISTINCT)", top)
 		top = distinctNode
 	}
+	// Over sorted runs, the aggregation sorts its chunks instead.
+	if len(keys) > 0 && !distinct && len(ws.calls) == 0 && sortByRuns(src.runs, keys, projected) {
+		for _, k := range keys {
+			src.runs.node.detail("Sort Key: %s", sortKeyName(k, outCols))
+		}
+		keys = nil
+	}
 	if len(keys) > 0 {
 		sortNode = newNode("Sort", top)
 		for _, k := range keys {
-			dir := ""
-			if k.Desc {
-				dir = " DESC"
-			}
-			name := fmt.Sprintf("column %d", k.Col+1)
-			if k.Col < len(outCols) {
-				name = outCols[k.Col].Name
-			}
-			sortNode.detail("Sort Key: %s%s", name, dir)
+			sortNode.detail("Sort Key: %s", sortKeyName(k, outCols))
 		}
 		top = sortNode
 	}
@@ -330,6 +343,18 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 		}
 		return &opResult{rows: exec.NewRows(op), n: nOut}, nil
 	}}, nil
+}
+
+// sortKeyName names a sort key in EXPLAIN.
+func sortKeyName(k exec.SortKey, outCols []Column) string {
+	name := fmt.Sprintf("column %d", k.Col+1)
+	if k.Col < len(outCols) {
+		name = outCols[k.Col].Name
+	}
+	if k.Desc {
+		name += " DESC"
+	}
+	return name
 }
 
 // numericDivide divides with PostgreSQL's result scale (for avg and
@@ -429,7 +454,15 @@ func (b *binder) aggregate(sel *pg_query.SelectStmt, src relPlan, ordinal func(i
 		aggNode.label = "MixedAggregate"
 		aggNode.detail("Grouping Sets: %d", len(ag.sets))
 	}
-	out := relPlan{node: aggNode, build: func(ec *evalCtx) (exec.Operator, error) {
+	var ro *runOrder
+	if runs := runGroups(ag.groups, src.sorted); ag.sets == nil && len(runs) > 0 {
+		ro = &runOrder{runs: runs, node: aggNode}
+		aggNode.label = "HashAggregate (sorted runs)"
+		for _, k := range runs {
+			aggNode.detail("Presorted Key: %s", exprString(ag.groups[k], src.cols))
+		}
+	}
+	out := relPlan{node: aggNode, runs: ro, build: func(ec *evalCtx) (exec.Operator, error) {
 		op, err := inner(ec)
 		if err != nil {
 			return nil, err
@@ -466,6 +499,11 @@ func (b *binder) aggregate(sel *pg_query.SelectStmt, src relPlan, ordinal func(i
 			add(&constExpr{t: types.Bool, v: true})
 		}
 		op = exec.NewProject(op, pre, pcols)
+		if ro != nil {
+			ra := exec.NewRunAgg(op, ro.runs, len(ag.groups), specs, numericDivide)
+			ra.Order = ro.order
+			return aggNode.instrument(ra, ec), nil
+		}
 		h := exec.NewHashAgg(op, len(ag.groups), specs, numericDivide)
 		if ag.sets != nil {
 			h = h.WithSets(ag.sets)
@@ -476,6 +514,48 @@ func (b *binder) aggregate(sel *pg_query.SelectStmt, src relPlan, ordinal func(i
 		out.cols = append(out.cols, scopeCol{name: fmt.Sprint("group", i), typ: g.Type(), idx: i, hidden: true, partner: -1})
 	}
 	return out, nil
+}
+
+// runGroups returns the positions of the group keys that are the input's
+// leading sorted columns, in the input's order: the longest prefix of them
+// that the keys hold.
+func runGroups(groups []Expr, sorted int) []int {
+	var runs []int
+	for c := range sorted {
+		k := slices.IndexFunc(groups, func(g Expr) bool {
+			r, ok := g.(*colRef)
+			return ok && r.idx == c
+		})
+		if k < 0 {
+			break
+		}
+		runs = append(runs, k)
+	}
+	return runs
+}
+
+// sortByRuns gives ORDER BY keys to an aggregation over sorted runs when
+// they start with its run keys, in order and ascending, so that sorting
+// each chunk of runs sorts the whole output; it reports whether it did.
+// keys index projected, whose column references are to the aggregation's
+// output (the caller makes sure no window or DISTINCT comes between).
+func sortByRuns(ro *runOrder, keys []exec.SortKey, projected []Expr) bool {
+	if ro == nil || len(keys) < len(ro.runs) {
+		return false
+	}
+	order := make([]exec.SortKey, len(keys))
+	for i, k := range keys {
+		r, ok := projected[k.Col].(*colRef)
+		if !ok {
+			return false
+		}
+		if i < len(ro.runs) && (r.idx != ro.runs[i] || k.Desc || k.NullsFirst) {
+			return false
+		}
+		order[i] = exec.SortKey{Col: r.idx, Desc: k.Desc, NullsFirst: k.NullsFirst}
+	}
+	ro.order = order
+	return true
 }
 
 // aggExpr binds n in aggregation context; ok is false when n is neither a

@@ -633,17 +633,38 @@ func queryText(t *testing.T, s *Session, q string) []string {
 // queryColumn returns the first column of every row of q, printed.
 func queryColumn(t *testing.T, s *Session, q string) []string {
 	t.Helper()
+	var out []string
+	for _, row := range resultRows(t, mustExecute(t, s, q)) {
+		out = append(out, row[0])
+	}
+	return out
+}
+
+// mustExecute runs q, which must start.
+func mustExecute(t *testing.T, s *Session, q string) Result {
+	t.Helper()
 	ctx := context.Background()
 	stmts, err := s.Prepare(ctx, q, nil)
 	require.NoError(t, err, q)
 	res, err := s.Execute(ctx, stmts[0], nil)
 	require.NoError(t, err, q)
+	return res
+}
+
+// resultRows returns every row of res, each value printed, and closes it.
+func resultRows(t *testing.T, res Result) [][]string {
+	t.Helper()
+	ctx := context.Background()
 	defer res.Close()
-	var out []string
+	var out [][]string
 	for res.Next(ctx) {
-		out = append(out, fmt.Sprint(res.Row()[0]))
+		row := make([]string, len(res.Row()))
+		for i, v := range res.Row() {
+			row[i] = fmt.Sprint(v)
+		}
+		out = append(out, row)
 	}
-	require.NoError(t, res.Err(), q)
+	require.NoError(t, res.Err())
 	return out
 }
 

@@ -23,6 +23,11 @@ import (
 type FileInput struct {
 	Columns []exec.Column
 	Files   []metastore.TableFile
+	// Sorted is how many leading columns each file's rows are sorted by
+	// (ascending, NULLs last), as a cuboid's are by its dimensions. An
+	// aggregation over one such file by some of those columns streams
+	// (exec.RunAgg).
+	Sorted int
 }
 
 // CuboidColumns are the columns of a cuboid's files.
@@ -80,24 +85,7 @@ func (r *InternalRows) Close() {
 // QueryInternal runs a SELECT that Lattice generates, as an administrator of
 // project, on the raw route, with inputs readable by name.
 func (p *Planner) QueryInternal(ctx context.Context, project, sql string, inputs map[string]FileInput) (*InternalRows, error) {
-	s, err := p.NewSession("admin", project, true, 0, nil)
-	if err != nil {
-		return nil, err
-	}
-	tree, err := pg_query.Parse(sql)
-	if err != nil {
-		return nil, syntaxError(sql, err)
-	}
-	b := newBinder(s, sql, nil)
-	b.ctx = ctx
-	b.cube.raw = true
-	for name, in := range inputs {
-		if b.cube.files == nil {
-			b.cube.files = map[string]*fileRel{}
-		}
-		b.cube.files[name] = &fileRel{name: name, label: "Cuboid Scan on " + name, cols: in.Columns, files: in.Files}
-	}
-	st, err := b.selectStmt(ctx, tree.Stmts[0].Stmt.GetSelectStmt())
+	st, s, err := p.internalStatement(ctx, project, sql, inputs)
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +98,29 @@ func (p *Planner) QueryInternal(ctx context.Context, project, sql string, inputs
 		cols[i] = exec.Column{Name: c.Name, Type: c.Type}
 	}
 	return &InternalRows{Result: res, Columns: cols}, nil
+}
+
+// internalStatement plans QueryInternal's SELECT.
+func (p *Planner) internalStatement(ctx context.Context, project, sql string, inputs map[string]FileInput) (*Statement, *Session, error) {
+	s, err := p.NewSession("admin", project, true, 0, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	tree, err := pg_query.Parse(sql)
+	if err != nil {
+		return nil, nil, syntaxError(sql, err)
+	}
+	b := newBinder(s, sql, nil)
+	b.ctx = ctx
+	b.cube.raw = true
+	for name, in := range inputs {
+		if b.cube.files == nil {
+			b.cube.files = map[string]*fileRel{}
+		}
+		b.cube.files[name] = &fileRel{name: name, label: "Cuboid Scan on " + name, cols: in.Columns, files: in.Files, sorted: in.Sorted}
+	}
+	st, err := b.selectStmt(ctx, tree.Stmts[0].Stmt.GetSelectStmt())
+	return st, s, err
 }
 
 // rangeWhere is the WHERE clause selecting a segment's fact rows.

@@ -42,6 +42,7 @@ type fileRel struct {
 	name, label string
 	cols        []exec.Column
 	files       []metastore.TableFile
+	sorted      int // each file's rows are sorted by this many leading columns
 }
 
 // routeInfo describes one block answered from a cube.

@@ -39,7 +39,13 @@
 // CUBE, BUILD, SHOW JOBS, ...) have a small grammar (lattice.go,
 // lattice_cube.go). Cube definitions are bound in cube_ddl.go; job
 // statements (cube_jobs.go) record jobs fenced by the project's lease, or
-// forward them to the lease holder through the Cluster interface.
+// forward them to the lease holder through the Cluster interface. A cube
+// build's steps run SELECTs over the tables and over cuboid files
+// (cube_build.go, QueryInternal): a file input declared sorted (a parent
+// cuboid, sorted by its dimensions) is read in order by one worker, a
+// GROUP BY that holds its leading columns aggregates run by run
+// (exec.RunAgg, EXPLAIN "HashAggregate (sorted runs)"), and an ORDER BY
+// that starts with them sorts each chunk of runs instead of the output.
 //
 // The cube route (cube_route.go, cube_rewrite.go) sits before a block is
 // planned: a block whose join graph, dimensions and aggregates a cube

@@ -179,7 +179,12 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 			if rv.Alias != nil {
 				rel = rv.Alias.Aliasname
 			}
-			return b.scanPlan(rel, rv.Alias, fr.label, fr.cols, func(context.Context) ([]metastore.TableFile, error) { return fr.files, nil }), nil
+			p := b.scanPlan(rel, rv.Alias, fr.label, fr.cols, func(context.Context) ([]metastore.TableFile, error) { return fr.files, nil })
+			if fr.sorted > 0 && len(fr.files) == 1 {
+				// One sorted file, read in order by one reader.
+				p.scan.inOrder, p.sorted = true, fr.sorted
+			}
+			return p, nil
 		}
 		if v, ok := b.lookupVirtual(rv); ok && (rv.Catalogname == "" || rv.Catalogname == b.sess.Project) {
 			rel := v.Name
@@ -282,13 +287,18 @@ func (b *binder) scanPlan(rel string, alias *pg_query.Alias, label string, tcols
 			read = []int{0}
 		}
 		// A large relation is scanned (and filtered) by one worker per
-		// core, each over its share of every file's row groups.
+		// core, each over its share of every file's row groups; one read
+		// in order by a single worker, which stays a batch ahead of its
+		// consumer.
 		var rows int64
 		for _, f := range files {
 			rows += f.Rows
 		}
 		workers := min(runtime.GOMAXPROCS(0), 8)
-		if workers < 2 || rows < 2*exec.BatchRows {
+		if scan.inOrder {
+			workers = 1
+		}
+		if rows < 2*exec.BatchRows || (workers < 2 && !scan.inOrder) {
 			var op exec.Operator = exec.NewScan(sess.planner.dataDir, files, tcols, read).WithRowGroupFilter(scan.rowGroupFilter())
 			if scan.filter != nil {
 				op = exec.NewFilter(op, batchExpr{scan.filter, ec})
@@ -634,6 +644,9 @@ type scanInfo struct {
 	cols   []exec.Column
 	bounds []bound
 	filter Expr // pushed-down conditions, applied by the scan's workers
+	// inOrder scans with one worker, in file order, for an aggregation
+	// over sorted runs above.
+	inOrder bool
 }
 
 // hasSubplan reports a subquery in e (its cached results are not safe to
