@@ -16,9 +16,15 @@
 //     the merged segments' base cuboids);
 //  3. cuboids: derive every other cuboid from its smallest built parent,
 //     one worker per core side by side (a cuboid starts once every cuboid
-//     holding its dimensions is built; one roll-up from a parent of over a
-//     million rows at a time), recording the files written so far about
-//     once a second;
+//     holding its dimensions is built), recording the files written so far
+//     about once a second. The parent's file is sorted by its dimensions:
+//     a child that holds the first of them rolls up run by run in little
+//     memory (exec.RunAgg); only one roll-up that cannot, from a parent of
+//     over a million rows, runs at a time.
+//
+// Each step's query writes its rows to Parquet on a second goroutine, a
+// batch behind the query, so that a roll-up running alone keeps two cores
+// busy.
 //  4. files: move the files from the work directory to their final names;
 //  5. commit: the segment becomes READY, replaced segments RETIRED and the
 //     job FINISHED in one metastore transaction.

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/lattice-olap/lattice/cube"
 	"github.com/lattice-olap/lattice/exec"
 	"github.com/lattice-olap/lattice/metastore"
@@ -357,7 +359,12 @@ func findSegment(segs []metastore.Segment, id string) (metastore.Segment, bool) 
 
 // write runs a query and writes its rows as one Parquet file under the
 // segment's work directory.
+//
+// The rows are computed on this goroutine and encoded into Parquet on
+// another, a batch behind: a roll-up that runs alone keeps two cores busy.
 func (r *runCtx) write(ctx context.Context, sql string, inputs map[string]planner.FileInput, key string) (cube.File, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	rows, err := r.e.cfg.Planner.QueryInternal(ctx, r.job.Project, sql, inputs)
 	if err != nil {
 		return cube.File{}, err
@@ -369,18 +376,44 @@ func (r *runCtx) write(ctx context.Context, sql string, inputs map[string]planne
 	if err != nil {
 		return cube.File{}, err
 	}
+	batches, written := make(chan arrow.RecordBatch, 1), make(chan error, 1)
+	go func() {
+		var err error
+		defer func() {
+			// A bug in the encoder fails the job, not the node.
+			if p := recover(); p != nil {
+				cancel()
+				for rec := range batches {
+					rec.Release()
+				}
+				err = fmt.Errorf("writing %s: internal error: %v", key, p)
+			}
+			written <- err
+		}()
+		for rec := range batches {
+			if err == nil {
+				if err = fw.Write(rec); err != nil {
+					cancel() // stops the query
+				}
+			}
+			rec.Release()
+		}
+	}()
 	for {
-		rec, err := rows.NextBatch(ctx)
-		if err == nil && rec == nil {
+		var rec arrow.RecordBatch
+		if rec, err = rows.NextBatch(ctx); err != nil || rec == nil {
 			break
 		}
-		if err == nil {
-			err = fw.Write(rec)
-		}
-		if err != nil {
-			fw.Abort()
-			return cube.File{}, err
-		}
+		rec.Retain()
+		batches <- rec
+	}
+	close(batches)
+	if werr := <-written; werr != nil {
+		err = werr
+	}
+	if err != nil {
+		fw.Abort()
+		return cube.File{}, err
 	}
 	tf, err := fw.Finish()
 	if err != nil {
@@ -434,15 +467,25 @@ func (r *runCtx) base(ctx context.Context, i int) error {
 	return nil
 }
 
-// bigParentRows is the parent size past which a roll-up holds enough rows
-// in memory (hash table, sort) that the workers run only one such at a time.
+// bigParentRows is the parent size past which a roll-up that does not
+// stream holds enough rows in memory (hash table, sort) that the workers
+// run only one such at a time.
 const bigParentRows = 1 << 20
+
+// streams reports whether cuboid c rolls up from parent in a stream: the
+// parent's file is sorted by its dimensions, so when c holds the first of
+// them the aggregation goes run by run (exec.RunAgg), in little memory.
+func streams(c, parent cube.Cuboid) bool {
+	d := parent.Dims()
+	return len(d) > 0 && c.Has(cube.Cuboid(1)<<d[0])
+}
 
 // cuboids: derive every other cuboid from its smallest built parent,
 // recording each as it is written. One worker per core builds cuboids side
-// by side (only one of them from a parent of over bigParentRows rows); a
-// cuboid starts once every cuboid that holds its dimensions is built, so
-// each gets the parent a one-at-a-time build would pick.
+// by side (only one of them from a parent of over bigParentRows rows that
+// does not stream); a cuboid starts once every cuboid that holds its
+// dimensions is built, so each gets the parent a one-at-a-time build would
+// pick.
 func (r *runCtx) cuboids(ctx context.Context, i int) error {
 	d := &r.details[i]
 	baseD := r.details[i-1]
@@ -510,7 +553,7 @@ func (r *runCtx) cuboids(ctx context.Context, i int) error {
 					cond.Broadcast()
 					return 0, 0, false
 				}
-				big := built[parent] > bigParentRows
+				big := built[parent] > bigParentRows && !streams(c, parent)
 				if big && bigRunning {
 					continue // one large roll-up at a time bounds memory
 				}
@@ -569,7 +612,7 @@ func (r *runCtx) cuboids(ctx context.Context, i int) error {
 				mu.Lock()
 				in := files[parent]
 				mu.Unlock()
-				inputs := map[string]planner.FileInput{"parent": {Columns: planner.CuboidColumns(r.def, parent), Files: tableFiles(in)}}
+				inputs := map[string]planner.FileInput{"parent": {Columns: planner.CuboidColumns(r.def, parent), Files: tableFiles(in), Sorted: parent.Len()}}
 				f, err := r.write(ctx, planner.RollupSQL(r.def, c, "parent"), inputs, c.Key())
 				if err == nil {
 					err = done(c, f)
