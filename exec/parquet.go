@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -40,6 +41,15 @@ type FileWriter struct {
 	rows    int64
 	cols    []Column
 	stats   []colStats
+
+	// With AlignRowGroups: how many leading columns row groups end at a
+	// change of, the row-group size, the rows in the open group, whether
+	// a new group starts with the next row, and scratch keys.
+	align      int
+	groupRows  int64
+	inGroup    int64
+	cutPending bool
+	ka, kb     []byte
 }
 
 type colStats struct {
@@ -88,7 +98,17 @@ func NewFileWriterRowGroups(dataDir, dir string, cols []Column, rowGroupRows int
 		os.Remove(tmp)
 		return nil, err
 	}
-	return &FileWriter{dataDir: dataDir, rel: rel, tmp: tmp, f: f, w: w, sch: sch, cols: cols, stats: make([]colStats, len(cols))}, nil
+	return &FileWriter{dataDir: dataDir, rel: rel, tmp: tmp, f: f, w: w, sch: sch, cols: cols, stats: make([]colStats, len(cols)), groupRows: rowGroupRows}, nil
+}
+
+// AlignRowGroups makes row groups end where the most significant of the
+// first cols columns changes, within the second half of each group: rows
+// written sorted by those columns then give groups whose statistics span
+// one value of the leading columns where they can (a cuboid's groups
+// rarely straddle two regions), so scans skip more of them.
+func (fw *FileWriter) AlignRowGroups(cols int) *FileWriter {
+	fw.align = min(cols, len(fw.cols))
+	return fw
 }
 
 // Write appends a batch whose columns are the writer's (names aside).
@@ -99,7 +119,67 @@ func (fw *FileWriter) Write(rec arrow.RecordBatch) error {
 		rec = array.NewRecordBatch(fw.sch, rec.Columns(), rec.NumRows())
 		defer rec.Release()
 	}
-	return fw.w.WriteBuffered(rec)
+	if fw.align == 0 {
+		return fw.w.WriteBuffered(rec)
+	}
+	n := int(rec.NumRows())
+	for i := 0; i < n; {
+		if fw.cutPending {
+			fw.w.NewBufferedRowGroup()
+			fw.cutPending, fw.inGroup = false, 0
+		}
+		room := int(fw.groupRows - fw.inGroup)
+		end := n
+		if n-i >= room {
+			// The group fills in this batch: end it at the most
+			// significant change in its second half.
+			lo := i + max(1, int(fw.groupRows/2-fw.inGroup))
+			end = fw.bestCut(rec, min(lo, i+room), i+room)
+			fw.cutPending = true
+		}
+		if err := fw.writeRange(rec, i, end); err != nil {
+			return err
+		}
+		fw.inGroup += int64(end - i)
+		i = end
+	}
+	return nil
+}
+
+func (fw *FileWriter) writeRange(rec arrow.RecordBatch, from, to int) error {
+	if from == 0 && to == int(rec.NumRows()) {
+		return fw.w.WriteBuffered(rec)
+	}
+	part := rec.NewSlice(int64(from), int64(to))
+	defer part.Release()
+	return fw.w.WriteBuffered(part)
+}
+
+// bestCut returns the row in [lo, hi] (hi included: a full group) that
+// starts the next group: the last one where the earliest changing aligned
+// column changes from the row before; hi when none changes.
+func (fw *FileWriter) bestCut(rec arrow.RecordBatch, lo, hi int) int {
+	best, bestLevel := hi, fw.align
+	for r := max(lo, 1); r <= hi && r < int(rec.NumRows()); r++ {
+		if level := fw.changeLevel(rec, r, min(bestLevel+1, fw.align)); level <= bestLevel && level < fw.align {
+			best, bestLevel = r, level
+		}
+	}
+	return best
+}
+
+// changeLevel returns the first of the first limit columns whose value
+// differs between rows r-1 and r, or fw.align when none does.
+func (fw *FileWriter) changeLevel(rec arrow.RecordBatch, r, limit int) int {
+	for c := 0; c < limit; c++ {
+		col := rec.Column(c)
+		fw.ka = AppendArrowKey(fw.ka[:0], col, r-1, fw.cols[c].Type)
+		fw.kb = AppendArrowKey(fw.kb[:0], col, r, fw.cols[c].Type)
+		if !bytes.Equal(fw.ka, fw.kb) {
+			return c
+		}
+	}
+	return fw.align
 }
 
 // observe keeps per-column null counts and min/max, for pruning.

@@ -19,6 +19,7 @@ import (
 	"github.com/cockroachdb/apd/v3"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lattice-olap/lattice/metastore"
 	"github.com/lattice-olap/lattice/pgerr"
 	"github.com/lattice-olap/lattice/types"
 )
@@ -514,10 +515,11 @@ func TestSortCancel(t *testing.T) {
 	s.Close()
 }
 
-// BenchmarkSort sorts rows shaped like a cube build's base cuboid: 15
+// baseCuboidRows returns n rows shaped like a cube build's base cuboid: 15
 // grouping columns (integers and short text, as SSB's date, customer,
-// supplier and part attributes) and three measures, by all 15.
-func BenchmarkSort(b *testing.B) {
+// supplier and part attributes) and three measures, with the sort keys of
+// all 15.
+func baseCuboidRows(b *testing.B, n int) ([]Column, []SortKey, []arrow.RecordBatch) {
 	r := rand.New(rand.NewSource(1))
 	var cols []Column
 	var keys []SortKey
@@ -528,7 +530,6 @@ func BenchmarkSort(b *testing.B) {
 	}
 	cols = append(cols, Column{Name: "revenue", Type: types.Int8}, Column{Name: "disc", Type: types.NumericOf(38, 2)},
 		Column{Name: "n", Type: types.Int8})
-	const n = 300_000
 	bld := NewBuilder(cols)
 	defer bld.Release()
 	var recs []arrow.RecordBatch
@@ -553,6 +554,12 @@ func BenchmarkSort(b *testing.B) {
 			recs = append(recs, bld.Batch())
 		}
 	}
+	return cols, keys, recs
+}
+
+// BenchmarkSort sorts base-cuboid rows by all 15 grouping columns.
+func BenchmarkSort(b *testing.B) {
+	cols, keys, recs := baseCuboidRows(b, 300_000)
 	ctx := context.Background()
 	b.ResetTimer()
 	for range b.N {
@@ -572,6 +579,95 @@ func BenchmarkSort(b *testing.B) {
 		s.Close()
 	}
 	b.StopTimer()
+	for _, rec := range recs {
+		rec.Release()
+	}
+}
+
+// sortedCuboidRows returns base-cuboid rows sorted by their 15 grouping
+// columns, as a build writes them.
+func sortedCuboidRows(b *testing.B, n int) ([]Column, []arrow.RecordBatch) {
+	cols, keys, recs := baseCuboidRows(b, n)
+	s := NewSort(&batchesOp{cols: cols, recs: recs}, keys)
+	defer s.Close()
+	var sorted []arrow.RecordBatch
+	for {
+		rec, err := s.Next(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rec == nil {
+			return cols, sorted
+		}
+		rec.Retain()
+		sorted = append(sorted, rec)
+	}
+}
+
+// writeCuboid writes recs as a build writes a cuboid (4,096-row groups,
+// aligned on the 15 grouping columns).
+func writeCuboid(b *testing.B, dir string, cols []Column, recs []arrow.RecordBatch) metastore.TableFile {
+	fw, err := NewFileWriterRowGroups(dir, "w", cols, 4096)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fw.AlignRowGroups(15)
+	for _, rec := range recs {
+		if err := fw.Write(rec); err != nil {
+			b.Fatal(err)
+		}
+	}
+	tf, err := fw.Finish()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return tf
+}
+
+// BenchmarkFileWriter writes 300,000 sorted base-cuboid rows as a cuboid;
+// it reports the file's bytes per row.
+func BenchmarkFileWriter(b *testing.B) {
+	cols, sorted := sortedCuboidRows(b, 300_000)
+	defer releaseBatches(sorted)
+	dir := b.TempDir()
+	var tf metastore.TableFile
+	b.ResetTimer()
+	for range b.N {
+		tf = writeCuboid(b, dir, cols, sorted)
+	}
+	b.ReportMetric(float64(tf.Bytes)/300_000, "bytes/row")
+}
+
+// BenchmarkFileScan reads such a cuboid file back, every column, without
+// the column cache.
+func BenchmarkFileScan(b *testing.B) {
+	cols, sorted := sortedCuboidRows(b, 300_000)
+	dir := b.TempDir()
+	tf := writeCuboid(b, dir, cols, sorted)
+	releaseBatches(sorted)
+	read := make([]int, len(cols))
+	for i := range read {
+		read[i] = i
+	}
+	ctx := context.Background()
+	b.ResetTimer()
+	for range b.N {
+		s := NewScan(dir, []metastore.TableFile{tf}, cols, read)
+		s.started = true // not through the column cache
+		for {
+			rec, err := s.Next(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if rec == nil {
+				break
+			}
+		}
+		s.Close()
+	}
+}
+
+func releaseBatches(recs []arrow.RecordBatch) {
 	for _, rec := range recs {
 		rec.Release()
 	}

@@ -362,7 +362,8 @@ func findSegment(segs []metastore.Segment, id string) (metastore.Segment, bool) 
 //
 // The rows are computed on this goroutine and encoded into Parquet on
 // another, a batch behind: a roll-up that runs alone keeps two cores busy.
-func (r *runCtx) write(ctx context.Context, sql string, inputs map[string]planner.FileInput, key string) (cube.File, error) {
+func (r *runCtx) write(ctx context.Context, sql string, inputs map[string]planner.FileInput, c cube.Cuboid) (cube.File, error) {
+	key := c.Key()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	rows, err := r.e.cfg.Planner.QueryInternal(ctx, r.job.Project, sql, inputs)
@@ -370,12 +371,14 @@ func (r *runCtx) write(ctx context.Context, sql string, inputs map[string]planne
 		return cube.File{}, err
 	}
 	defer rows.Close()
-	// Small row groups: a cuboid is sorted by its dimensions, so a filter
-	// on a leading dimension skips most groups by their statistics.
+	// Small row groups, ending where leading dimensions change: a cuboid
+	// is sorted by its dimensions, so a filter on one skips most groups by
+	// their statistics.
 	fw, err := exec.NewFileWriterRowGroups(r.e.cfg.DataDir, filepath.Join(r.segDir, "work", key), rows.Columns, 4096)
 	if err != nil {
 		return cube.File{}, err
 	}
+	fw.AlignRowGroups(c.Len())
 	batches, written := make(chan arrow.RecordBatch, 1), make(chan error, 1)
 	go func() {
 		var err error
@@ -452,12 +455,12 @@ func (r *runCtx) base(ctx context.Context, i int) error {
 			in = append(in, files[base.Key()]...)
 		}
 		inputs := map[string]planner.FileInput{"merge_input": {Columns: planner.CuboidColumns(r.def, base), Files: tableFiles(in...)}}
-		f, err = r.write(ctx, planner.RollupSQL(r.def, base, "merge_input"), inputs, base.Key())
+		f, err = r.write(ctx, planner.RollupSQL(r.def, base, "merge_input"), inputs, base)
 		if err != nil {
 			return err
 		}
 	} else {
-		if f, err = r.write(ctx, planner.BaseCuboidSQL(r.def, r.segRange()), nil, base.Key()); err != nil {
+		if f, err = r.write(ctx, planner.BaseCuboidSQL(r.def, r.segRange()), nil, base); err != nil {
 			return err
 		}
 	}
@@ -613,7 +616,7 @@ func (r *runCtx) cuboids(ctx context.Context, i int) error {
 				in := files[parent]
 				mu.Unlock()
 				inputs := map[string]planner.FileInput{"parent": {Columns: planner.CuboidColumns(r.def, parent), Files: tableFiles(in), Sorted: parent.Len()}}
-				f, err := r.write(ctx, planner.RollupSQL(r.def, c, "parent"), inputs, c.Key())
+				f, err := r.write(ctx, planner.RollupSQL(r.def, c, "parent"), inputs, c)
 				if err == nil {
 					err = done(c, f)
 				}

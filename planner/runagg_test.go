@@ -49,6 +49,7 @@ func TestSortedRunsAggregate(t *testing.T) {
 	require.NoError(t, err)
 	fw, err := exec.NewFileWriterRowGroups(p.dataDir, "work", rows.Columns, 4096)
 	require.NoError(t, err)
+	fw.AlignRowGroups(3)
 	for {
 		rec, err := rows.NextBatch(ctx)
 		require.NoError(t, err)

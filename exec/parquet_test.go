@@ -1,0 +1,118 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lattice-olap/lattice/metastore"
+	"github.com/lattice-olap/lattice/types"
+)
+
+// TestAlignRowGroups writes rows sorted by (a, b), in batches of random
+// sizes, with row groups aligned on both: every group but the last holds
+// 2,048 to 4,096 rows and, when it lies within one batch, ends at the most
+// significant change its second half offers; the rows read back unchanged.
+func TestAlignRowGroups(t *testing.T) {
+	cols := []Column{{"a", types.Int4}, {"b", types.Text}, {"v", types.Int8}}
+	r := rand.New(rand.NewPCG(7, 8))
+	const n = 50_000
+	// a changes every 1,000 to 6,000 rows, b every 1 to 700 (and with a).
+	as, bs := make([]int64, n), make([]string, n)
+	for i, a, b := 0, int64(0), 0; i < n; {
+		runA := 1000 + r.IntN(5000)
+		for j := 0; j < runA && i < n; {
+			runB := 1 + r.IntN(700)
+			for k := 0; k < runB && j < runA && i < n; k, j, i = k+1, j+1, i+1 {
+				as[i], bs[i] = a, fmt.Sprintf("b%05d", b)
+			}
+			b++
+		}
+		a++
+		b = 0
+	}
+	dir := t.TempDir()
+	fw, err := NewFileWriterRowGroups(dir, "w", cols, 4096)
+	require.NoError(t, err)
+	fw.AlignRowGroups(2)
+	batchStart := map[int]bool{}
+	for done := 0; done < n; {
+		batchStart[done] = true
+		size := min(n-done, 1+r.IntN(20000))
+		bld := NewBuilder(cols)
+		for i := done; i < done+size; i++ {
+			require.NoError(t, bld.Add([]types.Datum{as[i], bs[i], int64(i)}))
+		}
+		rec := bld.Batch()
+		require.NoError(t, fw.Write(rec))
+		rec.Release()
+		bld.Release()
+		done += size
+	}
+	tf, err := fw.Finish()
+	require.NoError(t, err)
+
+	pf, err := file.OpenParquetFile(filepath.Join(dir, tf.Path), false)
+	require.NoError(t, err)
+	defer pf.Close()
+	changeAt := func(i int) int { // the earliest column changing at row i
+		switch {
+		case as[i] != as[i-1]:
+			return 0
+		case bs[i] != bs[i-1]:
+			return 1
+		}
+		return 2
+	}
+	start, checked := 0, 0
+	groups := pf.NumRowGroups()
+	require.Greater(t, groups, 12)
+	for g := range groups {
+		rows := int(pf.MetaData().RowGroup(g).NumRows())
+		end := start + rows
+		if g == groups-1 {
+			require.Equal(t, n, end)
+			break
+		}
+		require.GreaterOrEqual(t, rows, 2048, "group %d", g)
+		require.LessOrEqual(t, rows, 4096, "group %d", g)
+		oneBatch := true
+		for i := start + 1; i <= min(start+4096, n-1); i++ {
+			oneBatch = oneBatch && !batchStart[i]
+		}
+		best := 2
+		for i := start + 2048; i <= min(start+4096, n-1); i++ {
+			best = min(best, changeAt(i))
+		}
+		if oneBatch {
+			checked++
+			if best < 2 {
+				require.Equal(t, best, changeAt(end), "group %d ends at row %d", g, end)
+			}
+		}
+		start = end
+	}
+	require.Greater(t, checked, 5)
+
+	s := NewScan(dir, []metastore.TableFile{tf}, cols, []int{0, 1, 2})
+	defer s.Close()
+	i := 0
+	for {
+		rec, err := s.Next(context.Background())
+		require.NoError(t, err)
+		if rec == nil {
+			break
+		}
+		for k := 0; k < int(rec.NumRows()); k, i = k+1, i+1 {
+			require.Equal(t, as[i], Value(rec.Column(0), k, cols[0].Type))
+			require.Equal(t, bs[i], Value(rec.Column(1), k, cols[1].Type))
+			require.Equal(t, int64(i), Value(rec.Column(2), k, cols[2].Type))
+		}
+	}
+	require.Equal(t, n, i)
+}
