@@ -402,15 +402,18 @@ func (r *runCtx) write(ctx context.Context, sql string, inputs map[string]planne
 			rec.Release()
 		}
 	}()
-	for {
-		var rec arrow.RecordBatch
-		if rec, err = rows.NextBatch(ctx); err != nil || rec == nil {
-			break
+	produce := func() error {
+		defer close(batches) // ends the writer even if the query panics
+		for {
+			rec, err := rows.NextBatch(ctx)
+			if err != nil || rec == nil {
+				return err
+			}
+			rec.Retain()
+			batches <- rec
 		}
-		rec.Retain()
-		batches <- rec
 	}
-	close(batches)
+	err = produce()
 	if werr := <-written; werr != nil {
 		err = werr
 	}
