@@ -33,7 +33,9 @@ type RunAgg struct {
 	div     func(a, b *apd.Decimal) (*apd.Decimal, error)
 	cols    []Column
 	// Order, when set, sorts each chunk's groups (keys over the output
-	// columns).
+	// columns). It must start with the run columns in the input's order;
+	// when they are all the group columns, the groups already come in
+	// that order and are not sorted again.
 	Order []SortKey
 	// ChunkRows overrides RunChunkRows (tests).
 	ChunkRows int
@@ -66,7 +68,7 @@ func (r *RunAgg) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			r.chunk = &runChunk{r: r}
 			r.agg = NewHashAgg(r.chunk, r.nGroups, r.aggs, r.div)
 			r.cur, r.sort = r.agg, nil
-			if len(r.Order) > 0 {
+			if len(r.Order) > 0 && len(r.runs) < r.nGroups {
 				r.sort = NewSort(r.agg, r.Order)
 				r.cur = r.sort
 			}
