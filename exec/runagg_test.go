@@ -39,11 +39,7 @@ func TestRunAgg(t *testing.T) {
 	cols, aggs, div := typedAggCase()
 	r := rand.New(rand.NewPCG(3, 4))
 	recs := randomBatches(t, r, cols, 20000)
-	defer func() {
-		for _, rec := range recs {
-			rec.Release()
-		}
-	}()
+	defer releaseBatches(recs)
 	for _, tc := range []struct {
 		name   string
 		sorted []SortKey // the input's order
@@ -57,11 +53,7 @@ func TestRunAgg(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := sortedSlices(t, r, cols, recs, tc.sorted)
-			defer func() {
-				for _, rec := range in {
-					rec.Release()
-				}
-			}()
+			defer releaseBatches(in)
 			order := tc.order
 			if order == nil {
 				order = []SortKey{{Col: 0}, {Col: 1}}
@@ -93,17 +85,9 @@ func TestRunAggBudget(t *testing.T) {
 	cols, aggs, div := typedAggCase()
 	r := rand.New(rand.NewPCG(5, 6))
 	recs := randomBatches(t, r, cols, 20000)
-	defer func() {
-		for _, rec := range recs {
-			rec.Release()
-		}
-	}()
+	defer releaseBatches(recs)
 	in := sortedSlices(t, r, cols, recs, []SortKey{{Col: 0}})
-	defer func() {
-		for _, rec := range in {
-			rec.Release()
-		}
-	}()
+	defer releaseBatches(in)
 	run := func(op Operator, limit int64) error {
 		ctx := WithBudget(context.Background(), limit)
 		defer op.Close()

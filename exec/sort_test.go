@@ -560,28 +560,15 @@ func baseCuboidRows(b *testing.B, n int) ([]Column, []SortKey, []arrow.RecordBat
 // BenchmarkSort sorts base-cuboid rows by all 15 grouping columns.
 func BenchmarkSort(b *testing.B) {
 	cols, keys, recs := baseCuboidRows(b, 300_000)
-	ctx := context.Background()
 	b.ResetTimer()
 	for range b.N {
 		for _, rec := range recs {
 			rec.Retain()
 		}
-		s := NewSort(&batchesOp{cols: cols, recs: slices.Clone(recs)}, keys)
-		for {
-			rec, err := s.Next(ctx)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if rec == nil {
-				break
-			}
-		}
-		s.Close()
+		drainBench(b, NewSort(&batchesOp{cols: cols, recs: slices.Clone(recs)}, keys))
 	}
 	b.StopTimer()
-	for _, rec := range recs {
-		rec.Release()
-	}
+	releaseBatches(recs)
 }
 
 // sortedCuboidRows returns base-cuboid rows sorted by their 15 grouping
@@ -649,21 +636,25 @@ func BenchmarkFileScan(b *testing.B) {
 	for i := range read {
 		read[i] = i
 	}
-	ctx := context.Background()
 	b.ResetTimer()
 	for range b.N {
 		s := NewScan(dir, []metastore.TableFile{tf}, cols, read)
 		s.started = true // not through the column cache
-		for {
-			rec, err := s.Next(ctx)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if rec == nil {
-				break
-			}
+		drainBench(b, s)
+	}
+}
+
+// drainBench reads op to its end and closes it.
+func drainBench(b *testing.B, op Operator) {
+	defer op.Close()
+	for {
+		rec, err := op.Next(context.Background())
+		if err != nil {
+			b.Fatal(err)
 		}
-		s.Close()
+		if rec == nil {
+			return
+		}
 	}
 }
 

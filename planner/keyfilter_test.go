@@ -13,6 +13,25 @@ import (
 	"github.com/lattice-olap/lattice/types"
 )
 
+// copyRows loads rows lines of COPY text, row(i) each, into table.
+func copyRows(t *testing.T, s *Session, table string, rows int, row func(i int) string) {
+	t.Helper()
+	ctx := context.Background()
+	pr, pw := io.Pipe()
+	go func() {
+		var sb strings.Builder
+		for i := range rows {
+			sb.WriteString(row(i))
+		}
+		pw.Write([]byte(sb.String()))
+		pw.Close()
+	}()
+	stmts, err := s.Prepare(ctx, "COPY "+table+" FROM STDIN", nil)
+	require.NoError(t, err)
+	_, err = stmts[0].Copy.Load(ctx, pr)
+	require.NoError(t, err)
+}
+
 // TestRuntimeKeyFilter checks joins whose probe side is a scan large enough
 // for parallel workers, where inner joins hand their build keys down to the
 // scan (exec.KeySet) and inner and left joins probe in the workers
@@ -31,21 +50,7 @@ func TestRuntimeKeyFilter(t *testing.T) {
 		require.NoError(t, err)
 	}
 	const n = 300_000
-	load := func(table string, rows int, row func(i int) string) {
-		pr, pw := io.Pipe()
-		go func() {
-			var sb strings.Builder
-			for i := 0; i < rows; i++ {
-				sb.WriteString(row(i))
-			}
-			pw.Write([]byte(sb.String()))
-			pw.Close()
-		}()
-		stmts, err := s.Prepare(ctx, "COPY "+table+" FROM STDIN", nil)
-		require.NoError(t, err)
-		_, err = stmts[0].Copy.Load(ctx, pr)
-		require.NoError(t, err)
-	}
+	load := func(table string, rows int, row func(i int) string) { copyRows(t, s, table, rows, row) }
 	// k: 0..999 (NULL every 97th row); j: 0..49; dim has k 0..199, dim2 j 0..9.
 	load("fact", n, func(i int) string {
 		k := fmt.Sprint(i % 1000)

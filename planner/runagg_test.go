@@ -3,7 +3,6 @@ package planner
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 
@@ -26,23 +25,13 @@ func TestSortedRunsAggregate(t *testing.T) {
 	_, err = runSQL(t, s, "CREATE TABLE t (a integer, b text, c integer, v bigint)")
 	require.NoError(t, err)
 	const n = 200_000 // several RunAgg chunks
-	pr, pw := io.Pipe()
-	go func() {
-		var sb strings.Builder
-		for i := range n {
-			a := fmt.Sprint(i % 7)
-			if i%101 == 0 {
-				a = `\N`
-			}
-			fmt.Fprintf(&sb, "%s\tb%02d\t%d\t%d\n", a, (i*7)%23, i%13, i)
+	copyRows(t, s, "t", n, func(i int) string {
+		a := fmt.Sprint(i % 7)
+		if i%101 == 0 {
+			a = `\N`
 		}
-		pw.Write([]byte(sb.String()))
-		pw.Close()
-	}()
-	stmts, err := s.Prepare(ctx, "COPY t FROM STDIN", nil)
-	require.NoError(t, err)
-	_, err = stmts[0].Copy.Load(ctx, pr)
-	require.NoError(t, err)
+		return fmt.Sprintf("%s\tb%02d\t%d\t%d\n", a, (i*7)%23, i%13, i)
+	})
 
 	// The sorted file, written as a build writes a cuboid.
 	rows, err := p.QueryInternal(ctx, "lattice", "SELECT a, b, c, v FROM t ORDER BY 1, 2, 3", nil)
