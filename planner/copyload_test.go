@@ -616,15 +616,14 @@ func TestCopyLoadBatches(t *testing.T) {
 func queryText(t *testing.T, s *Session, q string) []string {
 	t.Helper()
 	ctx := context.Background()
-	stmts, err := s.Prepare(ctx, q, nil)
-	require.NoError(t, err, q)
-	res, err := s.Execute(ctx, stmts[0], nil)
+	st := mustPrepare(t, s, q)
+	res, err := s.Execute(ctx, st, nil)
 	require.NoError(t, err, q)
 	defer res.Close()
 	require.True(t, res.Next(ctx), q)
 	var out []string
 	for i, v := range res.Row() {
-		txt, _ := types.FormatText(stmts[0].Columns[i].Type, v, &types.DefaultFormat)
+		txt, _ := types.FormatText(st.Columns[i].Type, v, &types.DefaultFormat)
 		out = append(out, txt)
 	}
 	return out
@@ -640,13 +639,18 @@ func queryColumn(t *testing.T, s *Session, q string) []string {
 	return out
 }
 
+// mustPrepare prepares q, a single statement that must bind.
+func mustPrepare(t *testing.T, s *Session, q string) *Statement {
+	t.Helper()
+	stmts, err := s.Prepare(context.Background(), q, nil)
+	require.NoError(t, err, q)
+	return stmts[0]
+}
+
 // mustExecute runs q, which must start.
 func mustExecute(t *testing.T, s *Session, q string) Result {
 	t.Helper()
-	ctx := context.Background()
-	stmts, err := s.Prepare(ctx, q, nil)
-	require.NoError(t, err, q)
-	res, err := s.Execute(ctx, stmts[0], nil)
+	res, err := s.Execute(context.Background(), mustPrepare(t, s, q), nil)
 	require.NoError(t, err, q)
 	return res
 }
