@@ -332,6 +332,8 @@ type Scan struct {
 	// read, and the pieces of the current one, per read column.
 	cached  bool
 	keep    RowGroupFilter
+	window  [2]int64 // when window[1] > 0, the rows whose row groups are read
+	starts  []int64  // each file's first row, for the window
 	groups  []int
 	pieces  [][]arrow.Array
 	piece   int
@@ -499,7 +501,7 @@ func (s *Scan) nextCached(ctx context.Context) (arrow.RecordBatch, error) {
 			if err != nil {
 				return nil, err
 			}
-			s.groups = s.rowGroups(f.Path, md)
+			s.groups = s.rowGroups(s.cur-1, md)
 			continue
 		}
 		g := s.groups[0]
@@ -527,8 +529,8 @@ func (s *Scan) open(ctx context.Context, f metastore.TableFile) error {
 		return err
 	}
 	var groups []int
-	if s.parts > 1 || s.keep != nil {
-		groups = s.rowGroups(f.Path, pf.MetaData())
+	if s.parts > 1 || s.keep != nil || s.window[1] > 0 {
+		groups = s.rowGroups(s.cur, pf.MetaData())
 		if len(groups) == 0 {
 			pf.Close()
 			return errNoRowGroups

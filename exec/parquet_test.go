@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/stretchr/testify/require"
 
@@ -115,4 +116,60 @@ func TestAlignRowGroups(t *testing.T) {
 		}
 	}
 	require.Equal(t, n, i)
+}
+
+// TestRowWindow reads three files (row groups of 1,000 rows and a short
+// last one) in windows that cut across groups and files: each row comes
+// from exactly one window, alone and with the scan split among workers,
+// through the column cache and without it.
+func TestRowWindow(t *testing.T) {
+	cols := []Column{{"v", types.Int8}}
+	dir := t.TempDir()
+	var files []metastore.TableFile
+	next := int64(0)
+	for _, n := range []int{2500, 999, 4001} {
+		fw, err := NewFileWriterRowGroups(dir, "w", cols, 1000)
+		require.NoError(t, err)
+		bld := NewBuilder(cols)
+		for range n {
+			require.NoError(t, bld.Add([]types.Datum{next}))
+			next++
+		}
+		rec := bld.Batch()
+		require.NoError(t, fw.Write(rec))
+		rec.Release()
+		bld.Release()
+		tf, err := fw.Finish()
+		require.NoError(t, err)
+		files = append(files, tf)
+	}
+	for _, cached := range []bool{false, true} {
+		t.Run(fmt.Sprint("cached=", cached), func(t *testing.T) {
+			if !cached {
+				SetColumnCacheSize(0)
+				defer SetColumnCacheSize(512 << 20)
+			}
+			seen := make([]int, next)
+			bounds := []int64{0, 1, 1700, 2500, 3499, 3500, 6000, next}
+			for w := 1; w < len(bounds); w++ {
+				for part := range 2 {
+					scan := NewScan(dir, files, cols, []int{0}).WithRowWindow(bounds[w-1], bounds[w]).Partition(part, 2)
+					for {
+						rec, err := scan.Next(context.Background())
+						require.NoError(t, err)
+						if rec == nil {
+							break
+						}
+						for _, v := range rec.Column(0).(*array.Int64).Int64Values() {
+							seen[v]++
+						}
+					}
+					scan.Close()
+				}
+			}
+			for v, n := range seen {
+				require.Equal(t, 1, n, "row %d", v)
+			}
+		})
+	}
 }

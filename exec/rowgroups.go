@@ -28,11 +28,36 @@ func (s *Scan) WithRowGroupFilter(keep RowGroupFilter) *Scan {
 	return s
 }
 
-// rowGroups lists the row groups of the file of md this scan reads: its partition's
-// share, without those the filter rejects.
-func (s *Scan) rowGroups(path string, md *metadata.FileMetaData) []int {
+// WithRowWindow makes the scan read only the row groups whose first row,
+// counting the rows of its files in order, is in [from, to): one slice of
+// a table read in several, each row in exactly one.
+func (s *Scan) WithRowWindow(from, to int64) *Scan {
+	s.window = [2]int64{from, to}
+	return s
+}
+
+// rowGroups lists the row groups of file i, whose footer is md, that this
+// scan reads: its partition's share in its window, without those the
+// filter rejects.
+func (s *Scan) rowGroups(i int, md *metadata.FileMetaData) []int {
+	path := s.files[i].Path
+	var row int64 // the next group's first row
+	if s.window[1] > 0 {
+		if s.starts == nil {
+			s.starts = make([]int64, len(s.files))
+			for k := 1; k < len(s.files); k++ {
+				s.starts[k] = s.starts[k-1] + s.files[k-1].Rows
+			}
+		}
+		row = s.starts[i]
+	}
 	var out []int
 	for g := 0; g < md.NumRowGroups(); g++ {
+		first := row
+		row += md.RowGroup(g).NumRows()
+		if s.window[1] > 0 && (first < s.window[0] || first >= s.window[1]) {
+			continue
+		}
 		if s.parts > 1 && g%s.parts != s.part {
 			continue
 		}

@@ -37,10 +37,9 @@ type Sort struct {
 	// OFFSET): the sort then keeps only that many rows as it reads.
 	TopN int64
 
-	cols   []Column
-	sch    *arrow.Schema
-	kcols  []keyCol
-	segs   []keySeg
+	cols []Column
+	sch  *arrow.Schema
+	sortKeys
 	chunks [][]arrow.Array // the kept input columns, per batch
 	starts []int           // chunk k holds rows starts[k] to starts[k+1]-1
 	held   int64           // bytes charged to the budget
@@ -52,11 +51,17 @@ type Sort struct {
 	out    arrow.RecordBatch
 }
 
+// sortKeys holds rows' sort keys, split into segments.
+type sortKeys struct {
+	kcols []keyCol
+	segs  []keySeg
+}
+
 // keySeg is a run of sort keys compared together: consecutive keys with a
 // normalized form, whose encoding for row r is keys[r] (in one buffer per
 // batch), or a single key compared as Datums (datum set).
 type keySeg struct {
-	kcols []int // indexes into Sort.kcols
+	kcols []int // indexes into sortKeys.kcols
 	keys  [][]byte
 	datum *keyCol
 	dcmp  func(a, b types.Datum) int
@@ -74,21 +79,37 @@ func (s *Sort) init() {
 	s.cols = s.in.Columns()
 	s.sch = ArrowSchema(s.cols)
 	s.starts = []int{0}
-	s.kcols = make([]keyCol, len(s.keys))
-	for i, k := range s.keys {
-		t := s.cols[k.Col].Type
-		s.kcols[i] = newKeyCol(k, t)
+	s.sortKeys = newSortKeys(s.keys, s.cols)
+}
+
+// newSortKeys splits keys over cols into segments, holding no rows.
+func newSortKeys(keys []SortKey, cols []Column) sortKeys {
+	var k sortKeys
+	k.kcols = make([]keyCol, len(keys))
+	for i, key := range keys {
+		t := cols[key.Col].Type
+		k.kcols[i] = newKeyCol(key, t)
 		if !keyEncodable(t) {
 			dcmp, _ := types.CompareFunc(t)
-			s.segs = append(s.segs, keySeg{datum: &s.kcols[i], dcmp: dcmp})
+			k.segs = append(k.segs, keySeg{datum: &k.kcols[i], dcmp: dcmp})
 			continue
 		}
-		if n := len(s.segs); n > 0 && s.segs[n-1].datum == nil {
-			s.segs[n-1].kcols = append(s.segs[n-1].kcols, i)
+		if n := len(k.segs); n > 0 && k.segs[n-1].datum == nil {
+			k.segs[n-1].kcols = append(k.segs[n-1].kcols, i)
 			continue
 		}
-		s.segs = append(s.segs, keySeg{kcols: []int{i}})
+		k.segs = append(k.segs, keySeg{kcols: []int{i}})
 	}
+	return k
+}
+
+// empty returns keys of the same columns holding no rows.
+func (k *sortKeys) empty() sortKeys {
+	out := sortKeys{kcols: k.kcols, segs: make([]keySeg, len(k.segs))}
+	for i, g := range k.segs {
+		out.segs[i] = keySeg{kcols: g.kcols, datum: g.datum, dcmp: g.dcmp}
+	}
+	return out
 }
 
 // rows is how many rows the sort holds.
@@ -125,7 +146,7 @@ func (s *Sort) add(ctx context.Context, rec arrow.RecordBatch) error {
 
 // encode appends the keys of a batch's n rows to the segments and returns
 // the bytes they take.
-func (s *Sort) encode(arrs []arrow.Array, n int) int64 {
+func (s *sortKeys) encode(arrs []arrow.Array, n int) int64 {
 	var size int64
 	var pos []int
 	for i := range s.segs {
@@ -299,19 +320,28 @@ func keyWord(k []byte, depth int) uint64 {
 // compareFrom orders rows a and b by the segments from seg on, then by
 // position.
 func (s *Sort) compareFrom(seg int, a, b int32) int {
-	for i := seg; i < len(s.segs); i++ {
-		g := &s.segs[i]
+	if c := s.compareRows(seg, a, &s.sortKeys, b); c != 0 {
+		return c
+	}
+	return cmp.Compare(a, b)
+}
+
+// compareRows orders row a of k and row b of o (keys of the same columns)
+// by the segments from seg on.
+func (k *sortKeys) compareRows(seg int, a int32, o *sortKeys, b int32) int {
+	for i := seg; i < len(k.segs); i++ {
+		g, h := &k.segs[i], &o.segs[i]
 		var c int
 		if g.datum != nil {
-			c = g.datum.compareDatums(g.dcmp, g.vals[a], g.vals[b])
+			c = g.datum.compareDatums(g.dcmp, g.vals[a], h.vals[b])
 		} else {
-			c = bytes.Compare(g.keys[a], g.keys[b])
+			c = bytes.Compare(g.keys[a], h.keys[b])
 		}
 		if c != 0 {
 			return c
 		}
 	}
-	return cmp.Compare(a, b)
+	return 0
 }
 
 // locate sets s.from and s.at to the chunk and row within it of each row.

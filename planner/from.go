@@ -180,9 +180,10 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 				rel = rv.Alias.Aliasname
 			}
 			p := b.scanPlan(rel, rv.Alias, fr.label, fr.cols, func(context.Context) ([]metastore.TableFile, error) { return fr.files, nil })
-			if fr.sorted > 0 && len(fr.files) == 1 {
-				// One sorted file, read in order by one reader.
-				p.scan.inOrder, p.sorted = true, fr.sorted
+			if fr.sorted > 0 {
+				// Sorted files, read in order by one reader that merges
+				// them.
+				p.scan.inOrder, p.scan.sorted, p.sorted = true, fr.sorted, fr.sorted
 			}
 			return p, nil
 		}
@@ -298,6 +299,9 @@ func (b *binder) scanPlan(rel string, alias *pg_query.Alias, label string, tcols
 		if scan.inOrder {
 			workers = 1
 		}
+		if scan.inOrder && len(files) > 1 {
+			return node.instrument(mergeScan(ec, sess.planner.dataDir, files, tcols, read, scan, rows), ec), nil
+		}
 		if rows < 2*exec.BatchRows || (workers < 2 && !scan.inOrder) {
 			var op exec.Operator = exec.NewScan(sess.planner.dataDir, files, tcols, read).WithRowGroupFilter(scan.rowGroupFilter())
 			if scan.filter != nil {
@@ -327,6 +331,34 @@ func (b *binder) scanPlan(rel string, alias *pg_query.Alias, label string, tcols
 		}
 		return node.instrument(exec.NewParallel(tcols, builders), ec), nil
 	}}
+}
+
+// mergeScan reads files sorted by their first scan.sorted columns as one
+// stream so sorted (exec.Merge); for many rows, a worker runs it a batch
+// ahead of its consumer.
+func mergeScan(ec *evalCtx, dataDir string, files []metastore.TableFile, tcols []exec.Column, read []int, scan *scanInfo, rows int64) exec.Operator {
+	keys := make([]exec.SortKey, scan.sorted)
+	for i := range keys {
+		keys[i] = exec.SortKey{Col: i}
+	}
+	merge := func() (exec.Operator, error) {
+		ins := make([]exec.Operator, len(files))
+		for i := range files {
+			var op exec.Operator = exec.NewScan(dataDir, files[i:i+1], tcols, read).WithRowGroupFilter(scan.rowGroupFilter())
+			if scan.filter != nil {
+				wc := *ec
+				wc.subs, wc.corr, wc.keySets = nil, nil, nil
+				op = exec.NewFilter(op, batchExpr{scan.filter, &wc})
+			}
+			ins[i] = op
+		}
+		return exec.NewMerge(ins, keys), nil
+	}
+	if rows < 2*exec.BatchRows {
+		op, _ := merge()
+		return op
+	}
+	return exec.NewParallel(tcols, []func() (exec.Operator, error){merge})
 }
 
 // joinPlans joins two plans; keys index each side's own columns, residual
@@ -645,8 +677,10 @@ type scanInfo struct {
 	bounds []bound
 	filter Expr // pushed-down conditions, applied by the scan's workers
 	// inOrder scans with one worker, in file order, for an aggregation
-	// over sorted runs above.
+	// over sorted runs above; the files, each sorted by their first
+	// sorted columns, are merged.
 	inOrder bool
+	sorted  int
 }
 
 // hasSubplan reports a subquery in e (its cached results are not safe to

@@ -13,7 +13,8 @@ import (
 )
 
 // TestSortedRunsAggregate checks aggregations over a file sorted by its
-// leading columns, as a cube build's roll-ups read a parent cuboid: those
+// leading columns, as a cube build's roll-ups read a parent cuboid (one
+// file, or several merged as they are read): those
 // grouped by a sorted prefix stream run by run (exec.RunAgg) and sort
 // their chunks instead of the whole output. Every answer must equal the
 // same query's over the unsorted table, which hashes and sorts.
@@ -33,25 +34,32 @@ func TestSortedRunsAggregate(t *testing.T) {
 		return fmt.Sprintf("%s\tb%02d\t%d\t%d\n", a, (i*7)%23, i%13, i)
 	})
 
-	// The sorted file, written as a build writes a cuboid.
-	rows, err := p.QueryInternal(ctx, "lattice", "SELECT a, b, c, v FROM t ORDER BY 1, 2, 3", nil)
-	require.NoError(t, err)
-	fw, err := exec.NewFileWriterRowGroups(p.dataDir, "work", rows.Columns, 4096)
-	require.NoError(t, err)
-	fw.AlignRowGroups(3)
-	for {
-		rec, err := rows.NextBatch(ctx)
+	// Sorted files, written as a build writes a cuboid: all rows in one,
+	// and in three whose key ranges overlap, as a base cuboid's slices or
+	// a merge's segments are.
+	var cols []exec.Column
+	sorted := func(where string) metastore.TableFile {
+		rows, err := p.QueryInternal(ctx, "lattice", "SELECT a, b, c, v FROM t"+where+" ORDER BY 1, 2, 3", nil)
 		require.NoError(t, err)
-		if rec == nil {
-			break
+		defer rows.Close()
+		fw, err := exec.NewFileWriterRowGroups(p.dataDir, "work", rows.Columns, 4096)
+		require.NoError(t, err)
+		fw.AlignRowGroups(3)
+		for {
+			rec, err := rows.NextBatch(ctx)
+			require.NoError(t, err)
+			if rec == nil {
+				break
+			}
+			require.NoError(t, fw.Write(rec))
 		}
-		require.NoError(t, fw.Write(rec))
+		tf, err := fw.Finish()
+		require.NoError(t, err)
+		cols = rows.Columns
+		return tf
 	}
-	tf, err := fw.Finish()
-	require.NoError(t, err)
-	cols := rows.Columns
-	rows.Close()
-	inputs := map[string]FileInput{"parent": {Columns: cols, Files: []metastore.TableFile{tf}, Sorted: 3}}
+	one := []metastore.TableFile{sorted("")}
+	three := []metastore.TableFile{sorted(" WHERE v % 3 = 0"), sorted(" WHERE v % 3 = 1"), sorted(" WHERE v % 3 = 2")}
 
 	for _, tc := range []struct {
 		sql        string
@@ -72,14 +80,17 @@ func TestSortedRunsAggregate(t *testing.T) {
 			want := resultRows(t, mustExecute(t, s, fmt.Sprintf(tc.sql, "t")))
 			require.NotEmpty(t, want)
 			sql := fmt.Sprintf(tc.sql, "parent")
-			st, _, err := p.internalStatement(ctx, "lattice", sql, inputs)
-			require.NoError(t, err)
-			plan := strings.Join(st.plan.lines(false), "\n")
-			require.Equal(t, tc.runs, strings.Contains(plan, "sorted runs"), plan)
-			require.Equal(t, tc.sort, strings.Contains(plan, "Sort\n") || strings.HasPrefix(plan, "Sort"), plan)
-			got, err := p.QueryInternal(ctx, "lattice", sql, inputs)
-			require.NoError(t, err)
-			require.Equal(t, want, resultRows(t, got))
+			for _, files := range [][]metastore.TableFile{one, three} {
+				inputs := map[string]FileInput{"parent": {Columns: cols, Files: files, Sorted: 3}}
+				st, _, err := p.internalStatement(ctx, "lattice", sql, inputs)
+				require.NoError(t, err)
+				plan := strings.Join(st.plan.lines(false), "\n")
+				require.Equal(t, tc.runs, strings.Contains(plan, "sorted runs"), plan)
+				require.Equal(t, tc.sort, strings.Contains(plan, "Sort\n") || strings.HasPrefix(plan, "Sort"), plan)
+				got, err := p.QueryInternal(ctx, "lattice", sql, inputs)
+				require.NoError(t, err)
+				require.Equal(t, want, resultRows(t, got), "%d files", len(files))
+			}
 		})
 	}
 }
