@@ -30,6 +30,7 @@ type Config struct {
 	MaxClockSkew      time.Duration
 	QueryMaxMemory    int64
 	CubeMaxCuboids    int
+	CubeSliceRows     int // 0: sized from QueryMaxMemory
 	HistoryMaxRows    int
 	HistoryMaxAgeDays int
 
@@ -105,7 +106,14 @@ var keys = map[string]key{
 		c.QueryMaxMemory = n
 		return nil
 	}},
-	"lattice.cube.max-cuboids":           {"4096", "largest accepted cuboid count", setPositiveInt(func(c *Config) *int { return &c.CubeMaxCuboids })},
+	"lattice.cube.max-cuboids": {"4096", "largest accepted cuboid count", setPositiveInt(func(c *Config) *int { return &c.CubeMaxCuboids })},
+	"lattice.cube.build-slice-rows": {"", "flat rows a build aggregates into its base cuboid at once, larger ranges going in slices; empty means what half of lattice.query.max-memory holds", func(c *Config, v string) error {
+		if v == "" {
+			c.CubeSliceRows = 0
+			return nil
+		}
+		return setPositiveInt(func(c *Config) *int { return &c.CubeSliceRows })(c, v)
+	}},
 	"lattice.query-history.max-rows":     {"1000000", "lattice.query_history entries kept (about; the newest)", setPositiveInt(func(c *Config) *int { return &c.HistoryMaxRows })},
 	"lattice.query-history.max-age-days": {"30", "days lattice.query_history keeps an entry", setPositiveInt(func(c *Config) *int { return &c.HistoryMaxAgeDays })},
 

@@ -27,6 +27,14 @@ type Config struct {
 	// RetiredAge is how long the files of a retired segment are kept for
 	// queries still reading them; 0 means 10 minutes.
 	RetiredAge time.Duration
+	// SliceRows is how many flat rows a build aggregates into its base
+	// cuboid at once (lattice.cube.build-slice-rows); a larger range is
+	// aggregated in slices of its fact table, then merged. 0 means
+	// DefaultSliceRows(lattice.query.max-memory) for each cube.
+	SliceRows int64
+	// MaxMemory is lattice.query.max-memory, which sizes the slices when
+	// SliceRows is 0.
+	MaxMemory int64
 }
 
 // Engine runs the jobs of the projects whose lease this node holds. The

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -358,12 +359,16 @@ func findSegment(segs []metastore.Segment, id string) (metastore.Segment, bool) 
 }
 
 // write runs a query and writes its rows as one Parquet file under the
-// segment's work directory.
+// segment's work directory: in the cuboid's own, or in sub when set.
 //
 // The rows are computed on this goroutine and encoded into Parquet on
 // another, a batch behind: a roll-up that runs alone keeps two cores busy.
-func (r *runCtx) write(ctx context.Context, sql string, inputs map[string]planner.FileInput, c cube.Cuboid) (cube.File, error) {
+func (r *runCtx) write(ctx context.Context, sql string, inputs map[string]planner.FileInput, c cube.Cuboid, sub string) (cube.File, error) {
 	key := c.Key()
+	dir := filepath.Join(r.segDir, "work", key)
+	if sub != "" {
+		dir = filepath.Join(dir, sub)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	rows, err := r.e.cfg.Planner.QueryInternal(ctx, r.job.Project, sql, inputs)
@@ -374,7 +379,7 @@ func (r *runCtx) write(ctx context.Context, sql string, inputs map[string]planne
 	// Small row groups, ending where leading dimensions change: a cuboid
 	// is sorted by its dimensions, so a filter on one skips most groups by
 	// their statistics.
-	fw, err := exec.NewFileWriterRowGroups(r.e.cfg.DataDir, filepath.Join(r.segDir, "work", key), rows.Columns, 4096)
+	fw, err := exec.NewFileWriterRowGroups(r.e.cfg.DataDir, dir, rows.Columns, 4096)
 	if err != nil {
 		return cube.File{}, err
 	}
@@ -457,20 +462,96 @@ func (r *runCtx) base(ctx context.Context, i int) error {
 			}
 			in = append(in, files[base.Key()]...)
 		}
-		inputs := map[string]planner.FileInput{"merge_input": {Columns: planner.CuboidColumns(r.def, base), Files: tableFiles(in...)}}
-		f, err = r.write(ctx, planner.RollupSQL(r.def, base, "merge_input"), inputs, base)
+		// Each segment's base cuboid is sorted by its dimensions: they
+		// merge as they are read (exec.Merge), and aggregate run by run.
+		inputs := map[string]planner.FileInput{"merge_input": {Columns: planner.CuboidColumns(r.def, base), Files: tableFiles(in...), Sorted: base.Len()}}
+		f, err = r.write(ctx, planner.RollupSQL(r.def, base, "merge_input"), inputs, base, "")
 		if err != nil {
 			return err
 		}
-	} else {
-		if f, err = r.write(ctx, planner.BaseCuboidSQL(r.def, r.segRange()), nil, base); err != nil {
-			return err
-		}
+	} else if f, err = r.baseSlices(ctx, i); err != nil {
+		return err
 	}
 	d.Work = map[string]cube.File{base.Key(): f}
 	d.CuboidRows = map[string]int64{base.Key(): f.Rows}
 	d.Rows = f.Rows
 	return nil
+}
+
+// sliceColumnBytes is about how much memory the base step holds per flat
+// row and base cuboid column (its hash table, then its sort): the SSB base
+// cuboid, 19 columns, held 1.1 KB per row.
+const sliceColumnBytes = 64
+
+// DefaultSliceRows is how many flat rows a base step of a cube whose base
+// cuboid has cols columns aggregates at once, so that it holds about half
+// of maxMemory (at least 64K rows).
+func DefaultSliceRows(maxMemory int64, cols int) int64 {
+	if maxMemory <= 0 {
+		maxMemory = 4 << 30
+	}
+	return max(maxMemory/2/(sliceColumnBytes*int64(max(cols, 1))), 1<<16)
+}
+
+// sliceRows is how many flat rows the base step aggregates at once.
+func (r *runCtx) sliceRows() int64 {
+	if r.e.cfg.SliceRows > 0 {
+		return r.e.cfg.SliceRows
+	}
+	return DefaultSliceRows(r.e.cfg.MaxMemory, len(r.def.Dimensions)+len(r.def.Measures))
+}
+
+// baseSlices aggregates the range's flat rows into the base cuboid. A
+// range of more than sliceRows flat rows (the base cuboid of a fact table
+// has about as many rows as it, all held in a hash table and a sort) is
+// aggregated in slices: windows of the fact table's rows, each written as
+// a sorted file, which are then merged as they are read and aggregated run
+// by run. Memory then goes with the slice, not the range.
+func (r *runCtx) baseSlices(ctx context.Context, i int) (cube.File, error) {
+	base := r.def.Base()
+	flatRows, per := r.details[i-1].Rows, r.sliceRows()
+	if flatRows <= per {
+		return r.write(ctx, planner.BaseCuboidSQL(r.def, r.segRange()), nil, base, "")
+	}
+	fact, err := r.e.cfg.Planner.FactInput(ctx, r.job.Project, r.def)
+	if err != nil {
+		return cube.File{}, err
+	}
+	var tableRows int64
+	for _, f := range fact.Files {
+		tableRows += f.Rows
+	}
+	// Windows of equal shares of the table's rows, as many as the range's
+	// rows need: a window holds about per of them when the range's rows
+	// are spread evenly over the table. A window is cut at row groups, so
+	// the last one reaches past every row.
+	n := (flatRows + per - 1) / per
+	step := (tableRows + n - 1) / n
+	var slices []cube.File
+	defer func() {
+		// The slices are inputs only: removed once merged, or on failure.
+		_ = exec.RemoveFiles(r.e.cfg.DataDir, tableFiles(slices...))
+	}()
+	const input = "lattice_fact_slice"
+	for k := int64(0); k < n; k++ {
+		in := fact
+		in.From, in.To = k*step, (k+1)*step
+		if k == n-1 {
+			in.To = math.MaxInt64
+		}
+		f, err := r.write(ctx, planner.BaseSliceSQL(r.def, r.segRange(), input), map[string]planner.FileInput{input: in}, base, "slices")
+		if err != nil {
+			return cube.File{}, err
+		}
+		slices = append(slices, f)
+		// The slices are most of the step's work; the merge the rest.
+		if err := r.saveStep(ctx, i, metastore.StepRunning, r.progressAt(i, 0.8*float64(k+1)/float64(n))); err != nil {
+			return cube.File{}, err
+		}
+	}
+	r.e.log.Info("base cuboid aggregated in slices", "job", r.job.ID, "slices", n, "flat_rows", flatRows, "slice_rows", per)
+	inputs := map[string]planner.FileInput{"base_slices": {Columns: planner.CuboidColumns(r.def, base), Files: tableFiles(slices...), Sorted: base.Len()}}
+	return r.write(ctx, planner.RollupSQL(r.def, base, "base_slices"), inputs, base, "")
 }
 
 // bigParentRows is the parent size past which a roll-up that does not
@@ -619,7 +700,7 @@ func (r *runCtx) cuboids(ctx context.Context, i int) error {
 				in := files[parent]
 				mu.Unlock()
 				inputs := map[string]planner.FileInput{"parent": {Columns: planner.CuboidColumns(r.def, parent), Files: tableFiles(in), Sorted: parent.Len()}}
-				f, err := r.write(ctx, planner.RollupSQL(r.def, c, "parent"), inputs, c)
+				f, err := r.write(ctx, planner.RollupSQL(r.def, c, "parent"), inputs, c, "")
 				if err == nil {
 					err = done(c, f)
 				}

@@ -26,8 +26,12 @@ type FileInput struct {
 	// Sorted is how many leading columns each file's rows are sorted by
 	// (ascending, NULLs last), as a cuboid's are by its dimensions. An
 	// aggregation over one such file by some of those columns streams
-	// (exec.RunAgg).
+	// (exec.RunAgg). Several sorted files are merged as they are read.
 	Sorted int
+	// From and To, when To > 0, limit the input to the row groups that
+	// start at rows From to To-1 of its files taken in order: a slice of a
+	// table (exec.Scan.WithRowWindow).
+	From, To int64
 }
 
 // CuboidColumns are the columns of a cuboid's files.
@@ -117,7 +121,7 @@ func (p *Planner) internalStatement(ctx context.Context, project, sql string, in
 		if b.cube.files == nil {
 			b.cube.files = map[string]*fileRel{}
 		}
-		b.cube.files[name] = &fileRel{name: name, label: "Cuboid Scan on " + name, cols: in.Columns, files: in.Files, sorted: in.Sorted}
+		b.cube.files[name] = &fileRel{name: name, label: "Cuboid Scan on " + name, cols: in.Columns, files: in.Files, sorted: in.Sorted, window: [2]int64{in.From, in.To}}
 	}
 	st, err := b.selectStmt(ctx, tree.Stmts[0].Stmt.GetSelectStmt())
 	return st, s, err
@@ -165,9 +169,35 @@ func DuplicateKeysSQL(j cube.Join) string {
 		" GROUP BY " + strings.Join(keys, ", ") + " HAVING count(*) > 1) AS dup"
 }
 
+// FactInput is the cube's fact table as a build reads it in slices (with
+// BaseSliceSQL): its columns, and its files as they are now, so that
+// every slice reads the same ones.
+func (p *Planner) FactInput(ctx context.Context, project string, d *cube.Def) (FileInput, error) {
+	def, err := p.store.Table(ctx, project, d.Fact.Schema, d.Fact.Name)
+	if err != nil {
+		return FileInput{}, err
+	}
+	files, err := p.store.TableFiles(ctx, project, d.Fact.Schema, d.Fact.Name)
+	if err != nil {
+		return FileInput{}, err
+	}
+	return FileInput{Columns: defColumns(def), Files: files}, nil
+}
+
 // BaseCuboidSQL aggregates a range's flat rows into the base cuboid,
 // sorted by its dimensions.
 func BaseCuboidSQL(d *cube.Def, r cube.Range) string {
+	return baseSQL(d, r, tableText(d.Fact))
+}
+
+// BaseSliceSQL is BaseCuboidSQL over the fact rows of input (FactInput,
+// limited to a slice of its rows): a range too large to aggregate at once
+// is aggregated slice by slice, and the slices merged (RollupSQL).
+func BaseSliceSQL(d *cube.Def, r cube.Range, input string) string {
+	return baseSQL(d, r, pgQuoteIdent(input)+" AS "+pgQuoteIdent(d.Fact.Alias))
+}
+
+func baseSQL(d *cube.Def, r cube.Range, fact string) string {
 	var sel, ord []string
 	for i, dim := range d.Dimensions {
 		sel = append(sel, colText(dim.Col)+" AS "+pgQuoteIdent(dim.Name))
@@ -176,7 +206,7 @@ func BaseCuboidSQL(d *cube.Def, r cube.Range) string {
 	for _, m := range d.Measures {
 		sel = append(sel, measureAgg(m, m.Expr)+" AS "+pgQuoteIdent(m.Name))
 	}
-	return "SELECT " + strings.Join(sel, ", ") + " FROM " + fromText(d, nil) + rangeWhere(d, r) +
+	return "SELECT " + strings.Join(sel, ", ") + " FROM " + fromTextOver(d, nil, fact) + rangeWhere(d, r) +
 		" GROUP BY " + strings.Join(ord, ", ") + " ORDER BY " + strings.Join(ord, ", ")
 }
 

@@ -480,8 +480,13 @@ func errMessage(err error) string {
 // fromText is the FROM clause of the cube's join graph, restricted to the
 // tables in keep (nil: all), with each table under its cube alias.
 func fromText(d *cube.Def, keep map[string]bool) string {
+	return fromTextOver(d, keep, tableText(d.Fact))
+}
+
+// fromTextOver is fromText with fact as the fact table's FROM item.
+func fromTextOver(d *cube.Def, keep map[string]bool, fact string) string {
 	var b strings.Builder
-	b.WriteString(tableText(d.Fact))
+	b.WriteString(fact)
 	for _, j := range d.Joins {
 		if keep != nil && !keep[j.Table.Alias] {
 			continue

@@ -42,7 +42,8 @@ type fileRel struct {
 	name, label string
 	cols        []exec.Column
 	files       []metastore.TableFile
-	sorted      int // each file's rows are sorted by this many leading columns
+	sorted      int      // each file's rows are sorted by this many leading columns
+	window      [2]int64 // FileInput.From and To
 }
 
 // routeInfo describes one block answered from a cube.

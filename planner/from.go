@@ -180,11 +180,12 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 				rel = rv.Alias.Aliasname
 			}
 			p := b.scanPlan(rel, rv.Alias, fr.label, fr.cols, func(context.Context) ([]metastore.TableFile, error) { return fr.files, nil })
-			if fr.sorted > 0 {
+			if fr.sorted > 0 && (fr.window[1] == 0 || len(fr.files) == 1) {
 				// Sorted files, read in order by one reader that merges
-				// them.
+				// them (not in a window, which counts rows across files).
 				p.scan.inOrder, p.scan.sorted, p.sorted = true, fr.sorted, fr.sorted
 			}
+			p.scan.window = fr.window
 			return p, nil
 		}
 		if v, ok := b.lookupVirtual(rv); ok && (rv.Catalogname == "" || rv.Catalogname == b.sess.Project) {
@@ -303,7 +304,7 @@ func (b *binder) scanPlan(rel string, alias *pg_query.Alias, label string, tcols
 			return node.instrument(mergeScan(ec, sess.planner.dataDir, files, tcols, read, scan, rows), ec), nil
 		}
 		if rows < 2*exec.BatchRows || (workers < 2 && !scan.inOrder) {
-			var op exec.Operator = exec.NewScan(sess.planner.dataDir, files, tcols, read).WithRowGroupFilter(scan.rowGroupFilter())
+			var op exec.Operator = scan.newScan(sess.planner.dataDir, files, tcols, read)
 			if scan.filter != nil {
 				op = exec.NewFilter(op, batchExpr{scan.filter, ec})
 			}
@@ -312,7 +313,7 @@ func (b *binder) scanPlan(rel string, alias *pg_query.Alias, label string, tcols
 		builders := make([]func() (exec.Operator, error), workers)
 		for w := range builders {
 			builders[w] = func() (exec.Operator, error) {
-				var op exec.Operator = exec.NewScan(sess.planner.dataDir, files, tcols, read).Partition(w, workers).WithRowGroupFilter(scan.rowGroupFilter())
+				var op exec.Operator = scan.newScan(sess.planner.dataDir, files, tcols, read).Partition(w, workers)
 				if scan.filter != nil || len(filters) > 0 {
 					var pred exec.BatchExpr
 					if scan.filter != nil {
@@ -333,6 +334,16 @@ func (b *binder) scanPlan(rel string, alias *pg_query.Alias, label string, tcols
 	}}
 }
 
+// newScan scans files as s says: skipping row groups by its bounds, and
+// within its window.
+func (s *scanInfo) newScan(dataDir string, files []metastore.TableFile, tcols []exec.Column, read []int) *exec.Scan {
+	scan := exec.NewScan(dataDir, files, tcols, read).WithRowGroupFilter(s.rowGroupFilter())
+	if s.window[1] > 0 {
+		scan.WithRowWindow(s.window[0], s.window[1])
+	}
+	return scan
+}
+
 // mergeScan reads files sorted by their first scan.sorted columns as one
 // stream so sorted (exec.Merge); for many rows, a worker runs it a batch
 // ahead of its consumer.
@@ -344,7 +355,7 @@ func mergeScan(ec *evalCtx, dataDir string, files []metastore.TableFile, tcols [
 	merge := func() (exec.Operator, error) {
 		ins := make([]exec.Operator, len(files))
 		for i := range files {
-			var op exec.Operator = exec.NewScan(dataDir, files[i:i+1], tcols, read).WithRowGroupFilter(scan.rowGroupFilter())
+			var op exec.Operator = scan.newScan(dataDir, files[i:i+1], tcols, read)
 			if scan.filter != nil {
 				wc := *ec
 				wc.subs, wc.corr, wc.keySets = nil, nil, nil
@@ -681,6 +692,7 @@ type scanInfo struct {
 	// sorted columns, are merged.
 	inOrder bool
 	sorted  int
+	window  [2]int64 // the rows read (exec.Scan.WithRowWindow), when window[1] > 0
 }
 
 // hasSubplan reports a subquery in e (its cached results are not safe to

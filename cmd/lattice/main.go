@@ -163,7 +163,8 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	node.RegisterViews(pl)
 	// The job engine runs the jobs of the projects whose lease the node
 	// holds; query nodes hold none.
-	engine := jobs.New(jobs.Config{Store: store, Planner: pl, DataDir: cfg.DataDir, InstanceID: cfg.InstanceID, Logger: log})
+	engine := jobs.New(jobs.Config{Store: store, Planner: pl, DataDir: cfg.DataDir, InstanceID: cfg.InstanceID, Logger: log,
+		SliceRows: int64(cfg.CubeSliceRows), MaxMemory: cfg.QueryMaxMemory})
 	defer engine.Close()
 	pl.SetJobEngine(engine)
 	if cfg.Mode != "query" {

@@ -52,7 +52,10 @@ func isoDay(s string) string { return s[:4] + "-" + s[4:6] + "-" + s[6:] }
 func TestStarCubes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	n := testenv.StartNode(t, nodeSets...)
+	// Small slices: each segment's base cuboid is aggregated in slices of
+	// the fact table and merged (jobs.baseSlices); TestKillResume builds in
+	// one pass.
+	n := testenv.StartNode(t, append(slices.Clone(nodeSets), "lattice.cube.build-slice-rows=500")...)
 	logTailOnFailure(t, n)
 	pg := connectPG(t)
 	data := genStar(42, 4000)
@@ -73,6 +76,7 @@ func TestStarCubes(t *testing.T) {
 	pgr := openProject(t, n, "grp", "grp_cube", pg, datePartition, grpBounds, allDims)
 
 	t.Run("catalog", func(t *testing.T) {
+		assert.Regexp(t, `base cuboid aggregated in slices.* slices=[3-9]`, n.Log())
 		assert.Equal(t, "32", scalar(t, star, "SELECT cuboids FROM lattice.cubes WHERE name = 'sales_cube'"))
 		// Group 1: s_channel × {∅, r_name, r_name+n_name} × {∅, p_cat+p_brand} × {∅, c_segment} = 12;
 		// group 2: {∅, c_segment} × {∅, pr_name} = 4; plus the base cuboid.
@@ -82,6 +86,18 @@ func TestStarCubes(t *testing.T) {
 		var inRange int
 		require.NoError(t, pg.QueryRow(ctx, "SELECT count(*) FROM sales WHERE s_date < 20240501").Scan(&inRange))
 		assert.Equal(t, fmt.Sprint(inRange), scalar(t, star, "SELECT sum(rows) FROM lattice.segments WHERE cube = 'sales_cube'"))
+		// The base cuboid, merged from its slices, holds each group once:
+		// as many rows as the segments have distinct dimension values.
+		var groups int
+		for k := 0; k < 2; k++ {
+			var n int
+			require.NoError(t, pg.QueryRow(ctx, "SELECT count(*) FROM (SELECT DISTINCT "+starDims+" FROM "+starJoin+
+				" WHERE "+intPartition(bounds[k], bounds[k+1])+") AS g").Scan(&n))
+			groups += n
+		}
+		route := ps.check(t, "SELECT "+starDims+", sum(qty) FROM "+starJoin+" WHERE "+intPartition(bounds[0], bounds[2])+
+			" GROUP BY "+starDims, false, true)
+		assert.Contains(t, route, fmt.Sprintf("cuboid (%s), %d rows;", starDims, groups))
 	})
 
 	t.Run("full cube with partial coverage", func(t *testing.T) {
