@@ -68,6 +68,14 @@ type HashAgg struct {
 	// result scale; the planner provides it.
 	Div func(a, b *apd.Decimal) (*apd.Decimal, error)
 
+	// Ordered declares the input sorted by the group columns, as RunAgg's
+	// chunks are when its runs are all of them: equal keys are adjacent,
+	// so a group starts where a row's key differs from the row before's
+	// (compared as normalized sort keys, a column at a time), and the
+	// groups' keys are gathered from the input at the end instead of
+	// hashed and copied row by row. Not with Sets.
+	Ordered bool
+
 	// Sets lists, for GROUPING SETS, ROLLUP and CUBE, which group columns
 	// each grouping set uses; the output then has a grouping-set number
 	// (int4) after the group columns, and group columns outside a row's
@@ -85,6 +93,9 @@ type HashAgg struct {
 	pos     int
 	out     arrow.RecordBatch
 	held    int64 // bytes charged to the budget
+	kept    [][]arrow.Array // Ordered: the group columns of each input batch
+	from    []int32         // Ordered: each group's first row, by batch
+	at      []int32
 
 	generic bool // tests: every aggregate on the generic accumulators
 }
@@ -142,7 +153,22 @@ func AppendKey(b []byte, t types.T, v types.Datum) []byte {
 	return types.AppendBinary(b, t, v)
 }
 
+// initState makes each aggregate's state column.
+func (h *HashAgg) initState() {
+	in := h.in.Columns()
+	h.state = make([]aggColumn, len(h.aggs))
+	for a, spec := range h.aggs {
+		h.state[a] = newAggColumn(spec, in)
+		if h.generic {
+			h.state[a] = &genericCol{spec: spec, in: in}
+		}
+	}
+}
+
 func (h *HashAgg) load(ctx context.Context) error {
+	if h.Ordered && h.Sets == nil && h.nGroups > 0 {
+		return h.loadOrdered(ctx)
+	}
 	in := h.in.Columns()
 	sets := h.Sets
 	if sets == nil {
@@ -157,13 +183,7 @@ func (h *HashAgg) load(ctx context.Context) error {
 	for c := range h.keys {
 		h.keys[c] = array.NewBuilder(memory.DefaultAllocator, ArrowType(in[c].Type))
 	}
-	h.state = make([]aggColumn, len(h.aggs))
-	for a, spec := range h.aggs {
-		h.state[a] = newAggColumn(spec, in)
-		if h.generic {
-			h.state[a] = &genericCol{spec: spec, in: in}
-		}
-	}
+	h.initState()
 	var key []byte
 	var gids []int32
 	for {
@@ -221,6 +241,98 @@ func (h *HashAgg) load(ctx context.Context) error {
 	}
 	h.ids = nil // the keys are no longer needed; let them go
 	return nil
+}
+
+// loadOrdered is load over input sorted by the group columns (Ordered).
+func (h *HashAgg) loadOrdered(ctx context.Context) error {
+	in := h.in.Columns()
+	keys := make([]SortKey, h.nGroups)
+	for c := range keys {
+		keys[c] = SortKey{Col: c}
+	}
+	template := newSortKeys(keys, in)
+	h.initState()
+	var prev sortKeys // the previous batch's keys, and its last row
+	prevRow := int32(-1)
+	var gids []int32
+	for {
+		rec, err := h.in.Next(ctx)
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			break
+		}
+		n := int(rec.NumRows())
+		if n == 0 {
+			continue
+		}
+		arrs := make([]arrow.Array, h.nGroups)
+		size := int64(0)
+		for c := range arrs {
+			if arrs[c], err = conformArray(rec.Column(c), in[c]); err != nil {
+				releaseArrays(arrs[:c])
+				return err
+			}
+			size += heldBytes(arrs[c])
+		}
+		batch := int32(len(h.kept))
+		h.kept = append(h.kept, arrs)
+		cur := template.empty()
+		cur.encode(arrs, n)
+		if cap(gids) < n {
+			gids = make([]int32, n)
+		}
+		gids = gids[:n]
+		before := h.n
+		for i := range int32(n) {
+			var same bool
+			if i > 0 {
+				same = cur.compareRows(0, i, &cur, i-1) == 0
+			} else if prevRow >= 0 {
+				same = cur.compareRows(0, 0, &prev, prevRow) == 0
+			}
+			if !same {
+				h.n++
+				h.from = append(h.from, batch)
+				h.at = append(h.at, i)
+			}
+			gids[i] = int32(h.n - 1)
+		}
+		prev, prevRow = cur, int32(n-1)
+		size += int64(h.n-before) * (8 + 64*int64(len(h.aggs)))
+		h.held += size
+		if err := Charge(ctx, size); err != nil {
+			return err
+		}
+		for _, st := range h.state {
+			st.grow(h.n)
+			if err := st.update(rec, gids); err != nil {
+				return err
+			}
+		}
+	}
+	h.keyArrs = make([]arrow.Array, h.nGroups)
+	srcs := make([]arrow.Array, len(h.kept))
+	for c := range h.keyArrs {
+		for b, arrs := range h.kept {
+			srcs[b] = arrs[c]
+		}
+		a, err := gatherChunks(ArrowType(in[c].Type), in[c].Type, srcs, h.from, h.at)
+		if err != nil {
+			return err
+		}
+		h.keyArrs[c] = a
+	}
+	h.releaseKept()
+	return nil
+}
+
+func (h *HashAgg) releaseKept() {
+	for _, arrs := range h.kept {
+		releaseArrays(arrs)
+	}
+	h.kept, h.from, h.at = nil, nil, nil
 }
 
 // newGroup adds the group of row i of rec in grouping set si (whose group
@@ -315,6 +427,7 @@ func (h *HashAgg) Close() {
 			a.Release()
 		}
 	}
+	h.releaseKept()
 	h.keys, h.keyArrs, h.ids, h.state = nil, nil, nil, nil
 	h.in.Close()
 }

@@ -27,12 +27,15 @@
 // Budget (53200 past it); RunAgg aggregates input sorted by some of its
 // group columns chunk by chunk of whole runs, each chunk with a small
 // HashAgg (and Sort) whose memory goes back to the budget once returned;
-// Limit cuts the stream; Instrument counts rows and time for EXPLAIN
+// Merge interleaves inputs each sorted by the same keys into one sorted
+// stream, holding a batch per input (a cuboid's files: a merge's segments,
+// a base cuboid's slices); Limit cuts the stream; Instrument counts rows and time for EXPLAIN
 // ANALYZE (summed over the workers that run a stage). Results stream to
 // the client as batches arrive.
 //
 // Parallel runs one scan-and-filter pipeline per core over disjoint row
-// groups and merges their batches; Close cancels and joins its goroutines.
+// groups and merges their batches; a Scan may also be limited to a window
+// of its files' rows (WithRowWindow: a build's slice of the fact table); Close cancels and joins its goroutines.
 // Extend adds stages to every worker's pipeline: the planner adds the
 // probes of inner and left hash joins, whose build side (SharedBuild) is
 // built once by the first worker to need it and then read by all.

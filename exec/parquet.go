@@ -41,6 +41,7 @@ type FileWriter struct {
 	rows    int64
 	cols    []Column
 	stats   []colStats
+	noStats bool // a scratch file: no column statistics
 
 	// With AlignRowGroups: how many leading columns row groups end at a
 	// change of, the row-group size, the rows in the open group, whether
@@ -68,6 +69,30 @@ func NewFileWriter(dataDir, dir string, cols []Column) (*FileWriter, error) {
 // NewFileWriterRowGroups starts a data file whose row groups hold at most
 // rowGroupRows rows: smaller groups let scans skip more by statistics.
 func NewFileWriterRowGroups(dataDir, dir string, cols []Column, rowGroupRows int64) (*FileWriter, error) {
+	opts := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Zstd), parquet.WithMaxRowGroupLength(rowGroupRows)}
+	if rowGroupRows < 1<<17 {
+		// Small row groups (cuboids): a dictionary page per column per
+		// group costs more to write than it saves; zstd alone does better,
+		// and at its fastest level compresses small pages about as well.
+		opts = append(opts, parquet.WithDictionaryDefault(false), parquet.WithCompressionLevel(1))
+	}
+	return newFileWriter(dataDir, dir, cols, rowGroupRows, opts)
+}
+
+// NewScratchFileWriter starts a file that is read once, in full, then
+// removed (a cube build's slice): fast to write and read rather than
+// small, with no statistics to skip row groups by.
+func NewScratchFileWriter(dataDir, dir string, cols []Column) (*FileWriter, error) {
+	opts := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Snappy), parquet.WithMaxRowGroupLength(BatchRows),
+		parquet.WithDictionaryDefault(false), parquet.WithStats(false)}
+	fw, err := newFileWriter(dataDir, dir, cols, BatchRows, opts)
+	if err == nil {
+		fw.noStats = true
+	}
+	return fw, err
+}
+
+func newFileWriter(dataDir, dir string, cols []Column, rowGroupRows int64, opts []parquet.WriterProperty) (*FileWriter, error) {
 	id := make([]byte, 12)
 	if _, err := rand.Read(id); err != nil {
 		return nil, err
@@ -82,13 +107,6 @@ func NewFileWriterRowGroups(dataDir, dir string, cols []Column, rowGroupRows int
 	f, err := os.Create(tmp)
 	if err != nil {
 		return nil, err
-	}
-	opts := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Zstd), parquet.WithMaxRowGroupLength(rowGroupRows)}
-	if rowGroupRows < 1<<17 {
-		// Small row groups (cuboids): a dictionary page per column per
-		// group costs more to write than it saves; zstd alone does better,
-		// and at its fastest level compresses small pages about as well.
-		opts = append(opts, parquet.WithDictionaryDefault(false), parquet.WithCompressionLevel(1))
 	}
 	props := parquet.NewWriterProperties(opts...)
 	sch := ArrowSchema(cols)
@@ -114,7 +132,9 @@ func (fw *FileWriter) AlignRowGroups(cols int) *FileWriter {
 // Write appends a batch whose columns are the writer's (names aside).
 func (fw *FileWriter) Write(rec arrow.RecordBatch) error {
 	fw.rows += rec.NumRows()
-	fw.observe(rec)
+	if !fw.noStats {
+		fw.observe(rec)
+	}
 	if !rec.Schema().Equal(fw.sch) {
 		rec = array.NewRecordBatch(fw.sch, rec.Columns(), rec.NumRows())
 		defer rec.Release()
@@ -288,8 +308,12 @@ func (fw *FileWriter) Finish() (metastore.TableFile, error) {
 			st.Max, _ = types.FormatText(col.Type, st.max, &types.DefaultFormat)
 		}
 	}
-	stats, _ := json.Marshal(fw.stats)
-	return metastore.TableFile{Path: fw.rel, Rows: fw.rows, Bytes: st.Size(), Stats: string(stats)}, nil
+	tf := metastore.TableFile{Path: fw.rel, Rows: fw.rows, Bytes: st.Size()}
+	if !fw.noStats {
+		stats, _ := json.Marshal(fw.stats)
+		tf.Stats = string(stats)
+	}
+	return tf, nil
 }
 
 // Abort discards an unfinished file.

@@ -173,3 +173,28 @@ func TestRowWindow(t *testing.T) {
 		})
 	}
 }
+
+// TestScratchFile writes a scratch file (a build's slice) and reads it
+// back: the same rows, no statistics.
+func TestScratchFile(t *testing.T) {
+	cols, _, _ := typedAggCase()
+	r := rand.New(rand.NewPCG(11, 12))
+	recs := randomBatches(t, r, cols, 3000)
+	defer releaseBatches(recs)
+	dir := t.TempDir()
+	fw, err := NewScratchFileWriter(dir, "s", cols)
+	require.NoError(t, err)
+	for _, rec := range recs {
+		require.NoError(t, fw.Write(rec))
+	}
+	tf, err := fw.Finish()
+	require.NoError(t, err)
+	require.Equal(t, int64(3000), tf.Rows)
+	require.Empty(t, tf.Stats)
+	all := make([]int, len(cols))
+	for c := range all {
+		all[c] = c
+	}
+	want := drain(t, &batchesOp{cols: cols, recs: retained(recs)})
+	require.Equal(t, want, drain(t, NewScan(dir, []metastore.TableFile{tf}, cols, all)))
+}

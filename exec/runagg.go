@@ -67,6 +67,8 @@ func (r *RunAgg) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			}
 			r.chunk = &runChunk{r: r}
 			r.agg = NewHashAgg(r.chunk, r.nGroups, r.aggs, r.div)
+			// Runs of all the group columns are groups.
+			r.agg.Ordered = len(r.runs) == r.nGroups
 			r.cur, r.sort = r.agg, nil
 			if len(r.Order) > 0 && len(r.runs) < r.nGroups {
 				r.sort = NewSort(r.agg, r.Order)

@@ -13,7 +13,12 @@
 //     joined rows and check the joined tables' keys, recording which tables
 //     queries may leave out (a segment whose tables change later is stale);
 //  2. base: aggregate the base cuboid from the flat rows (for MERGE, from
-//     the merged segments' base cuboids);
+//     the merged segments' base cuboids, merged as they are read). A range
+//     of more flat rows than Config.SliceRows (lattice.cube.build-slice-rows,
+//     by default what half of lattice.query.max-memory holds) goes in
+//     slices: windows of the fact table's row groups, each aggregated into
+//     a sorted file, then merged (exec.Merge) and aggregated run by run, so
+//     that memory goes with the slice, not the range;
 //  3. cuboids: derive every other cuboid from its smallest built parent,
 //     one worker per core side by side (a cuboid starts once every cuboid
 //     holding its dimensions is built), recording the files written so far
@@ -21,13 +26,13 @@
 //     a child that holds the first of them rolls up run by run in little
 //     memory (exec.RunAgg); only one roll-up that cannot, from a parent of
 //     over a million rows, runs at a time.
+//  4. files: move the files from the work directory to their final names;
+//  5. commit: the segment becomes READY, replaced segments RETIRED and the
+//     job FINISHED in one metastore transaction.
 //
 // Each step's query writes its rows to Parquet on a second goroutine, a
 // batch behind the query, so that a roll-up running alone keeps two cores
 // busy.
-//  4. files: move the files from the work directory to their final names;
-//  5. commit: the segment becomes READY, replaced segments RETIRED and the
-//     job FINISHED in one metastore transaction.
 //
 // Every write goes through metastore.Fenced with the epoch the project was
 // adopted at, so a node that lost its lease commits nothing. Each step

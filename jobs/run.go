@@ -359,16 +359,14 @@ func findSegment(segs []metastore.Segment, id string) (metastore.Segment, bool) 
 }
 
 // write runs a query and writes its rows as one Parquet file under the
-// segment's work directory: in the cuboid's own, or in sub when set.
+// segment's work directory, in the cuboid's own; a slice of the base
+// cuboid goes to a scratch file (exec.NewScratchFileWriter) under it.
 //
 // The rows are computed on this goroutine and encoded into Parquet on
 // another, a batch behind: a roll-up that runs alone keeps two cores busy.
-func (r *runCtx) write(ctx context.Context, sql string, inputs map[string]planner.FileInput, c cube.Cuboid, sub string) (cube.File, error) {
+func (r *runCtx) write(ctx context.Context, sql string, inputs map[string]planner.FileInput, c cube.Cuboid, slice bool) (cube.File, error) {
 	key := c.Key()
 	dir := filepath.Join(r.segDir, "work", key)
-	if sub != "" {
-		dir = filepath.Join(dir, sub)
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	rows, err := r.e.cfg.Planner.QueryInternal(ctx, r.job.Project, sql, inputs)
@@ -379,11 +377,15 @@ func (r *runCtx) write(ctx context.Context, sql string, inputs map[string]planne
 	// Small row groups, ending where leading dimensions change: a cuboid
 	// is sorted by its dimensions, so a filter on one skips most groups by
 	// their statistics.
-	fw, err := exec.NewFileWriterRowGroups(r.e.cfg.DataDir, dir, rows.Columns, 4096)
+	var fw *exec.FileWriter
+	if slice {
+		fw, err = exec.NewScratchFileWriter(r.e.cfg.DataDir, filepath.Join(dir, "slices"), rows.Columns)
+	} else if fw, err = exec.NewFileWriterRowGroups(r.e.cfg.DataDir, dir, rows.Columns, 4096); err == nil {
+		fw.AlignRowGroups(c.Len())
+	}
 	if err != nil {
 		return cube.File{}, err
 	}
-	fw.AlignRowGroups(c.Len())
 	batches, written := make(chan arrow.RecordBatch, 1), make(chan error, 1)
 	go func() {
 		var err error
@@ -465,7 +467,7 @@ func (r *runCtx) base(ctx context.Context, i int) error {
 		// Each segment's base cuboid is sorted by its dimensions: they
 		// merge as they are read (exec.Merge), and aggregate run by run.
 		inputs := map[string]planner.FileInput{"merge_input": {Columns: planner.CuboidColumns(r.def, base), Files: tableFiles(in...), Sorted: base.Len()}}
-		f, err = r.write(ctx, planner.RollupSQL(r.def, base, "merge_input"), inputs, base, "")
+		f, err = r.write(ctx, planner.RollupSQL(r.def, base, "merge_input"), inputs, base, false)
 		if err != nil {
 			return err
 		}
@@ -511,7 +513,7 @@ func (r *runCtx) baseSlices(ctx context.Context, i int) (cube.File, error) {
 	base := r.def.Base()
 	flatRows, per := r.details[i-1].Rows, r.sliceRows()
 	if flatRows <= per {
-		return r.write(ctx, planner.BaseCuboidSQL(r.def, r.segRange()), nil, base, "")
+		return r.write(ctx, planner.BaseCuboidSQL(r.def, r.segRange()), nil, base, false)
 	}
 	fact, err := r.e.cfg.Planner.FactInput(ctx, r.job.Project, r.def)
 	if err != nil {
@@ -539,7 +541,7 @@ func (r *runCtx) baseSlices(ctx context.Context, i int) (cube.File, error) {
 		if k == n-1 {
 			in.To = math.MaxInt64
 		}
-		f, err := r.write(ctx, planner.BaseSliceSQL(r.def, r.segRange(), input), map[string]planner.FileInput{input: in}, base, "slices")
+		f, err := r.write(ctx, planner.BaseSliceSQL(r.def, r.segRange(), input), map[string]planner.FileInput{input: in}, base, true)
 		if err != nil {
 			return cube.File{}, err
 		}
@@ -551,7 +553,7 @@ func (r *runCtx) baseSlices(ctx context.Context, i int) (cube.File, error) {
 	}
 	r.e.log.Info("base cuboid aggregated in slices", "job", r.job.ID, "slices", n, "flat_rows", flatRows, "slice_rows", per)
 	inputs := map[string]planner.FileInput{"base_slices": {Columns: planner.CuboidColumns(r.def, base), Files: tableFiles(slices...), Sorted: base.Len()}}
-	return r.write(ctx, planner.RollupSQL(r.def, base, "base_slices"), inputs, base, "")
+	return r.write(ctx, planner.RollupSQL(r.def, base, "base_slices"), inputs, base, false)
 }
 
 // bigParentRows is the parent size past which a roll-up that does not
@@ -700,7 +702,7 @@ func (r *runCtx) cuboids(ctx context.Context, i int) error {
 				in := files[parent]
 				mu.Unlock()
 				inputs := map[string]planner.FileInput{"parent": {Columns: planner.CuboidColumns(r.def, parent), Files: tableFiles(in), Sorted: parent.Len()}}
-				f, err := r.write(ctx, planner.RollupSQL(r.def, c, "parent"), inputs, c, "")
+				f, err := r.write(ctx, planner.RollupSQL(r.def, c, "parent"), inputs, c, false)
 				if err == nil {
 					err = done(c, f)
 				}

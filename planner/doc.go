@@ -42,10 +42,13 @@
 // forward them to the lease holder through the Cluster interface. A cube
 // build's steps run SELECTs over the tables and over cuboid files
 // (cube_build.go, QueryInternal): a file input declared sorted (a parent
-// cuboid, sorted by its dimensions) is read in order by one worker, a
+// cuboid, sorted by its dimensions) is read in order by one worker, its
+// files merged when there are several (exec.Merge), a
 // GROUP BY that holds its leading columns aggregates run by run
 // (exec.RunAgg, EXPLAIN "HashAggregate (sorted runs)"), and an ORDER BY
-// that starts with them sorts each chunk of runs instead of the output.
+// that starts with them sorts each chunk of runs instead of the output. A
+// file input may be a window of a table's rows (FactInput, BaseSliceSQL):
+// a large range's base cuboid is built in slices.
 //
 // The cube route (cube_route.go, cube_rewrite.go) sits before a block is
 // planned: a block whose join graph, dimensions and aggregates a cube
