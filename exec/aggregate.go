@@ -92,7 +92,7 @@ type HashAgg struct {
 	done    bool
 	pos     int
 	out     arrow.RecordBatch
-	held    int64 // bytes charged to the budget
+	held    int64           // bytes charged to the budget
 	kept    [][]arrow.Array // Ordered: the group columns of each input batch
 	from    []int32         // Ordered: each group's first row, by batch
 	at      []int32
