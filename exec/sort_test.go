@@ -663,3 +663,30 @@ func releaseBatches(recs []arrow.RecordBatch) {
 		rec.Release()
 	}
 }
+
+// BenchmarkRunAgg rolls sorted base-cuboid rows up to their first 14
+// grouping columns, as a build rolls a parent up to a prefix of its
+// dimensions: runs of all the group columns (ordered chunks) against runs
+// of the first column only (hashed chunks).
+func BenchmarkRunAgg(b *testing.B) {
+	cols, recs := sortedCuboidRows(b, 300_000)
+	defer releaseBatches(recs)
+	var aggs []AggSpec
+	for c := 15; c < len(cols); c++ {
+		aggs = append(aggs, AggSpec{Func: AggSum, Arg: c, Arg2: -1, Filter: -1, ArgType: cols[c].Type, Result: cols[c].Type})
+	}
+	all := make([]int, 14)
+	for c := range all {
+		all[c] = c
+	}
+	for _, bc := range []struct {
+		name string
+		runs []int
+	}{{"ordered", all}, {"hashed", all[:1]}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for range b.N {
+				drainBench(b, NewRunAgg(&batchesOp{cols: cols, recs: retained(recs)}, bc.runs, 14, aggs, nil))
+			}
+		})
+	}
+}
