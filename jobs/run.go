@@ -480,14 +480,15 @@ func (r *runCtx) base(ctx context.Context, i int) error {
 	return nil
 }
 
-// sliceColumnBytes is about how much memory the base step holds per flat
-// row and base cuboid column (its hash table, then its sort): the SSB base
-// cuboid, 19 columns, held 1.1 KB per row.
+// sliceColumnBytes is about how much memory an aggregation into a cuboid
+// holds per input row and cuboid column when each row is a group of its
+// own (its hash table, then its sort): the SSB base cuboid, 19 columns,
+// held 1.1 KB per row.
 const sliceColumnBytes = 64
 
-// DefaultSliceRows is how many flat rows a base step of a cube whose base
-// cuboid has cols columns aggregates at once, so that it holds about half
-// of maxMemory (at least 64K rows).
+// DefaultSliceRows is how many input rows an aggregation into a cuboid of
+// cols columns takes at once, so that it holds about half of maxMemory
+// (at least 64K rows).
 func DefaultSliceRows(maxMemory int64, cols int) int64 {
 	if maxMemory <= 0 {
 		maxMemory = 4 << 30
@@ -495,23 +496,21 @@ func DefaultSliceRows(maxMemory int64, cols int) int64 {
 	return max(maxMemory/2/(sliceColumnBytes*int64(max(cols, 1))), 1<<16)
 }
 
-// sliceRows is how many flat rows the base step aggregates at once.
-func (r *runCtx) sliceRows() int64 {
+// sliceRows is how many input rows an aggregation into cuboid c takes at
+// once (Config.SliceRows, lattice.cube.build-slice-rows, when set).
+func (r *runCtx) sliceRows(c cube.Cuboid) int64 {
 	if r.e.cfg.SliceRows > 0 {
 		return r.e.cfg.SliceRows
 	}
-	return DefaultSliceRows(r.e.cfg.MaxMemory, len(r.def.Dimensions)+len(r.def.Measures))
+	return DefaultSliceRows(r.e.cfg.MaxMemory, c.Len()+len(r.def.Measures))
 }
 
-// baseSlices aggregates the range's flat rows into the base cuboid. A
-// range of more than sliceRows flat rows (the base cuboid of a fact table
-// has about as many rows as it, all held in a hash table and a sort) is
-// aggregated in slices: windows of the fact table's rows, each written as
-// a sorted file, which are then merged as they are read and aggregated run
-// by run. Memory then goes with the slice, not the range.
+// baseSlices aggregates the range's flat rows into the base cuboid, in
+// slices of the fact table when they are more than sliceRows: the base
+// cuboid of a fact table has about as many groups as it has rows.
 func (r *runCtx) baseSlices(ctx context.Context, i int) (cube.File, error) {
 	base := r.def.Base()
-	flatRows, per := r.details[i-1].Rows, r.sliceRows()
+	flatRows, per := r.details[i-1].Rows, r.sliceRows(base)
 	if flatRows <= per {
 		return r.write(ctx, planner.BaseCuboidSQL(r.def, r.segRange()), nil, base, false)
 	}
@@ -519,41 +518,62 @@ func (r *runCtx) baseSlices(ctx context.Context, i int) (cube.File, error) {
 	if err != nil {
 		return cube.File{}, err
 	}
-	var tableRows int64
-	for _, f := range fact.Files {
-		tableRows += f.Rows
-	}
-	// Windows of equal shares of the table's rows, as many as the range's
-	// rows need: a window holds about per of them when the range's rows
-	// are spread evenly over the table. A window is cut at row groups, so
-	// the last one reaches past every row.
+	// As many windows as the range's rows need: one holds about per of
+	// them when they are spread evenly over the table.
 	n := (flatRows + per - 1) / per
-	step := (tableRows + n - 1) / n
+	const input = "lattice_fact_slice"
+	return r.inSlices(ctx, base, fact, n, planner.BaseSliceSQL(r.def, r.segRange(), input), input, func(k int64) error {
+		// The slices are most of the step's work; the merge the rest.
+		return r.saveStep(ctx, i, metastore.StepRunning, r.progressAt(i, 0.8*float64(k)/float64(n)))
+	})
+}
+
+// inSlices computes cuboid c with sql, an aggregation of relation input,
+// over n windows of in's rows, one after another: each window's groups go
+// to a scratch file, sorted, and the files are then merged as they are
+// read (exec.Merge) and aggregated run by run into c's file. Memory goes
+// with the window, not the input. sliced is called after each window.
+func (r *runCtx) inSlices(ctx context.Context, c cube.Cuboid, in planner.FileInput, n int64, sql, input string, sliced func(k int64) error) (cube.File, error) {
+	var rows int64
+	for _, f := range in.Files {
+		rows += f.Rows
+	}
+	// Windows are cut at row groups: the last one reaches past every row.
+	step := (rows + n - 1) / n
 	var slices []cube.File
 	defer func() {
 		// The slices are inputs only: removed once merged, or on failure.
 		_ = exec.RemoveFiles(r.e.cfg.DataDir, tableFiles(slices...))
 	}()
-	const input = "lattice_fact_slice"
 	for k := int64(0); k < n; k++ {
-		in := fact
-		in.From, in.To = k*step, (k+1)*step
+		w := in
+		w.From, w.To = k*step, (k+1)*step
 		if k == n-1 {
-			in.To = math.MaxInt64
+			w.To = math.MaxInt64
 		}
-		f, err := r.write(ctx, planner.BaseSliceSQL(r.def, r.segRange(), input), map[string]planner.FileInput{input: in}, base, true)
+		f, err := r.write(ctx, sql, map[string]planner.FileInput{input: w}, c, true)
 		if err != nil {
 			return cube.File{}, err
 		}
 		slices = append(slices, f)
-		// The slices are most of the step's work; the merge the rest.
-		if err := r.saveStep(ctx, i, metastore.StepRunning, r.progressAt(i, 0.8*float64(k+1)/float64(n))); err != nil {
+		if err := sliced(k + 1); err != nil {
 			return cube.File{}, err
 		}
 	}
-	r.e.log.Info("base cuboid aggregated in slices", "job", r.job.ID, "slices", n, "flat_rows", flatRows, "slice_rows", per)
-	inputs := map[string]planner.FileInput{"base_slices": {Columns: planner.CuboidColumns(r.def, base), Files: tableFiles(slices...), Sorted: base.Len()}}
-	return r.write(ctx, planner.RollupSQL(r.def, base, "base_slices"), inputs, base, false)
+	r.e.log.Info("cuboid aggregated in slices", "job", r.job.ID, "cuboid", c.Key(), "slices", n, "input_rows", rows)
+	inputs := map[string]planner.FileInput{"slices": {Columns: planner.CuboidColumns(r.def, c), Files: tableFiles(slices...), Sorted: c.Len()}}
+	return r.write(ctx, planner.RollupSQL(r.def, c, "slices"), inputs, c, false)
+}
+
+// rollup derives cuboid c from parent, whose file is in: in slices of
+// the parent's rows when c does not stream from it and the parent has
+// more than sliceRows rows, which its groups may be as many as.
+func (r *runCtx) rollup(ctx context.Context, c, parent cube.Cuboid, in cube.File) (cube.File, error) {
+	input := planner.FileInput{Columns: planner.CuboidColumns(r.def, parent), Files: tableFiles(in), Sorted: parent.Len()}
+	if per := r.sliceRows(c); !streams(c, parent) && in.Rows > per {
+		return r.inSlices(ctx, c, input, (in.Rows+per-1)/per, planner.RollupSQL(r.def, c, "parent"), "parent", func(int64) error { return nil })
+	}
+	return r.write(ctx, planner.RollupSQL(r.def, c, "parent"), map[string]planner.FileInput{"parent": input}, c, false)
 }
 
 // bigParentRows is the parent size past which a roll-up that does not
@@ -701,8 +721,7 @@ func (r *runCtx) cuboids(ctx context.Context, i int) error {
 				mu.Lock()
 				in := files[parent]
 				mu.Unlock()
-				inputs := map[string]planner.FileInput{"parent": {Columns: planner.CuboidColumns(r.def, parent), Files: tableFiles(in), Sorted: parent.Len()}}
-				f, err := r.write(ctx, planner.RollupSQL(r.def, c, "parent"), inputs, c, false)
+				f, err := r.rollup(ctx, c, parent, in)
 				if err == nil {
 					err = done(c, f)
 				}
