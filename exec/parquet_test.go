@@ -198,3 +198,56 @@ func TestScratchFile(t *testing.T) {
 	want := drain(t, &batchesOp{cols: cols, recs: retained(recs)})
 	require.Equal(t, want, drain(t, NewScan(dir, []metastore.TableFile{tf}, cols, all)))
 }
+
+// TestRowGroupFilter checks that a scan skips the row groups whose
+// statistics its filter rejects, in two files, twice (the second time from
+// the statistics cache), and reads the others whole.
+func TestRowGroupFilter(t *testing.T) {
+	cols := []Column{{"g", types.Int8}, {"s", types.Text}}
+	dir := t.TempDir()
+	var files []metastore.TableFile
+	for f := range 2 {
+		fw, err := NewFileWriterRowGroups(dir, "w", cols, 100)
+		require.NoError(t, err)
+		bld := NewBuilder(cols)
+		for i := range 1000 {
+			g := int64(f*10 + i/100) // one value of g per row group
+			require.NoError(t, bld.Add([]types.Datum{g, fmt.Sprintf("s%02d", g)}))
+		}
+		rec := bld.Batch()
+		require.NoError(t, fw.Write(rec))
+		rec.Release()
+		bld.Release()
+		tf, err := fw.Finish()
+		require.NoError(t, err)
+		files = append(files, tf)
+	}
+	// Keep groups that may hold g = 3 or g = 14, and s = "s14".
+	keep := func(stats func(col int) (ColumnStats, bool)) bool {
+		g, ok := stats(0)
+		require.True(t, ok)
+		lo, hi := g.Min.(int64), g.Max.(int64)
+		if !(lo <= 3 && 3 <= hi) && !(lo <= 14 && 14 <= hi) {
+			return false
+		}
+		s, ok := stats(1)
+		require.True(t, ok)
+		return s.Min.(string) <= "s14" && "s14" <= s.Max.(string)
+	}
+	for range 2 {
+		scan := NewScan(dir, files, cols, []int{0, 1}).WithRowGroupFilter(keep)
+		seen := map[int64]int{}
+		for {
+			rec, err := scan.Next(context.Background())
+			require.NoError(t, err)
+			if rec == nil {
+				break
+			}
+			for _, v := range rec.Column(0).(*array.Int64).Int64Values() {
+				seen[v]++
+			}
+		}
+		scan.Close()
+		require.Equal(t, map[int64]int{14: 100}, seen)
+	}
+}

@@ -51,6 +51,24 @@ func (s *Scan) rowGroups(i int, md *metadata.FileMetaData) []int {
 		}
 		row = s.starts[i]
 	}
+	// Each filtered column's statistics, for all the file's groups at once.
+	var cols map[int][]rgStatsEntry
+	stats := func(g int) func(col int) (ColumnStats, bool) {
+		return func(col int) (ColumnStats, bool) {
+			if col >= len(s.cols) {
+				return ColumnStats{}, false
+			}
+			e, ok := cols[col]
+			if !ok {
+				if cols == nil {
+					cols = map[int][]rgStatsEntry{}
+				}
+				e = s.fileStats(path, md, col)
+				cols[col] = e
+			}
+			return e[g].stats, e[g].ok
+		}
+	}
 	var out []int
 	for g := 0; g < md.NumRowGroups(); g++ {
 		first := row
@@ -61,7 +79,7 @@ func (s *Scan) rowGroups(i int, md *metadata.FileMetaData) []int {
 		if s.parts > 1 && g%s.parts != s.part {
 			continue
 		}
-		if s.keep != nil && !s.keep(func(col int) (ColumnStats, bool) { return s.cachedStats(path, md, g, col) }) {
+		if s.keep != nil && !s.keep(stats(g)) {
 			continue
 		}
 		out = append(out, g)
@@ -69,21 +87,23 @@ func (s *Scan) rowGroups(i int, md *metadata.FileMetaData) []int {
 	return out
 }
 
-// rgStats keeps the statistics columnStats decoded, by file, row group,
-// column and type: a file's footer never changes, and decoding them was
-// much of a cube query's planning. Past rgStatsMax entries it starts over.
+// rgStats keeps the statistics columnStats decoded, by file, column and
+// type, for all of a file's row groups: a file's footer never changes, and
+// decoding them was much of a cube query's planning. A scan looks a
+// column up once per file, not once per row group. Past rgStatsMax row
+// groups' entries it starts over.
 var rgStats = struct {
-	mu sync.Mutex // guards m
-	m  map[rgStatsKey]rgStatsEntry
-}{m: map[rgStatsKey]rgStatsEntry{}}
+	mu sync.Mutex // guards m and n
+	m  map[rgStatsKey][]rgStatsEntry
+	n  int // entries held
+}{m: map[rgStatsKey][]rgStatsEntry{}}
 
-const rgStatsMax = 1 << 16
+const rgStatsMax = 1 << 20
 
 type rgStatsKey struct {
-	dir     string
-	path    string
-	rg, col int
-	typ     types.T
+	dir, path string
+	col       int
+	typ       types.T
 }
 
 type rgStatsEntry struct {
@@ -91,26 +111,30 @@ type rgStatsEntry struct {
 	ok    bool
 }
 
-// cachedStats is columnStats through rgStats.
-func (s *Scan) cachedStats(path string, md *metadata.FileMetaData, g, col int) (ColumnStats, bool) {
-	if col >= len(s.cols) {
-		return ColumnStats{}, false
-	}
-	k := rgStatsKey{s.dataDir, path, g, col, s.cols[col].Type}
+// fileStats returns column col's statistics in each row group of the file
+// of md, through rgStats.
+func (s *Scan) fileStats(path string, md *metadata.FileMetaData, col int) []rgStatsEntry {
+	k := rgStatsKey{s.dataDir, path, col, s.cols[col].Type}
 	rgStats.mu.Lock()
 	e, hit := rgStats.m[k]
 	rgStats.mu.Unlock()
 	if hit {
-		return e.stats, e.ok
+		return e
 	}
-	e.stats, e.ok = s.columnStats(md, g, col)
+	e = make([]rgStatsEntry, md.NumRowGroups())
+	for g := range e {
+		e[g].stats, e[g].ok = s.columnStats(md, g, col)
+	}
 	rgStats.mu.Lock()
-	if len(rgStats.m) >= rgStatsMax {
-		rgStats.m = map[rgStatsKey]rgStatsEntry{}
+	if rgStats.n+len(e) > rgStatsMax {
+		rgStats.m, rgStats.n = map[rgStatsKey][]rgStatsEntry{}, 0
 	}
-	rgStats.m[k] = e
+	if _, dup := rgStats.m[k]; !dup {
+		rgStats.m[k] = e
+		rgStats.n += len(e)
+	}
 	rgStats.mu.Unlock()
-	return e.stats, e.ok
+	return e
 }
 
 // columnStats converts a column chunk's statistics to Datums of the
