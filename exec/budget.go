@@ -29,6 +29,16 @@ func WithBudget(ctx context.Context, limit int64) context.Context {
 	return context.WithValue(ctx, budgetKey{}, &Budget{limit: limit})
 }
 
+// ShareBudget returns ctx charging the budget of from, if from has one:
+// for a query whose rows are pulled with another context than it was
+// started with.
+func ShareBudget(ctx, from context.Context) context.Context {
+	if b, ok := from.Value(budgetKey{}).(*Budget); ok {
+		return context.WithValue(ctx, budgetKey{}, b)
+	}
+	return ctx
+}
+
 // Charge accounts n more bytes to the query in ctx.
 func Charge(ctx context.Context, n int64) error {
 	b, ok := ctx.Value(budgetKey{}).(*Budget)

@@ -424,6 +424,10 @@ func (r *runCtx) write(ctx context.Context, sql string, inputs map[string]planne
 	if werr := <-written; werr != nil {
 		err = werr
 	}
+	if pgerr.CodeOf(err) == pgerr.OutOfMemory {
+		// The slices are sized by an estimate of memory per row.
+		err = pgerr.New(pgerr.OutOfMemory, "out of memory building cuboid %s: set lattice.cube.build-slice-rows below %d, or raise lattice.query.max-memory", key, r.sliceRows(c))
+	}
 	if err != nil {
 		fw.Abort()
 		return cube.File{}, err

@@ -42,14 +42,16 @@ type InternalRows struct {
 	Result
 	Columns []exec.Column
 
-	bld  *exec.Builder // NextBatch over a Result that has no batches
-	last arrow.RecordBatch
+	bld    *exec.Builder // NextBatch over a Result that has no batches
+	last   arrow.RecordBatch
+	budget context.Context // carries the query's memory budget
 }
 
 // NextBatch returns the next rows as an Arrow batch (nil at the end), valid
 // until the next call. A build writes batches to files without turning
 // them into Datum rows; do not mix it with Next.
 func (r *InternalRows) NextBatch(ctx context.Context) (arrow.RecordBatch, error) {
+	ctx = exec.ShareBudget(ctx, r.budget)
 	if op, ok := r.Result.(*opResult); ok {
 		return op.nextBatch(ctx)
 	}
@@ -87,13 +89,15 @@ func (r *InternalRows) Close() {
 }
 
 // QueryInternal runs a SELECT that Lattice generates, as an administrator of
-// project, on the raw route, with inputs readable by name.
+// project, on the raw route, with inputs readable by name, within
+// lattice.query.max-memory (whatever context NextBatch is given).
 func (p *Planner) QueryInternal(ctx context.Context, project, sql string, inputs map[string]FileInput) (*InternalRows, error) {
 	st, s, err := p.internalStatement(ctx, project, sql, inputs)
 	if err != nil {
 		return nil, err
 	}
-	res, err := st.run(exec.WithBudget(ctx, p.maxMemory), s, nil)
+	budget := exec.WithBudget(ctx, p.maxMemory)
+	res, err := st.run(budget, s, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +105,7 @@ func (p *Planner) QueryInternal(ctx context.Context, project, sql string, inputs
 	for i, c := range st.Columns {
 		cols[i] = exec.Column{Name: c.Name, Type: c.Type}
 	}
-	return &InternalRows{Result: res, Columns: cols}, nil
+	return &InternalRows{Result: res, Columns: cols, budget: budget}, nil
 }
 
 // internalStatement plans QueryInternal's SELECT.

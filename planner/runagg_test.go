@@ -10,6 +10,7 @@ import (
 
 	"github.com/lattice-olap/lattice/exec"
 	"github.com/lattice-olap/lattice/metastore"
+	"github.com/lattice-olap/lattice/pgerr"
 )
 
 // TestSortedRunsAggregate checks aggregations over a file sorted by its
@@ -93,4 +94,33 @@ func TestSortedRunsAggregate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestQueryInternalBudget checks that a build query is held to
+// lattice.query.max-memory even though its rows are pulled with the job's
+// own context: hashing 100,000 groups fails with 53200 under 1 MB.
+func TestQueryInternalBudget(t *testing.T) {
+	p, _ := newTestPlanner(t)
+	s, err := p.NewSession("admin", "lattice", true, 1, nil)
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = runSQL(t, s, "CREATE TABLE t (a integer, v bigint)")
+	require.NoError(t, err)
+	copyRows(t, s, "t", 100_000, func(i int) string { return fmt.Sprintf("%d\t%d\n", i, i) })
+	drainErr := func() error {
+		rows, err := p.QueryInternal(ctx, "lattice", "SELECT a, sum(v) FROM t GROUP BY a ORDER BY a", nil)
+		require.NoError(t, err)
+		defer rows.Close()
+		for {
+			rec, err := rows.NextBatch(context.WithoutCancel(ctx))
+			if err != nil || rec == nil {
+				return err
+			}
+		}
+	}
+	require.NoError(t, drainErr())
+	p.maxMemory = 1 << 20
+	err = drainErr()
+	require.Error(t, err)
+	require.Equal(t, pgerr.OutOfMemory, pgerr.CodeOf(err))
 }
