@@ -251,3 +251,40 @@ func TestRowGroupFilter(t *testing.T) {
 		require.Equal(t, map[int64]int{14: 100}, seen)
 	}
 }
+
+// TestLeadingRuns estimates the runs of a sorted file's first column:
+// exactly when each run spans row groups, at least one per changing group
+// otherwise, and NULLs (sorted last) as one more.
+func TestLeadingRuns(t *testing.T) {
+	cols := []Column{{"a", types.Int4}}
+	dir := t.TempDir()
+	write := func(vals []types.Datum) metastore.TableFile {
+		fw, err := NewFileWriterRowGroups(dir, "w", cols, 100)
+		require.NoError(t, err)
+		bld := NewBuilder(cols)
+		for _, v := range vals {
+			require.NoError(t, bld.Add([]types.Datum{v}))
+		}
+		rec := bld.Batch()
+		require.NoError(t, fw.Write(rec))
+		rec.Release()
+		bld.Release()
+		tf, err := fw.Finish()
+		require.NoError(t, err)
+		return tf
+	}
+	var long, short []types.Datum
+	for i := range 1000 {
+		long = append(long, int64(i/250))  // 4 runs of 250 rows
+		short = append(short, int64(i/10)) // 100 runs of 10 rows
+	}
+	runs, ok := LeadingRuns(dir, write(long), cols)
+	require.True(t, ok)
+	require.Equal(t, int64(4), runs)
+	runs, ok = LeadingRuns(dir, write(short), cols)
+	require.True(t, ok)
+	require.Equal(t, int64(20), runs) // two changes seen per group: a low estimate
+	runs, ok = LeadingRuns(dir, write(append(long, nil, nil)), cols)
+	require.True(t, ok)
+	require.Equal(t, int64(5), runs)
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 
+	"github.com/lattice-olap/lattice/metastore"
 	"github.com/lattice-olap/lattice/types"
 )
 
@@ -186,4 +187,46 @@ func (s *Scan) columnStats(md *metadata.FileMetaData, g, col int) (ColumnStats, 
 		return ColumnStats{}, false
 	}
 	return out, true
+}
+
+// LeadingRuns estimates how many runs of equal values the first column of
+// a file sorted by it has (cols are the file's columns), from its row
+// groups' statistics: one more than the changes they show, between groups
+// and within those whose minimum and maximum differ. Changes within a
+// group are counted once, so the estimate is low when values are many and
+// short, and close when each spans row groups: when runs are long, which
+// is when it matters. ok is false without usable statistics.
+func LeadingRuns(dataDir string, f metastore.TableFile, cols []Column) (runs int64, ok bool) {
+	md, err := footer(dataDir, f.Path)
+	if err != nil || len(cols) == 0 {
+		return 0, false
+	}
+	cmp, ok := types.CompareFunc(cols[0].Type)
+	if !ok {
+		return 0, false
+	}
+	s := &Scan{dataDir: dataDir, files: []metastore.TableFile{f}, cols: cols}
+	var last types.Datum
+	nulls := false // NULLs sort last: one more run
+	for g := 0; g < md.NumRowGroups(); g++ {
+		st, ok := s.columnStats(md, g, 0)
+		if !ok {
+			return 0, false
+		}
+		nulls = nulls || st.Nulls > 0
+		if st.Min == nil || st.Max == nil {
+			continue
+		}
+		if last == nil || cmp(st.Min, last) != 0 {
+			runs++
+		}
+		if cmp(st.Min, st.Max) != 0 {
+			runs++
+		}
+		last = st.Max
+	}
+	if nulls {
+		runs++
+	}
+	return runs, true
 }

@@ -25,9 +25,11 @@
 //     about once a second. The parent's file is sorted by its dimensions:
 //     a child that holds the first of them rolls up run by run in little
 //     memory (exec.RunAgg); only one roll-up that cannot, from a parent of
-//     over a million rows, runs at a time, and one whose parent has more
-//     rows than Config.SliceRows goes in slices of the parent's rows, as
-//     the base step does.
+//     over a million rows, runs at a time. A roll-up from a parent of
+//     more rows than Config.SliceRows that does not stream, or streams in
+//     runs longer than that (estimated from the parent's row-group
+//     statistics), goes in slices of the parent's rows, as the base step
+//     does.
 //  4. files: move the files from the work directory to their final names;
 //  5. commit: the segment becomes READY, replaced segments RETIRED and the
 //     job FINISHED in one metastore transaction.

@@ -570,14 +570,25 @@ func (r *runCtx) inSlices(ctx context.Context, c cube.Cuboid, in planner.FileInp
 }
 
 // rollup derives cuboid c from parent, whose file is in: in slices of
-// the parent's rows when c does not stream from it and the parent has
-// more than sliceRows rows, which its groups may be as many as.
+// the parent's rows when the parent has more than sliceRows rows and c
+// would hold about as many groups at once. That is when c does not stream
+// from the parent, or streams in runs that long: a run of the parent's
+// first dimension is aggregated whole (at SF 10, a year of the SSB base
+// cuboid is 8.6 million rows). The runs are estimated from the parent's
+// row-group statistics (exec.LeadingRuns).
 func (r *runCtx) rollup(ctx context.Context, c, parent cube.Cuboid, in cube.File) (cube.File, error) {
 	input := planner.FileInput{Columns: planner.CuboidColumns(r.def, parent), Files: tableFiles(in), Sorted: parent.Len()}
-	if per := r.sliceRows(c); !streams(c, parent) && in.Rows > per {
+	if per := r.sliceRows(c); in.Rows > per && (!streams(c, parent) || r.longRuns(in, parent, per)) {
 		return r.inSlices(ctx, c, input, (in.Rows+per-1)/per, planner.RollupSQL(r.def, c, "parent"), "parent", func(int64) error { return nil })
 	}
 	return r.write(ctx, planner.RollupSQL(r.def, c, "parent"), map[string]planner.FileInput{"parent": input}, c, false)
+}
+
+// longRuns reports whether the runs of parent's first dimension in its
+// file f average more than per rows.
+func (r *runCtx) longRuns(f cube.File, parent cube.Cuboid, per int64) bool {
+	runs, ok := exec.LeadingRuns(r.e.cfg.DataDir, tableFiles(f)[0], planner.CuboidColumns(r.def, parent))
+	return ok && f.Rows/runs > per
 }
 
 // bigParentRows is the parent size past which a roll-up that does not
