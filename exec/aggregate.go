@@ -312,18 +312,11 @@ func (h *HashAgg) loadOrdered(ctx context.Context) error {
 			}
 		}
 	}
-	h.keyArrs = make([]arrow.Array, h.nGroups)
-	srcs := make([]arrow.Array, len(h.kept))
-	for c := range h.keyArrs {
-		for b, arrs := range h.kept {
-			srcs[b] = arrs[c]
-		}
-		a, err := gatherChunks(ArrowType(in[c].Type), in[c].Type, srcs, h.from, h.at)
-		if err != nil {
-			return err
-		}
-		h.keyArrs[c] = a
+	keyArrs, err := gatherRows(in[:h.nGroups], h.kept, h.from, h.at)
+	if err != nil {
+		return err
 	}
+	h.keyArrs = keyArrs
 	h.releaseKept()
 	return nil
 }

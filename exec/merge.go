@@ -169,18 +169,9 @@ func (m *Merge) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		m.releaseAll()
 		return nil, nil
 	}
-	arrs := make([]arrow.Array, len(m.cols))
-	srcs := make([]arrow.Array, len(m.chunks))
-	for c, col := range m.cols {
-		for k, ch := range m.chunks {
-			srcs[k] = ch[c]
-		}
-		a, err := gatherChunks(ArrowType(col.Type), col.Type, srcs, m.from, m.at)
-		if err != nil {
-			releaseArrays(arrs[:c])
-			return nil, err
-		}
-		arrs[c] = a
+	arrs, err := gatherRows(m.cols, m.chunks, m.from, m.at)
+	if err != nil {
+		return nil, err
 	}
 	m.out = array.NewRecordBatch(m.sch, arrs, int64(len(m.at)))
 	releaseArrays(arrs)

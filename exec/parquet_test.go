@@ -118,6 +118,24 @@ func TestAlignRowGroups(t *testing.T) {
 	require.Equal(t, n, i)
 }
 
+// writeRows writes rows as one batch to a new file of groupRows-row groups.
+func writeRows(t *testing.T, dir string, cols []Column, groupRows int64, rows [][]types.Datum) metastore.TableFile {
+	t.Helper()
+	fw, err := NewFileWriterRowGroups(dir, "w", cols, groupRows)
+	require.NoError(t, err)
+	bld := NewBuilder(cols)
+	for _, row := range rows {
+		require.NoError(t, bld.Add(row))
+	}
+	rec := bld.Batch()
+	require.NoError(t, fw.Write(rec))
+	rec.Release()
+	bld.Release()
+	tf, err := fw.Finish()
+	require.NoError(t, err)
+	return tf
+}
+
 // TestRowWindow reads three files (row groups of 1,000 rows and a short
 // last one) in windows that cut across groups and files: each row comes
 // from exactly one window, alone and with the scan split among workers,
@@ -128,20 +146,12 @@ func TestRowWindow(t *testing.T) {
 	var files []metastore.TableFile
 	next := int64(0)
 	for _, n := range []int{2500, 999, 4001} {
-		fw, err := NewFileWriterRowGroups(dir, "w", cols, 1000)
-		require.NoError(t, err)
-		bld := NewBuilder(cols)
+		var rows [][]types.Datum
 		for range n {
-			require.NoError(t, bld.Add([]types.Datum{next}))
+			rows = append(rows, []types.Datum{next})
 			next++
 		}
-		rec := bld.Batch()
-		require.NoError(t, fw.Write(rec))
-		rec.Release()
-		bld.Release()
-		tf, err := fw.Finish()
-		require.NoError(t, err)
-		files = append(files, tf)
+		files = append(files, writeRows(t, dir, cols, 1000, rows))
 	}
 	for _, cached := range []bool{false, true} {
 		t.Run(fmt.Sprint("cached=", cached), func(t *testing.T) {
@@ -207,20 +217,12 @@ func TestRowGroupFilter(t *testing.T) {
 	dir := t.TempDir()
 	var files []metastore.TableFile
 	for f := range 2 {
-		fw, err := NewFileWriterRowGroups(dir, "w", cols, 100)
-		require.NoError(t, err)
-		bld := NewBuilder(cols)
+		var rows [][]types.Datum
 		for i := range 1000 {
 			g := int64(f*10 + i/100) // one value of g per row group
-			require.NoError(t, bld.Add([]types.Datum{g, fmt.Sprintf("s%02d", g)}))
+			rows = append(rows, []types.Datum{g, fmt.Sprintf("s%02d", g)})
 		}
-		rec := bld.Batch()
-		require.NoError(t, fw.Write(rec))
-		rec.Release()
-		bld.Release()
-		tf, err := fw.Finish()
-		require.NoError(t, err)
-		files = append(files, tf)
+		files = append(files, writeRows(t, dir, cols, 100, rows))
 	}
 	// Keep groups that may hold g = 3 or g = 14, and s = "s14".
 	keep := func(stats func(col int) (ColumnStats, bool)) bool {
@@ -259,19 +261,11 @@ func TestLeadingRuns(t *testing.T) {
 	cols := []Column{{"a", types.Int4}}
 	dir := t.TempDir()
 	write := func(vals []types.Datum) metastore.TableFile {
-		fw, err := NewFileWriterRowGroups(dir, "w", cols, 100)
-		require.NoError(t, err)
-		bld := NewBuilder(cols)
-		for _, v := range vals {
-			require.NoError(t, bld.Add([]types.Datum{v}))
+		rows := make([][]types.Datum, len(vals))
+		for i, v := range vals {
+			rows[i] = []types.Datum{v}
 		}
-		rec := bld.Batch()
-		require.NoError(t, fw.Write(rec))
-		rec.Release()
-		bld.Release()
-		tf, err := fw.Finish()
-		require.NoError(t, err)
-		return tf
+		return writeRows(t, dir, cols, 100, rows)
 	}
 	var long, short []types.Datum
 	for i := range 1000 {

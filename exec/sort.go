@@ -366,13 +366,19 @@ func (s *Sort) locate(rows []int32) {
 // take gathers the given rows of every column.
 func (s *Sort) take(rows []int32) ([]arrow.Array, error) {
 	s.locate(rows)
-	arrs := make([]arrow.Array, len(s.cols))
-	srcs := make([]arrow.Array, len(s.chunks))
-	for c, col := range s.cols {
-		for k, ch := range s.chunks {
+	return gatherRows(s.cols, s.chunks, s.from, s.at)
+}
+
+// gatherRows builds each of cols (the chunks' columns) from row at[i] of
+// chunk from[i], for every i.
+func gatherRows(cols []Column, chunks [][]arrow.Array, from, at []int32) ([]arrow.Array, error) {
+	arrs := make([]arrow.Array, len(cols))
+	srcs := make([]arrow.Array, len(chunks))
+	for c, col := range cols {
+		for k, ch := range chunks {
 			srcs[k] = ch[c]
 		}
-		a, err := gatherChunks(ArrowType(col.Type), col.Type, srcs, s.from, s.at)
+		a, err := gatherChunks(ArrowType(col.Type), col.Type, srcs, from, at)
 		if err != nil {
 			releaseArrays(arrs[:c])
 			return nil, err
