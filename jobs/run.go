@@ -359,8 +359,8 @@ func findSegment(segs []metastore.Segment, id string) (metastore.Segment, bool) 
 }
 
 // write runs a query and writes its rows as one Parquet file under the
-// segment's work directory, in the cuboid's own; a slice of the base
-// cuboid goes to a scratch file (exec.NewScratchFileWriter) under it.
+// segment's work directory, in the cuboid's own; a slice of a cuboid
+// (inSlices) goes to a scratch file (exec.NewScratchFileWriter) under it.
 //
 // The rows are computed on this goroutine and encoded into Parquet on
 // another, a batch behind: a roll-up that runs alone keeps two cores busy.
