@@ -136,6 +136,24 @@ func writeRows(t *testing.T, dir string, cols []Column, groupRows int64, rows []
 	return tf
 }
 
+// scanCounts reads scan to the end and closes it, counting each value of
+// its first (bigint) column.
+func scanCounts(t *testing.T, scan *Scan) map[int64]int {
+	t.Helper()
+	defer scan.Close()
+	seen := map[int64]int{}
+	for {
+		rec, err := scan.Next(context.Background())
+		require.NoError(t, err)
+		if rec == nil {
+			return seen
+		}
+		for _, v := range rec.Column(0).(*array.Int64).Int64Values() {
+			seen[v]++
+		}
+	}
+}
+
 // TestRowWindow reads three files (row groups of 1,000 rows and a short
 // last one) in windows that cut across groups and files: each row comes
 // from exactly one window, alone and with the scan split among workers,
@@ -164,17 +182,9 @@ func TestRowWindow(t *testing.T) {
 			for w := 1; w < len(bounds); w++ {
 				for part := range 2 {
 					scan := NewScan(dir, files, cols, []int{0}).WithRowWindow(bounds[w-1], bounds[w]).Partition(part, 2)
-					for {
-						rec, err := scan.Next(context.Background())
-						require.NoError(t, err)
-						if rec == nil {
-							break
-						}
-						for _, v := range rec.Column(0).(*array.Int64).Int64Values() {
-							seen[v]++
-						}
+					for v, n := range scanCounts(t, scan) {
+						seen[v] += n
 					}
-					scan.Close()
 				}
 			}
 			for v, n := range seen {
@@ -238,19 +248,7 @@ func TestRowGroupFilter(t *testing.T) {
 	}
 	for range 2 {
 		scan := NewScan(dir, files, cols, []int{0, 1}).WithRowGroupFilter(keep)
-		seen := map[int64]int{}
-		for {
-			rec, err := scan.Next(context.Background())
-			require.NoError(t, err)
-			if rec == nil {
-				break
-			}
-			for _, v := range rec.Column(0).(*array.Int64).Int64Values() {
-				seen[v]++
-			}
-		}
-		scan.Close()
-		require.Equal(t, map[int64]int{14: 100}, seen)
+		require.Equal(t, map[int64]int{14: 100}, scanCounts(t, scan))
 	}
 }
 
