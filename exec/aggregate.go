@@ -55,7 +55,8 @@ type AggSpec struct {
 // no group columns it always returns exactly one row.
 //
 // Groups are numbered in order of first appearance, which is the order of
-// the output. Their key values are copied into Arrow builders, and each
+// the output. Their key values are gathered from each batch that starts
+// groups (typed takes, joined at the end), and each
 // aggregate keeps one column of state indexed by group number (aggcols.go):
 // typed for the common sums, counts, minimums and maximums, the generic
 // accumulators for the rest.
@@ -82,20 +83,20 @@ type HashAgg struct {
 	// set are NULL. Nil means one set of all group columns.
 	Sets [][]int
 
-	ids     *groupTable     // group number by key
-	n       int             // groups so far
-	setOf   []int32         // grouping set of each group, with Sets
-	keys    []array.Builder // group column values, one row per group
-	state   []aggColumn     // one per aggregate
-	keyArrs []arrow.Array   // keys, once loaded
-	sch     *arrow.Schema
-	done    bool
-	pos     int
-	out     arrow.RecordBatch
-	held    int64           // bytes charged to the budget
-	kept    [][]arrow.Array // Ordered: the group columns of each input batch
-	from    []int32         // Ordered: each group's first row, by batch
-	at      []int32
+	ids      *groupTable     // group number by key
+	n        int             // groups so far
+	setOf    []int32         // grouping set of each group, with Sets
+	keyParts [][]arrow.Array // group column values of new groups, a part per batch
+	state    []aggColumn     // one per aggregate
+	keyArrs  []arrow.Array   // keys, once loaded
+	sch      *arrow.Schema
+	done     bool
+	pos      int
+	out      arrow.RecordBatch
+	held     int64           // bytes charged to the budget
+	kept     [][]arrow.Array // Ordered: the group columns of each input batch
+	from     []int32         // Ordered: each group's first row, by batch
+	at       []int32
 
 	generic bool // tests: every aggregate on the generic accumulators
 }
@@ -179,13 +180,10 @@ func (h *HashAgg) load(ctx context.Context) error {
 		sets = [][]int{all}
 	}
 	h.ids = newGroupTable()
-	h.keys = make([]array.Builder, h.nGroups)
-	for c := range h.keys {
-		h.keys[c] = array.NewBuilder(memory.DefaultAllocator, ArrowType(in[c].Type))
-	}
+	h.keyParts = make([][]arrow.Array, h.nGroups)
 	h.initState()
 	var key []byte
-	var gids []int32
+	var gids, fresh []int32
 	for {
 		rec, err := h.in.Next(ctx)
 		if err != nil {
@@ -200,6 +198,7 @@ func (h *HashAgg) load(ctx context.Context) error {
 		}
 		gids = gids[:n]
 		for si, set := range sets {
+			fresh = fresh[:0]
 			for i := 0; i < n; i++ {
 				key = append(key[:0], byte(si), byte(si>>8))
 				for _, c := range set {
@@ -207,13 +206,18 @@ func (h *HashAgg) load(ctx context.Context) error {
 				}
 				g, hash, ok := h.ids.find(key)
 				if !ok {
-					if g, err = h.newGroup(ctx, rec, i, set, si, key, hash); err != nil {
+					if g, err = h.newGroup(ctx, si, key, hash); err != nil {
 						return err
 					}
+					fresh = append(fresh, int32(i))
 				}
 				gids[i] = g
 			}
+			if err := h.addKeys(rec, set, fresh); err != nil {
+				return err
+			}
 			for _, st := range h.state {
+				st.grow(h.n)
 				if err := st.update(rec, gids); err != nil {
 					return err
 				}
@@ -230,17 +234,77 @@ func (h *HashAgg) load(ctx context.Context) error {
 		}
 		key = append(key[:0], byte(si), byte(si>>8))
 		if _, hash, ok := h.ids.find(key); !ok {
-			if _, err := h.newGroup(ctx, nil, 0, nil, si, key, hash); err != nil {
+			if _, err := h.newGroup(ctx, si, key, hash); err != nil {
+				return err
+			}
+			if err := h.addKeys(nil, nil, []int32{0}); err != nil {
 				return err
 			}
 		}
 	}
-	h.keyArrs = make([]arrow.Array, h.nGroups)
-	for c, b := range h.keys {
-		h.keyArrs[c] = b.NewArray()
+	for _, st := range h.state {
+		st.grow(h.n)
 	}
+	h.keyArrs = make([]arrow.Array, h.nGroups)
+	for c, parts := range h.keyParts {
+		var err error
+		if h.keyArrs[c], err = concatParts(ArrowType(in[c].Type), parts); err != nil {
+			return err
+		}
+	}
+	h.releaseKeyParts()
 	h.ids = nil // the keys are no longer needed; let them go
 	return nil
+}
+
+// addKeys appends the group columns of rows of rec, which started groups
+// in the grouping set of columns set, to the groups' keys: gathered a
+// batch at a time rather than copied row by row. Columns outside set (and
+// all of them when rec is nil) are NULL.
+func (h *HashAgg) addKeys(rec arrow.RecordBatch, set []int, rows []int32) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	in := h.in.Columns()
+	from := make([]int32, len(rows))
+	for c := range h.keyParts {
+		var part arrow.Array
+		if rec != nil && slices.Contains(set, c) {
+			src, err := conformArray(rec.Column(c), in[c])
+			if err != nil {
+				return err
+			}
+			part, err = gatherChunks(ArrowType(in[c].Type), in[c].Type, []arrow.Array{src}, from, rows)
+			src.Release()
+			if err != nil {
+				return err
+			}
+		} else {
+			part = array.MakeArrayOfNull(memory.DefaultAllocator, ArrowType(in[c].Type), len(rows))
+		}
+		h.keyParts[c] = append(h.keyParts[c], part)
+	}
+	return nil
+}
+
+// concatParts joins parts into one array of type dt (empty when there
+// are none) and releases them.
+func concatParts(dt arrow.DataType, parts []arrow.Array) (arrow.Array, error) {
+	switch len(parts) {
+	case 0:
+		return array.MakeArrayOfNull(memory.DefaultAllocator, dt, 0), nil
+	case 1:
+		parts[0].Retain()
+		return parts[0], nil
+	}
+	return array.Concatenate(parts, memory.DefaultAllocator)
+}
+
+func (h *HashAgg) releaseKeyParts() {
+	for _, parts := range h.keyParts {
+		releaseArrays(parts)
+	}
+	h.keyParts = nil
 }
 
 // loadOrdered is load over input sorted by the group columns (Ordered).
@@ -328,31 +392,18 @@ func (h *HashAgg) releaseKept() {
 	h.kept, h.from, h.at = nil, nil, nil
 }
 
-// newGroup adds the group of row i of rec in grouping set si (whose group
-// columns are set; the others are NULL) under key, of hash hash.
-func (h *HashAgg) newGroup(ctx context.Context, rec arrow.RecordBatch, i int, set []int, si int, key []byte, hash uint64) (int32, error) {
+// newGroup adds a group in grouping set si under key, of hash hash; the
+// caller adds its key columns (addKeys) and grows the state.
+func (h *HashAgg) newGroup(ctx context.Context, si int, key []byte, hash uint64) (int32, error) {
 	size := int64(len(key)) + 48 + 64*int64(len(h.aggs))
 	h.held += size
 	if err := Charge(ctx, size); err != nil {
 		return 0, err
 	}
-	in := h.in.Columns()
-	for c, b := range h.keys {
-		if slices.Contains(set, c) {
-			if err := AppendFrom(b, rec.Column(c), i, in[c].Type); err != nil {
-				return 0, err
-			}
-			continue
-		}
-		b.AppendNull()
-	}
 	g := h.ids.insert(key, hash)
 	h.n++
 	if h.Sets != nil {
 		h.setOf = append(h.setOf, int32(si))
-	}
-	for _, st := range h.state {
-		st.grow(h.n)
 	}
 	return g, nil
 }
@@ -412,15 +463,13 @@ func (h *HashAgg) Close() {
 		h.out.Release()
 		h.out = nil
 	}
-	for _, b := range h.keys {
-		b.Release()
-	}
+	h.releaseKeyParts()
 	for _, a := range h.keyArrs {
 		if a != nil {
 			a.Release()
 		}
 	}
 	h.releaseKept()
-	h.keys, h.keyArrs, h.ids, h.state = nil, nil, nil, nil
+	h.keyArrs, h.ids, h.state = nil, nil, nil
 	h.in.Close()
 }
