@@ -3,6 +3,7 @@ package exec
 import (
 	"bytes"
 	"context"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cockroachdb/apd/v3"
@@ -19,7 +20,9 @@ const RunChunkRows = 1 << 16
 // a HashAgg whose table stays small (in cache) and is freed as the chunk's
 // groups are returned. With Order, each chunk's groups are sorted by it; an
 // Order that starts with the run columns, in the input's order, then sorts
-// the whole output, in pieces.
+// the whole output, in pieces. Where a chunk turns out to have nearly as
+// many groups as rows, the next ones sort their rows instead and
+// aggregate them in order (sortFirst), which skips the hash table.
 //
 // A cuboid rolled up from its parent is the use: a cuboid's file is sorted
 // by its dimensions, so a child sharing the parent's leading dimensions
@@ -46,6 +49,11 @@ type RunAgg struct {
 	agg     *HashAgg
 	sort    *Sort
 	cur     Operator
+	// dense: the last chunk had more than half as many groups as rows,
+	// so the next sorts its rows first (sortFirst).
+	dense bool
+
+	sortedFirst int // chunks sorted before they were aggregated (tests)
 }
 
 // NewRunAgg returns the aggregation of in by its first nGroups columns,
@@ -66,13 +74,22 @@ func (r *RunAgg) Next(ctx context.Context) (arrow.RecordBatch, error) {
 				return nil, nil
 			}
 			r.chunk = &runChunk{r: r}
-			r.agg = NewHashAgg(r.chunk, r.nGroups, r.aggs, r.div)
-			// Runs of all the group columns are groups.
-			r.agg.Ordered = len(r.runs) == r.nGroups
-			r.cur, r.sort = r.agg, nil
-			if len(r.Order) > 0 && len(r.runs) < r.nGroups {
-				r.sort = NewSort(r.agg, r.Order)
-				r.cur = r.sort
+			switch keys, ok := r.sortFirst(); {
+			case ok:
+				r.sortedFirst++
+				r.sort = NewSort(r.chunk, keys)
+				r.agg = NewHashAgg(r.sort, r.nGroups, r.aggs, r.div)
+				r.agg.Ordered = true
+				r.cur = r.agg
+			default:
+				r.agg = NewHashAgg(r.chunk, r.nGroups, r.aggs, r.div)
+				// Runs of all the group columns are groups.
+				r.agg.Ordered = len(r.runs) == r.nGroups
+				r.cur, r.sort = r.agg, nil
+				if len(r.Order) > 0 && len(r.runs) < r.nGroups {
+					r.sort = NewSort(r.agg, r.Order)
+					r.cur = r.sort
+				}
 			}
 		}
 		rec, err := r.cur.Next(ctx)
@@ -83,9 +100,36 @@ func (r *RunAgg) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	}
 }
 
+// sortFirst returns the sort keys over the input by which a chunk is
+// sorted before it is aggregated, when that is cheaper than hashing its
+// rows and sorting its groups: when the last chunk had nearly as many
+// groups as rows (a roll-up that drops few dimensions), hashing merely
+// finds that most rows are groups of their own. Sorting the rows puts
+// equal keys side by side for an Ordered HashAgg, whose groups then come
+// out in order. The keys are Order's, then the group columns it leaves
+// out; an Order over an aggregate cannot be applied to the input.
+func (r *RunAgg) sortFirst() ([]SortKey, bool) {
+	if !r.dense || len(r.Order) == 0 || len(r.runs) == r.nGroups {
+		return nil, false
+	}
+	keys := slices.Clone(r.Order)
+	for _, k := range r.Order {
+		if k.Col >= r.nGroups {
+			return nil, false
+		}
+	}
+	for c := range r.nGroups {
+		if !slices.ContainsFunc(keys, func(k SortKey) bool { return k.Col == c }) {
+			keys = append(keys, SortKey{Col: c})
+		}
+	}
+	return keys, true
+}
+
 // endChunk closes the chunk's operators and gives back to the budget what
 // they held.
 func (r *RunAgg) endChunk(ctx context.Context) {
+	r.dense = r.chunk.rows > 0 && 2*r.agg.n > r.chunk.rows
 	held := r.agg.held
 	if r.sort != nil {
 		held += r.sort.held
@@ -147,13 +191,14 @@ func (c *runChunk) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		rec.Retain()
 	}
 	n := int(rec.NumRows())
-	if c.seek {
+	if c.seek && n > 0 { // an empty batch holds no boundary
 		i := c.boundary(rec)
 		switch {
 		case i == 0:
 			r.pending, c.end = rec, true
 			return nil, nil
 		case i < n:
+			c.rows += i
 			r.pending = rec.NewSlice(int64(i), int64(n))
 			c.out = rec.NewSlice(0, int64(i))
 			rec.Release()
