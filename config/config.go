@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lattice-olap/lattice/exec"
 )
 
 // Config is a node's typed configuration.
@@ -31,6 +33,7 @@ type Config struct {
 	QueryMaxMemory    int64
 	CubeMaxCuboids    int
 	CubeSliceRows     int // 0: sized from QueryMaxMemory
+	CubeCompression   string
 	HistoryMaxRows    int
 	HistoryMaxAgeDays int
 
@@ -113,6 +116,11 @@ var keys = map[string]key{
 			return nil
 		}
 		return setPositiveInt(func(c *Config) *int { return &c.CubeSliceRows })(c, v)
+	}},
+	"lattice.cube.compression": {"snappy", "cuboid files' compression: snappy, zstd (about half the size, slower builds), lz4 or none", func(c *Config, v string) error {
+		codec, err := exec.ParseCodec(v)
+		c.CubeCompression = string(codec)
+		return err
 	}},
 	"lattice.query-history.max-rows":     {"1000000", "lattice.query_history entries kept (about; the newest)", setPositiveInt(func(c *Config) *int { return &c.HistoryMaxRows })},
 	"lattice.query-history.max-age-days": {"30", "days lattice.query_history keeps an entry", setPositiveInt(func(c *Config) *int { return &c.HistoryMaxAgeDays })},

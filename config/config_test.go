@@ -53,6 +53,10 @@ lattice.server.instance-host=node\u0031
 	require.Equal(t, "node1", c.InstanceHost)
 	require.Equal(t, "node1:5433", c.InstanceID)
 	require.Equal(t, "s3cret", c.EffectiveAdminPassword())
+	require.Equal(t, "snappy", c.CubeCompression)
+	c, err = Load("", []string{"lattice.cube.compression=ZSTD"})
+	require.NoError(t, err)
+	require.Equal(t, "zstd", c.CubeCompression)
 }
 
 func TestErrorsNameTheKey(t *testing.T) {
@@ -66,6 +70,7 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{"lattice.server.leader-race.heart-beat-interval=-3", "lattice.server.leader-race.heart-beat-interval"},
 		{"lattice.cube.max-cuboids=0", "lattice.cube.max-cuboids"},
 		{"lattice.query.max-memory=lots", "lattice.query.max-memory"},
+		{"lattice.cube.compression=gzip", "lattice.cube.compression"},
 		{"lattice.metadata.url=oracle://x", "lattice.metadata.url"},
 		{"lattice.server.tls-cert=/x.pem", "lattice.server.tls-cert"},
 		{"lattice.server.leader-race.heart-beat-timeout=10", "lattice.server.leader-race.heart-beat-timeout"},

@@ -26,7 +26,9 @@
 // Window and Sort (with top-N) hold rows and charge the query's memory
 // Budget (53200 past it); RunAgg aggregates input sorted by some of its
 // group columns chunk by chunk of whole runs, each chunk with a small
-// HashAgg (and Sort) whose memory goes back to the budget once returned;
+// HashAgg (and Sort) whose memory goes back to the budget once returned
+// (chunks where nearly every row is a group are sorted first and
+// aggregated in order, without a hash table);
 // Merge interleaves inputs each sorted by the same keys into one sorted
 // stream, holding a batch per input (a cuboid's files: a merge's segments,
 // a base cuboid's slices); Limit cuts the stream; Instrument counts rows and time for EXPLAIN
@@ -76,7 +78,8 @@
 //
 // # Files
 //
-// Table data is Parquet (zstd), one file per load, written to a temporary
+// Table data is Parquet (zstd; cuboids use a Codec, Snappy by default),
+// one file per load, written to a temporary
 // name and renamed into place; the metastore's list of committed files is
 // the truth, so a crash leaves at most an orphan file, never half a table.
 // docs/formats.md describes the layout.

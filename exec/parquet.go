@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -63,17 +64,52 @@ type colStats struct {
 
 // NewFileWriter starts a new data file under dataDir/dir.
 func NewFileWriter(dataDir, dir string, cols []Column) (*FileWriter, error) {
-	return NewFileWriterRowGroups(dataDir, dir, cols, 1<<17)
+	return NewFileWriterRowGroups(dataDir, dir, cols, 1<<17, CodecZstd)
+}
+
+// Codec is a data file's compression (lattice.cube.compression for
+// cuboids).
+type Codec string
+
+// The codecs files may use.
+const (
+	CodecSnappy Codec = "snappy" // fast to write and read, larger files
+	CodecZstd   Codec = "zstd"   // about half Snappy's size, slower to write
+	CodecLZ4    Codec = "lz4"    // Parquet's LZ4_RAW
+	CodecNone   Codec = "none"
+)
+
+// ParseCodec returns the codec named s.
+func ParseCodec(s string) (Codec, error) {
+	switch c := Codec(strings.ToLower(s)); c {
+	case CodecSnappy, CodecZstd, CodecLZ4, CodecNone:
+		return c, nil
+	}
+	return "", fmt.Errorf("unknown compression %q: use snappy, zstd, lz4 or none", s)
+}
+
+func (c Codec) compression() compress.Compression {
+	switch c {
+	case CodecZstd:
+		return compress.Codecs.Zstd
+	case CodecLZ4:
+		return compress.Codecs.Lz4Raw
+	case CodecNone:
+		return compress.Codecs.Uncompressed
+	}
+	return compress.Codecs.Snappy
 }
 
 // NewFileWriterRowGroups starts a data file whose row groups hold at most
-// rowGroupRows rows: smaller groups let scans skip more by statistics.
-func NewFileWriterRowGroups(dataDir, dir string, cols []Column, rowGroupRows int64) (*FileWriter, error) {
-	opts := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Zstd), parquet.WithMaxRowGroupLength(rowGroupRows)}
+// rowGroupRows rows, compressed with codec: smaller groups let scans skip
+// more by statistics.
+func NewFileWriterRowGroups(dataDir, dir string, cols []Column, rowGroupRows int64, codec Codec) (*FileWriter, error) {
+	opts := []parquet.WriterProperty{parquet.WithCompression(codec.compression()), parquet.WithMaxRowGroupLength(rowGroupRows)}
 	if rowGroupRows < 1<<17 {
 		// Small row groups (cuboids): a dictionary page per column per
-		// group costs more to write than it saves; zstd alone does better,
-		// and at its fastest level compresses small pages about as well.
+		// group costs more to write than it saves; the codec alone does
+		// better (zstd at its fastest level compresses small pages about
+		// as well).
 		opts = append(opts, parquet.WithDictionaryDefault(false), parquet.WithCompressionLevel(1))
 	}
 	return newFileWriter(dataDir, dir, cols, rowGroupRows, opts)
@@ -83,7 +119,7 @@ func NewFileWriterRowGroups(dataDir, dir string, cols []Column, rowGroupRows int
 // removed (a cube build's slice): fast to write and read rather than
 // small, with no statistics to skip row groups by.
 func NewScratchFileWriter(dataDir, dir string, cols []Column) (*FileWriter, error) {
-	opts := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Snappy), parquet.WithMaxRowGroupLength(BatchRows),
+	opts := []parquet.WriterProperty{parquet.WithCompression(CodecSnappy.compression()), parquet.WithMaxRowGroupLength(BatchRows),
 		parquet.WithDictionaryDefault(false), parquet.WithStats(false)}
 	fw, err := newFileWriter(dataDir, dir, cols, BatchRows, opts)
 	if err == nil {

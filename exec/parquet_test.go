@@ -38,7 +38,7 @@ func TestAlignRowGroups(t *testing.T) {
 		b = 0
 	}
 	dir := t.TempDir()
-	fw, err := NewFileWriterRowGroups(dir, "w", cols, 4096)
+	fw, err := NewFileWriterRowGroups(dir, "w", cols, 4096, CodecSnappy)
 	require.NoError(t, err)
 	fw.AlignRowGroups(2)
 	batchStart := map[int]bool{}
@@ -121,7 +121,12 @@ func TestAlignRowGroups(t *testing.T) {
 // writeRows writes rows as one batch to a new file of groupRows-row groups.
 func writeRows(t *testing.T, dir string, cols []Column, groupRows int64, rows [][]types.Datum) metastore.TableFile {
 	t.Helper()
-	fw, err := NewFileWriterRowGroups(dir, "w", cols, groupRows)
+	return writeRowsCodec(t, dir, cols, groupRows, rows, CodecZstd)
+}
+
+func writeRowsCodec(t *testing.T, dir string, cols []Column, groupRows int64, rows [][]types.Datum, codec Codec) metastore.TableFile {
+	t.Helper()
+	fw, err := NewFileWriterRowGroups(dir, "w", cols, groupRows, codec)
 	require.NoError(t, err)
 	bld := NewBuilder(cols)
 	for _, row := range rows {
@@ -134,6 +139,36 @@ func writeRows(t *testing.T, dir string, cols []Column, groupRows int64, rows []
 	tf, err := fw.Finish()
 	require.NoError(t, err)
 	return tf
+}
+
+// TestCodecs writes the same rows with each codec a cuboid may use and
+// reads them back: readers take the codec from the file, so segments
+// written under different lattice.cube.compression settings mix.
+func TestCodecs(t *testing.T) {
+	cols := []Column{{"v", types.Int8}, {"s", types.Text}}
+	var rows [][]types.Datum
+	for i := range 5000 {
+		rows = append(rows, []types.Datum{int64(i % 97), fmt.Sprintf("city %d", i%13)})
+	}
+	dir := t.TempDir()
+	sizes := map[Codec]int64{}
+	var files []metastore.TableFile
+	for _, name := range []string{"snappy", "ZSTD", "lz4", "none"} {
+		codec, err := ParseCodec(name)
+		require.NoError(t, err)
+		tf := writeRowsCodec(t, dir, cols, 1024, rows, codec)
+		sizes[codec] = tf.Bytes
+		files = append(files, tf)
+		seen := scanCounts(t, NewScan(dir, []metastore.TableFile{tf}, cols, []int{0, 1}))
+		require.Len(t, seen, 97, name)
+		require.Equal(t, 52, seen[0], name)
+	}
+	require.Less(t, sizes[CodecZstd], sizes[CodecNone])
+	require.Less(t, sizes[CodecSnappy], sizes[CodecNone])
+	seen := scanCounts(t, NewScan(dir, files, cols, []int{0}))
+	require.Equal(t, 4*52, seen[0])
+	_, err := ParseCodec("brotli")
+	require.ErrorContains(t, err, "snappy, zstd, lz4 or none")
 }
 
 // scanCounts reads scan to the end and closes it, counting each value of

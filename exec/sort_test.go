@@ -594,7 +594,7 @@ func sortedCuboidRows(b *testing.B, n int) ([]Column, []arrow.RecordBatch) {
 // writeCuboid writes recs as a build writes a cuboid (4,096-row groups,
 // aligned on the 15 grouping columns).
 func writeCuboid(b *testing.B, dir string, cols []Column, recs []arrow.RecordBatch) metastore.TableFile {
-	fw, err := NewFileWriterRowGroups(dir, "w", cols, 4096)
+	fw, err := NewFileWriterRowGroups(dir, "w", cols, 4096, CodecSnappy)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lattice-olap/lattice/exec"
 	"github.com/lattice-olap/lattice/metastore"
 	"github.com/lattice-olap/lattice/planner"
 )
@@ -35,6 +36,9 @@ type Config struct {
 	// MaxMemory is lattice.query.max-memory, which sizes the slices when
 	// SliceRows is 0.
 	MaxMemory int64
+	// Compression is the codec of cuboid files (lattice.cube.compression);
+	// empty means Snappy.
+	Compression exec.Codec
 }
 
 // Engine runs the jobs of the projects whose lease this node holds. The

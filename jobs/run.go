@@ -380,7 +380,7 @@ func (r *runCtx) write(ctx context.Context, sql string, inputs map[string]planne
 	var fw *exec.FileWriter
 	if slice {
 		fw, err = exec.NewScratchFileWriter(r.e.cfg.DataDir, filepath.Join(dir, "slices"), rows.Columns)
-	} else if fw, err = exec.NewFileWriterRowGroups(r.e.cfg.DataDir, dir, rows.Columns, 4096); err == nil {
+	} else if fw, err = exec.NewFileWriterRowGroups(r.e.cfg.DataDir, dir, rows.Columns, 4096, r.e.cfg.Compression); err == nil {
 		fw.AlignRowGroups(c.Len())
 	}
 	if err != nil {
@@ -736,8 +736,10 @@ func (r *runCtx) cuboids(ctx context.Context, i int) error {
 				mu.Lock()
 				in := files[parent]
 				mu.Unlock()
+				start := time.Now()
 				f, err := r.rollup(ctx, c, parent, in)
 				if err == nil {
+					r.e.log.Info("cuboid built", "job", r.job.ID, "cuboid", c.Key(), "parent", parent.Key(), "parent_rows", in.Rows, "rows", f.Rows, "seconds", time.Since(start).Seconds())
 					err = done(c, f)
 				}
 				if err != nil {

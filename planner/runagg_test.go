@@ -43,7 +43,7 @@ func TestSortedRunsAggregate(t *testing.T) {
 		rows, err := p.QueryInternal(ctx, "lattice", "SELECT a, b, c, v FROM t"+where+" ORDER BY 1, 2, 3", nil)
 		require.NoError(t, err)
 		defer rows.Close()
-		fw, err := exec.NewFileWriterRowGroups(p.dataDir, "work", rows.Columns, 4096)
+		fw, err := exec.NewFileWriterRowGroups(p.dataDir, "work", rows.Columns, 4096, exec.CodecSnappy)
 		require.NoError(t, err)
 		fw.AlignRowGroups(3)
 		for {

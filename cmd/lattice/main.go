@@ -18,6 +18,7 @@ import (
 
 	"github.com/lattice-olap/lattice/cluster"
 	"github.com/lattice-olap/lattice/config"
+	"github.com/lattice-olap/lattice/exec"
 	"github.com/lattice-olap/lattice/jobs"
 	"github.com/lattice-olap/lattice/metastore"
 	"github.com/lattice-olap/lattice/planner"
@@ -164,7 +165,8 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	// The job engine runs the jobs of the projects whose lease the node
 	// holds; query nodes hold none.
 	engine := jobs.New(jobs.Config{Store: store, Planner: pl, DataDir: cfg.DataDir, InstanceID: cfg.InstanceID, Logger: log,
-		SliceRows: int64(cfg.CubeSliceRows), MaxMemory: cfg.QueryMaxMemory})
+		SliceRows: int64(cfg.CubeSliceRows), MaxMemory: cfg.QueryMaxMemory,
+		Compression: exec.Codec(cfg.CubeCompression)})
 	defer engine.Close()
 	pl.SetJobEngine(engine)
 	if cfg.Mode != "query" {
