@@ -76,6 +76,10 @@ type HashAgg struct {
 	// groups' keys are gathered from the input at the end instead of
 	// hashed and copied row by row. Not with Sets.
 	Ordered bool
+	// sortedBy, with Ordered, is the Sort that is the input, by keys that
+	// are exactly the group columns: where groups start is then read off
+	// the keys it has already encoded (peerStarts).
+	sortedBy *Sort
 
 	// Sets lists, for GROUPING SETS, ROLLUP and CUBE, which group columns
 	// each grouping set uses; the output then has a grouping-set number
@@ -319,6 +323,7 @@ func (h *HashAgg) loadOrdered(ctx context.Context) error {
 	var prev sortKeys // the previous batch's keys, and its last row
 	prevRow := int32(-1)
 	var gids []int32
+	var starts []bool
 	for {
 		rec, err := h.in.Next(ctx)
 		if err != nil {
@@ -342,8 +347,13 @@ func (h *HashAgg) loadOrdered(ctx context.Context) error {
 		}
 		batch := int32(len(h.kept))
 		h.kept = append(h.kept, arrs)
-		cur := template.empty()
-		cur.encode(arrs, n)
+		var cur sortKeys
+		if h.sortedBy != nil {
+			starts = h.sortedBy.peerStarts(starts)
+		} else {
+			cur = template.empty()
+			cur.encode(arrs, n)
+		}
 		if cap(gids) < n {
 			gids = make([]int32, n)
 		}
@@ -351,9 +361,12 @@ func (h *HashAgg) loadOrdered(ctx context.Context) error {
 		before := h.n
 		for i := range int32(n) {
 			var same bool
-			if i > 0 {
+			switch {
+			case h.sortedBy != nil:
+				same = !starts[i]
+			case i > 0:
 				same = cur.compareRows(0, i, &cur, i-1) == 0
-			} else if prevRow >= 0 {
+			case prevRow >= 0:
 				same = cur.compareRows(0, 0, &prev, prevRow) == 0
 			}
 			if !same {

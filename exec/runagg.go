@@ -79,7 +79,7 @@ func (r *RunAgg) Next(ctx context.Context) (arrow.RecordBatch, error) {
 				r.sortedFirst++
 				r.sort = NewSort(r.chunk, keys)
 				r.agg = NewHashAgg(r.sort, r.nGroups, r.aggs, r.div)
-				r.agg.Ordered = true
+				r.agg.Ordered, r.agg.sortedBy = true, r.sort
 				r.cur = r.agg
 			default:
 				r.agg = NewHashAgg(r.chunk, r.nGroups, r.aggs, r.div)

@@ -510,6 +510,19 @@ func (s *Sort) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	return s.out, nil
 }
 
+// peerStarts reports, into dst, for each row of the batch Next last
+// returned, whether its keys differ from the row's before it in the
+// output (the first row's always do): with keys over exactly the group
+// columns, where groups start. It compares the keys the sort encoded, so
+// an aggregation over the sorted rows need not encode them again.
+func (s *Sort) peerStarts(dst []bool) []bool {
+	dst = dst[:0]
+	for i := s.pos - int(s.out.NumRows()); i < s.pos; i++ {
+		dst = append(dst, i == 0 || s.compareRows(0, s.order[i-1], &s.sortKeys, s.order[i]) != 0)
+	}
+	return dst
+}
+
 // Close releases the sort.
 func (s *Sort) Close() {
 	if s.out != nil {
