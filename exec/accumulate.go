@@ -116,7 +116,11 @@ func (s *sumAcc) add(v, _ types.Datum) error {
 			_, err := exact.Add(s.d, s.d, apd.New(x, 0))
 			return err
 		}
-		s.i += x
+		sum := s.i + x
+		if (sum < s.i) != (x < 0) {
+			return pgerr.New(pgerr.NumericValueOutOfRange, "bigint out of range")
+		}
+		s.i = sum
 	case float64:
 		s.f += x
 	case *apd.Decimal:

@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/cockroachdb/apd/v3"
 
+	"github.com/lattice-olap/lattice/pgerr"
 	"github.com/lattice-olap/lattice/types"
 )
 
@@ -199,7 +200,9 @@ func (c *countCol) result(from, to int, t types.T, _ func(a, b *apd.Decimal) (*a
 }
 
 // sumIntCol sums integers in int64: sum(smallint) and sum(integer), whose
-// result is bigint (like PostgreSQL, which also adds them in int8), and,
+// result is bigint (like PostgreSQL, which also adds them in int8 and
+// fails with 22003 past its range; so does lattice_sum_int8, which
+// re-aggregates cuboids' bigint sums and counts), and,
 // when wide, sum(bigint), whose result is numeric: a group whose sum
 // leaves int64 goes on in exact decimals.
 type sumIntCol struct {
@@ -225,7 +228,12 @@ func (c *sumIntCol) update(rec arrow.RecordBatch, gids []int32) error {
 		c.seen[g] = true
 		v := in.vals[i]
 		if !c.wide {
-			c.sums[g] += v
+			// PostgreSQL adds sum(integer) in int8 and fails past it.
+			s := c.sums[g] + v
+			if (s < c.sums[g]) != (v < 0) {
+				return pgerr.New(pgerr.NumericValueOutOfRange, "bigint out of range")
+			}
+			c.sums[g] = s
 			continue
 		}
 		if d := c.big[g]; d != nil {

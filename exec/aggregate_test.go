@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"github.com/cockroachdb/apd/v3"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lattice-olap/lattice/pgerr"
 	"github.com/lattice-olap/lattice/types"
 )
 
@@ -149,8 +151,9 @@ func typedAggCase() ([]Column, []AggSpec, func(a, b *apd.Decimal) (*apd.Decimal,
 		add(AggMin, c, cols[c].Type)
 		add(AggMax, c, cols[c].Type)
 	}
-	// lattice_sum_int8: bigint input declared int4, summed in int64.
-	aggs = append(aggs, AggSpec{Func: AggSum, Arg: 4, Arg2: -1, Filter: -1, ArgType: types.Int4, Result: types.Int8})
+	// lattice_sum_int8's shape (bigint input declared int4, summed in
+	// int64), over values whose sums stay in range (TestSumIntOverflow).
+	aggs = append(aggs, AggSpec{Func: AggSum, Arg: 2, Arg2: -1, Filter: -1, ArgType: types.Int4, Result: types.Int8})
 	// FILTER (WHERE ok) on a typed and a generic aggregate.
 	aggs = append(aggs, AggSpec{Func: AggSum, Arg: 3, Arg2: -1, Filter: 11, ArgType: types.Int4, Result: types.Int8})
 	aggs = append(aggs, AggSpec{Func: AggCount, Arg: 10, Arg2: -1, Filter: 11, ArgType: types.Bpchar, Result: types.Int8})
@@ -193,6 +196,7 @@ func TestHashAggTyped(t *testing.T) {
 		})
 	}
 	// Overflowing bigint sums continue in numeric, as PostgreSQL's do.
+	// (sum(integer) and lattice_sum_int8 fail instead: TestSumIntOverflow.)
 	big := []Column{{"x", types.Int8}}
 	b := NewBuilder(big)
 	for range 4 {
@@ -204,4 +208,41 @@ func TestHashAggTyped(t *testing.T) {
 	h := NewHashAgg(&batchesOp{cols: big, recs: retained([]arrow.RecordBatch{rec})}, 0,
 		[]AggSpec{{Func: AggSum, Arg: 0, Arg2: -1, Filter: -1, ArgType: types.Int8, Result: types.Numeric}}, div)
 	require.Equal(t, [][]string{{"36893488147419103228"}}, drain(t, h))
+}
+
+// TestSumIntOverflow checks that sums added in int64 (sum(integer), and
+// lattice_sum_int8, which re-aggregates cuboids' bigint sums and counts)
+// fail with 22003 past bigint's range, as PostgreSQL's sum(integer) does,
+// in the typed state and the generic accumulator alike, instead of
+// wrapping around; sums that reach the limit without passing it are fine.
+func TestSumIntOverflow(t *testing.T) {
+	cols := []Column{{"g", types.Int4}, {"x", types.Int8}}
+	spec := []AggSpec{{Func: AggSum, Arg: 1, Arg2: -1, Filter: -1, ArgType: types.Int4, Result: types.Int8}}
+	run := func(generic bool, vals ...int64) ([][]string, error) {
+		b := NewBuilder(cols)
+		defer b.Release()
+		for _, v := range vals {
+			require.NoError(t, b.Add([]types.Datum{int64(1), v}))
+		}
+		rec := b.Batch()
+		defer rec.Release()
+		h := NewHashAgg(&batchesOp{cols: cols, recs: retained([]arrow.RecordBatch{rec})}, 1, spec, nil)
+		h.generic = generic
+		rows := NewRows(h)
+		defer rows.Close()
+		var out [][]string
+		for rows.Next(context.Background()) {
+			out = append(out, []string{fmt.Sprint(rows.Row()[1])})
+		}
+		return out, rows.Err()
+	}
+	for _, generic := range []bool{false, true} {
+		got, err := run(generic, math.MaxInt64-5, 5, -7, 7)
+		require.NoError(t, err)
+		require.Equal(t, [][]string{{fmt.Sprint(int64(math.MaxInt64))}}, got)
+		for _, vals := range [][]int64{{math.MaxInt64, 1}, {math.MinInt64, -1}, {math.MaxInt64 / 2, math.MaxInt64/2 + 2}} {
+			_, err = run(generic, vals...)
+			require.Equal(t, pgerr.NumericValueOutOfRange, pgerr.CodeOf(err), "generic %v, %v", generic, vals)
+		}
+	}
 }
