@@ -29,7 +29,7 @@
 //     more rows than Config.SliceRows that does not stream, or streams in
 //     runs longer than that (estimated from the parent's row-group
 //     statistics), goes in slices of the parent's rows, as the base step
-//     does.
+//     does. Each cuboid's parent, rows and seconds are logged.
 //  4. files: move the files from the work directory to their final names;
 //  5. commit: the segment becomes READY, replaced segments RETIRED and the
 //     job FINISHED in one metastore transaction.
@@ -47,7 +47,8 @@
 // before a REFRESH or MERGE finish reading them.
 //
 // Segment files live under <data-dir>/cubes/<project>/<cube>/<segment>/,
-// one Parquet file per cuboid named by its key (docs/formats.md).
+// one Parquet file per cuboid named by its key, compressed with
+// Config.Compression (lattice.cube.compression; docs/formats.md).
 //
 // jobs imports cube, exec, metastore, pgerr and planner.
 package jobs
