@@ -52,35 +52,38 @@ func (s *Scan) rowGroups(i int, md *metadata.FileMetaData) []int {
 		}
 		row = s.starts[i]
 	}
-	// Each filtered column's statistics, for all the file's groups at once.
+	// Each filtered column's statistics, for all the file's groups at once;
+	// stats answers for group g (one closure for the whole file: a cuboid
+	// can have thousands of groups).
 	var cols map[int][]rgStatsEntry
-	stats := func(g int) func(col int) (ColumnStats, bool) {
-		return func(col int) (ColumnStats, bool) {
-			if col >= len(s.cols) {
-				return ColumnStats{}, false
-			}
-			e, ok := cols[col]
-			if !ok {
-				if cols == nil {
-					cols = map[int][]rgStatsEntry{}
-				}
-				e = s.fileStats(path, md, col)
-				cols[col] = e
-			}
-			return e[g].stats, e[g].ok
+	var g int
+	stats := func(col int) (ColumnStats, bool) {
+		if col >= len(s.cols) {
+			return ColumnStats{}, false
 		}
+		e, ok := cols[col]
+		if !ok {
+			if cols == nil {
+				cols = map[int][]rgStatsEntry{}
+			}
+			e = s.fileStats(path, md, col)
+			cols[col] = e
+		}
+		return e[g].stats, e[g].ok
 	}
 	var out []int
-	for g := 0; g < md.NumRowGroups(); g++ {
-		first := row
-		row += md.RowGroup(g).NumRows()
-		if s.window[1] > 0 && (first < s.window[0] || first >= s.window[1]) {
-			continue
+	for g = 0; g < md.NumRowGroups(); g++ {
+		if s.window[1] > 0 {
+			first := row
+			row += md.RowGroup(g).NumRows() // builds a metadata object: only for windows
+			if first < s.window[0] || first >= s.window[1] {
+				continue
+			}
 		}
 		if s.parts > 1 && g%s.parts != s.part {
 			continue
 		}
-		if s.keep != nil && !s.keep(stats(g)) {
+		if s.keep != nil && !s.keep(stats) {
 			continue
 		}
 		out = append(out, g)
