@@ -112,12 +112,10 @@ func (r *RunAgg) sortFirst() ([]SortKey, bool) {
 	if !r.dense || len(r.Order) == 0 || len(r.runs) == r.nGroups {
 		return nil, false
 	}
-	keys := slices.Clone(r.Order)
-	for _, k := range r.Order {
-		if k.Col >= r.nGroups {
-			return nil, false
-		}
+	if slices.ContainsFunc(r.Order, func(k SortKey) bool { return k.Col >= r.nGroups }) {
+		return nil, false
 	}
+	keys := slices.Clone(r.Order)
 	for c := range r.nGroups {
 		if !slices.ContainsFunc(keys, func(k SortKey) bool { return k.Col == c }) {
 			keys = append(keys, SortKey{Col: c})
