@@ -291,8 +291,8 @@ func (h *HashAgg) addKeys(rec arrow.RecordBatch, set []int, rows []int32) error 
 	return nil
 }
 
-// concatParts joins parts into one array of type dt (empty when there
-// are none) and releases them.
+// concatParts joins parts into one new array of type dt (empty when there
+// are none); the parts stay the caller's to release.
 func concatParts(dt arrow.DataType, parts []arrow.Array) (arrow.Array, error) {
 	switch len(parts) {
 	case 0:
