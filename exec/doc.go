@@ -38,6 +38,10 @@
 // Parallel runs one scan-and-filter pipeline per core over disjoint row
 // groups and merges their batches; a Scan may also be limited to a window
 // of its files' rows (WithRowWindow: a build's slice of the fact table); Close cancels and joins its goroutines.
+// Scans read through the column cache (decoded row groups of hot files)
+// unless their context says WithoutColumnCache, as a cube build's do: a
+// build reads each file once, with one reader per file, and must not
+// evict what queries keep hot.
 // Extend adds stages to every worker's pipeline: the planner adds the
 // probes of inner and left hash joins, whose build side (SharedBuild) is
 // built once by the first worker to need it and then read by all.

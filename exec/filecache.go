@@ -53,6 +53,22 @@ func SetColumnCacheSize(bytes int64) {
 	fileCache.evictLocked()
 }
 
+// noCacheKey marks a context whose scans bypass the column cache.
+type noCacheKey struct{}
+
+// WithoutColumnCache returns ctx for work that reads its files once, such
+// as a cube build's: its scans neither read nor fill the column cache, so
+// they do not evict what queries keep hot, and read each file with one
+// reader instead of one per row group.
+func WithoutColumnCache(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noCacheKey{}, true)
+}
+
+// cacheFor reports whether scans under ctx go through the column cache.
+func cacheFor(ctx context.Context) bool {
+	return ctx.Value(noCacheKey{}) == nil && fileCache.enabled()
+}
+
 func (c *columnCache) enabled() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -457,7 +457,7 @@ func (s *Scan) Columns() []Column { return s.cols }
 func (s *Scan) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if !s.started {
 		s.started = true
-		s.cached = fileCache.enabled()
+		s.cached = cacheFor(ctx)
 	}
 	if s.cached {
 		return s.nextCached(ctx)

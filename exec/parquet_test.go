@@ -174,11 +174,15 @@ func TestCodecs(t *testing.T) {
 // scanCounts reads scan to the end and closes it, counting each value of
 // its first (bigint) column.
 func scanCounts(t *testing.T, scan *Scan) map[int64]int {
+	return scanCountsCtx(context.Background(), t, scan)
+}
+
+func scanCountsCtx(ctx context.Context, t *testing.T, scan *Scan) map[int64]int {
 	t.Helper()
 	defer scan.Close()
 	seen := map[int64]int{}
 	for {
-		rec, err := scan.Next(context.Background())
+		rec, err := scan.Next(ctx)
 		require.NoError(t, err)
 		if rec == nil {
 			return seen
@@ -227,6 +231,36 @@ func TestRowWindow(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestScanWithoutColumnCache reads a file under WithoutColumnCache, as a
+// cube build does: every row, and nothing left in the column cache; the
+// same scan under a query's context fills the cache.
+func TestScanWithoutColumnCache(t *testing.T) {
+	cols := []Column{{"v", types.Int8}}
+	var rows [][]types.Datum
+	for i := range 5000 {
+		rows = append(rows, []types.Datum{int64(i)})
+	}
+	dir := t.TempDir()
+	tf := writeRows(t, dir, cols, 1000, rows)
+	cachedGroups := func() int {
+		fileCache.mu.Lock()
+		defer fileCache.mu.Unlock()
+		n := 0
+		for k := range fileCache.items {
+			if k.path == tf.Path {
+				n++
+			}
+		}
+		return n
+	}
+	seen := scanCountsCtx(WithoutColumnCache(context.Background()), t, NewScan(dir, []metastore.TableFile{tf}, cols, []int{0}))
+	require.Len(t, seen, 5000)
+	require.Zero(t, cachedGroups())
+	seen = scanCounts(t, NewScan(dir, []metastore.TableFile{tf}, cols, []int{0}))
+	require.Len(t, seen, 5000)
+	require.Equal(t, 5, cachedGroups())
 }
 
 // TestScratchFile writes a scratch file (a build's slice) and reads it

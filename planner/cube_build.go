@@ -51,7 +51,7 @@ type InternalRows struct {
 // until the next call. A build writes batches to files without turning
 // them into Datum rows; do not mix it with Next.
 func (r *InternalRows) NextBatch(ctx context.Context) (arrow.RecordBatch, error) {
-	ctx = exec.ShareBudget(ctx, r.budget)
+	ctx = exec.ShareBudget(exec.WithoutColumnCache(ctx), r.budget)
 	if op, ok := r.Result.(*opResult); ok {
 		return op.nextBatch(ctx)
 	}
@@ -96,7 +96,8 @@ func (p *Planner) QueryInternal(ctx context.Context, project, sql string, inputs
 	if err != nil {
 		return nil, err
 	}
-	budget := exec.WithBudget(ctx, p.maxMemory)
+	// A build reads each input once: past the column cache.
+	budget := exec.WithoutColumnCache(exec.WithBudget(ctx, p.maxMemory))
 	res, err := st.run(budget, s, nil)
 	if err != nil {
 		return nil, err
