@@ -22,6 +22,7 @@ type options struct {
 	sf           float64
 	seed         uint64
 	runs         int
+	minTime      time.Duration
 	qpsSeconds   float64
 	latticeBin   string
 	pgDSN        string
@@ -39,6 +40,8 @@ func main() {
 	flag.Float64Var(&o.sf, "sf", 1, "scale factor")
 	flag.Uint64Var(&o.seed, "seed", 1, "generator seed")
 	flag.IntVar(&o.runs, "runs", 5, "timed runs per query after one warm-up; the median counts")
+	flag.DurationVar(&o.minTime, "min-time", 300*time.Millisecond,
+		"keep timing a query past -runs until its runs add up to this long (at most 1000 runs), so a millisecond query's median is not five samples")
 	flag.Float64Var(&o.qpsSeconds, "qps-seconds", 3, "seconds each throughput measurement runs")
 	flag.StringVar(&o.latticeBin, "lattice-bin", "../bin/lattice", "the lattice binary to start")
 	flag.StringVar(&o.pgDSN, "pg", envOr("LATTICE_TEST_PG_DSN", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"),
@@ -92,7 +95,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	res := &Results{SF: o.sf, Seed: o.seed, Runs: o.runs, Date: time.Now().UTC().Format(time.RFC3339), Machine: describeMachine()}
+	res := &Results{SF: o.sf, Seed: o.seed, Runs: o.runs, MinTimeMS: o.minTime.Milliseconds(), Date: time.Now().UTC().Format(time.RFC3339), Machine: describeMachine()}
 
 	node, err := startNode(ctx, o.latticeBin)
 	if err != nil {

@@ -186,23 +186,45 @@ func runQueries(ctx context.Context, o options, lat *lattice, duck *duck, pg *po
 				qr.Engines[label] = Timing{Error: "answer differs from PostgreSQL's"}
 				continue
 			}
-			var ds []time.Duration
-			for range o.runs {
-				start := time.Now()
-				if _, err := e.query(ctx, q.SQL); err != nil {
-					qr.Engines[label] = Timing{Error: err.Error()}
-					break
-				}
-				ds = append(ds, time.Since(start))
+			ds, err := timeRuns(o.runs, o.minTime, func() error {
+				_, err := e.query(ctx, q.SQL)
+				return err
+			})
+			if err != nil {
+				qr.Engines[label] = Timing{Error: err.Error()}
+				continue
 			}
-			if len(ds) == o.runs {
-				qr.Engines[label] = Timing{MedianMS: float64(median(ds).Microseconds()) / 1000, Rows: len(got)}
+			t := Timing{MedianMS: float64(median(ds).Microseconds()) / 1000, Rows: len(got)}
+			if len(ds) > o.runs {
+				t.Runs = len(ds)
 			}
+			qr.Engines[label] = t
 		}
 		logf("%s done", q.Name)
 		results = append(results, qr)
 	}
 	return results, mismatches
+}
+
+// maxRuns bounds timeRuns when minTime asks for more than runs.
+const maxRuns = 1000
+
+// timeRuns times run at least runs times, and more while the runs add up
+// to less than minTime (at most maxRuns): a query of a millisecond
+// measured five times gives a median that one slow run can move.
+func timeRuns(runs int, minTime time.Duration, run func() error) ([]time.Duration, error) {
+	var ds []time.Duration
+	var total time.Duration
+	for len(ds) < runs || (total < minTime && len(ds) < maxRuns) {
+		start := time.Now()
+		if err := run(); err != nil {
+			return nil, err
+		}
+		d := time.Since(start)
+		ds = append(ds, d)
+		total += d
+	}
+	return ds, nil
 }
 
 // routeOf returns the "Route: ..." line of Lattice's EXPLAIN for sql.

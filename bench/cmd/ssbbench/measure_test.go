@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"math/big"
 	"strings"
 	"testing"
@@ -56,5 +57,28 @@ func TestCuboidQuery(t *testing.T) {
 func TestMedian(t *testing.T) {
 	if m := median([]time.Duration{5, 1, 3}); m != 3 {
 		t.Errorf("median = %v", m)
+	}
+}
+
+// TestTimeRuns: at least runs runs; more while they add up to less than
+// minTime, up to maxRuns; an error stops the runs.
+func TestTimeRuns(t *testing.T) {
+	n := 0
+	ds, err := timeRuns(5, 0, func() error { n++; return nil })
+	if err != nil || len(ds) != 5 || n != 5 {
+		t.Fatalf("runs=5, no min time: %d runs, %d calls, %v", len(ds), n, err)
+	}
+	n = 0
+	ds, err = timeRuns(5, 20*time.Millisecond, func() error { n++; time.Sleep(time.Millisecond); return nil })
+	if err != nil || len(ds) < 10 || len(ds) != n {
+		t.Fatalf("min time 20ms over 1ms runs: %d runs, %d calls, %v", len(ds), n, err)
+	}
+	ds, _ = timeRuns(1, time.Hour, func() error { return nil })
+	if len(ds) != maxRuns {
+		t.Fatalf("instant runs for an hour: %d runs, want %d", len(ds), maxRuns)
+	}
+	n = 0
+	if _, err := timeRuns(5, 0, func() error { n++; return errors.New("boom") }); err == nil || n != 1 {
+		t.Fatalf("error: %v after %d calls", err, n)
 	}
 }

@@ -16,6 +16,7 @@ type Results struct {
 	SF               float64       `json:"sf"`
 	Seed             uint64        `json:"seed"`
 	Runs             int           `json:"runs"`
+	MinTimeMS        int64         `json:"min_time_ms,omitempty"` // runs went on until they took this long
 	Date             string        `json:"date"`
 	Machine          Machine       `json:"machine"`
 	Load             []LoadResult  `json:"load"`
@@ -61,6 +62,7 @@ type BuildResult struct {
 // runs, or why there is none.
 type Timing struct {
 	MedianMS float64 `json:"median_ms,omitempty"`
+	Runs     int     `json:"runs,omitempty"` // timed runs, when -min-time asked for more than -runs
 	Rows     int     `json:"rows,omitempty"`
 	Error    string  `json:"error,omitempty"`
 }
@@ -126,7 +128,11 @@ func report(w io.Writer, r *Results) {
 	fmt.Fprintf(w, "%s, %d cores, %d MiB RAM, %s; %s; %s; %s\n\n", r.Machine.CPU, r.Machine.Cores, r.Machine.MemoryKB/1024,
 		r.Machine.GoVersion, r.Machine.Versions["lattice"], r.Machine.Versions["duckdb"], firstWords(r.Machine.Versions["postgres"], 2))
 
-	fmt.Fprintf(w, "### Queries: median of %d runs after a warm-up, ms\n\n", r.Runs)
+	if r.MinTimeMS > 0 {
+		fmt.Fprintf(w, "### Queries: median of at least %d runs, and of at least %d ms of runs, after a warm-up, ms\n\n", r.Runs, r.MinTimeMS)
+	} else {
+		fmt.Fprintf(w, "### Queries: median of %d runs after a warm-up, ms\n\n", r.Runs)
+	}
 	fmt.Fprintln(w, "| query | Lattice cube | Lattice raw | DuckDB | PostgreSQL | raw/DuckDB | raw/PG | cube/DuckDB | cube/PG |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 	// The total covers the queries that Lattice's raw route, DuckDB and
