@@ -24,6 +24,7 @@ type options struct {
 	runs         int
 	minTime      time.Duration
 	qpsSeconds   float64
+	qpsRounds    int
 	latticeBin   string
 	pgDSN        string
 	dataDir      string
@@ -43,6 +44,7 @@ func main() {
 	flag.DurationVar(&o.minTime, "min-time", 300*time.Millisecond,
 		"keep timing a query past -runs until its runs add up to this long (at most 1000 runs), so a millisecond query's median is not five samples")
 	flag.Float64Var(&o.qpsSeconds, "qps-seconds", 3, "seconds each throughput measurement runs")
+	flag.IntVar(&o.qpsRounds, "qps-rounds", 3, "throughput rounds, engines taking turns; the median round counts")
 	flag.StringVar(&o.latticeBin, "lattice-bin", "../bin/lattice", "the lattice binary to start")
 	flag.StringVar(&o.pgDSN, "pg", envOr("LATTICE_TEST_PG_DSN", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"),
 		"PostgreSQL server URL (a database named ssb_bench_<pid> is created on it and dropped at the end)")

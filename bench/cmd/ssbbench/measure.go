@@ -4,7 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -361,23 +365,96 @@ func throughput(ctx context.Context, o options, n *node, lat *lattice, pg *postg
 		mvQueries = append(mvQueries, "SELECT * FROM "+name)
 	}
 	select1 := func(ctx context.Context, e engine, _ int) error { _, err := e.query(ctx, "SELECT 1"); return err }
+	cells := []qpsCell{
+		{"SSB queries", "Lattice (" + latRoute + " route)", func(c int) (float64, error) { return qps(ctx, c, d, openLat(latRoute), ssbWork(ssbSQL)) }},
+		{"SSB queries", "PostgreSQL (materialized views)", func(c int) (float64, error) { return qps(ctx, c, d, openPG, ssbWork(mvQueries)) }},
+		{"SELECT 1", "Lattice", func(c int) (float64, error) { return qps(ctx, c, d, openLat(""), select1) }},
+		{"SELECT 1", "PostgreSQL", func(c int) (float64, error) { return qps(ctx, c, d, openPG, select1) }},
+	}
+	// pgbench, PostgreSQL's own load driver in C, measures SELECT 1 too: a
+	// client that costs little CPU of its own, where the Go client above
+	// competes with the servers for the same cores.
+	if bin, err := exec.LookPath("pgbench"); err == nil {
+		cells = append(cells,
+			qpsCell{"SELECT 1 (pgbench)", "Lattice", func(c int) (float64, error) { return pgbenchQPS(ctx, bin, n.dsn("ssb"), c, d) }},
+			qpsCell{"SELECT 1 (pgbench)", "PostgreSQL", func(c int) (float64, error) { return pgbenchQPS(ctx, bin, pg.dsn, c, d) }})
+	} else {
+		logf("pgbench not found; SELECT 1 is measured with the Go client only")
+	}
 	for _, conns := range []int{1, 4, 16} {
-		add := func(workload, engine string, v float64, err error) {
-			r := QPSResult{Workload: workload, Engine: engine, Conns: conns, QPS: v}
-			if err != nil {
-				r.Error = err.Error()
-			}
-			logf("%s %s ×%d: %.0f qps %s", workload, engine, conns, v, r.Error)
+		for _, r := range measureRounds(cells, conns, o.qpsRounds) {
+			logf("%s %s ×%d: %.0f qps (rounds %.0f) %s", r.Workload, r.Engine, conns, r.QPS, r.Rounds, r.Error)
 			out = append(out, r)
 		}
-		v, err := qps(ctx, conns, d, openLat(latRoute), ssbWork(ssbSQL))
-		add("SSB queries", "Lattice ("+latRoute+" route)", v, err)
-		v, err = qps(ctx, conns, d, openPG, ssbWork(mvQueries))
-		add("SSB queries", "PostgreSQL (materialized views)", v, err)
-		v, err = qps(ctx, conns, d, openLat(""), select1)
-		add("SELECT 1", "Lattice", v, err)
-		v, err = qps(ctx, conns, d, openPG, select1)
-		add("SELECT 1", "PostgreSQL", v, err)
 	}
 	return out
+}
+
+// qpsCell is one row of the throughput table: a workload on one engine.
+type qpsCell struct {
+	workload, engine string
+	run              func(conns int) (float64, error)
+}
+
+// measureRounds measures every cell rounds times and keeps each cell's
+// median round. The cells take turns within a round, and odd rounds run
+// them in reverse, so that neither engine of a pair always goes first:
+// one 3-second sample on a 2-core machine varies by a quarter.
+func measureRounds(cells []qpsCell, conns, rounds int) []QPSResult {
+	out := make([]QPSResult, len(cells))
+	for i, c := range cells {
+		out[i] = QPSResult{Workload: c.workload, Engine: c.engine, Conns: conns}
+	}
+	for r := range max(rounds, 1) {
+		for k := range cells {
+			i := k
+			if r%2 == 1 {
+				i = len(cells) - 1 - k
+			}
+			if out[i].Error != "" {
+				continue
+			}
+			v, err := cells[i].run(conns)
+			if err != nil {
+				out[i].Error = err.Error()
+				continue
+			}
+			out[i].Rounds = append(out[i].Rounds, v)
+		}
+	}
+	for i := range out {
+		if out[i].Error == "" {
+			s := slices.Clone(out[i].Rounds)
+			slices.Sort(s)
+			out[i].QPS = s[len(s)/2]
+		}
+	}
+	return out
+}
+
+var pgbenchTPS = regexp.MustCompile(`tps = ([0-9.]+)`)
+
+// pgbenchQPS runs SELECT 1 through pgbench on conns connections, one thread
+// each, over the simple protocol, for d (whole seconds, at least one).
+func pgbenchQPS(ctx context.Context, bin, dsn string, conns int, d time.Duration) (float64, error) {
+	dir, err := os.MkdirTemp("", "ssbbench-pgbench")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(dir)
+	script := filepath.Join(dir, "select1.sql")
+	if err := os.WriteFile(script, []byte("SELECT 1;\n"), 0o644); err != nil {
+		return 0, err
+	}
+	secs := strconv.Itoa(max(1, int(d.Round(time.Second)/time.Second)))
+	c := strconv.Itoa(conns)
+	out, err := exec.CommandContext(ctx, bin, "-n", "-M", "simple", "-T", secs, "-c", c, "-j", c, "-f", script, dsn).CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("pgbench: %v: %s", err, firstLine(string(out)))
+	}
+	m := pgbenchTPS.FindSubmatch(out)
+	if m == nil {
+		return 0, fmt.Errorf("pgbench printed no tps: %s", firstLine(string(out)))
+	}
+	return strconv.ParseFloat(string(m[1]), 64)
 }

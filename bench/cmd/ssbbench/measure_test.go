@@ -82,3 +82,32 @@ func TestTimeRuns(t *testing.T) {
 		t.Fatalf("error: %v after %d calls", err, n)
 	}
 }
+
+func TestMeasureRounds(t *testing.T) {
+	var order []string
+	cell := func(name string, vals ...float64) qpsCell {
+		i := 0
+		return qpsCell{"w", name, func(conns int) (float64, error) {
+			order = append(order, name)
+			if i == len(vals) {
+				return 0, errors.New(name + " failed")
+			}
+			i++
+			return vals[i-1] * float64(conns), nil
+		}}
+	}
+	got := measureRounds([]qpsCell{cell("a", 5, 1, 3), cell("b", 10, 30, 20), cell("c", 7)}, 2, 3)
+	// Odd rounds run the cells in reverse; a failed cell is not run again.
+	if want := "a b c c b a a b"; strings.Join(order, " ") != want {
+		t.Errorf("order %q, want %q", strings.Join(order, " "), want)
+	}
+	if got[0].QPS != 6 || len(got[0].Rounds) != 3 || got[0].Error != "" {
+		t.Errorf("a: %+v, want the median round 6 of 3", got[0])
+	}
+	if got[1].QPS != 40 || got[1].Conns != 2 {
+		t.Errorf("b: %+v, want the median round 40", got[1])
+	}
+	if got[2].Error != "c failed" || got[2].QPS != 0 {
+		t.Errorf("c: %+v, want its error and no QPS", got[2])
+	}
+}

@@ -73,11 +73,12 @@ type QueryResult struct {
 }
 
 type QPSResult struct {
-	Workload string  `json:"workload"`
-	Engine   string  `json:"engine"`
-	Conns    int     `json:"connections"`
-	QPS      float64 `json:"qps"`
-	Error    string  `json:"error,omitempty"`
+	Workload string    `json:"workload"`
+	Engine   string    `json:"engine"`
+	Conns    int       `json:"connections"`
+	QPS      float64   `json:"qps"`              // the median round
+	Rounds   []float64 `json:"rounds,omitempty"` // every round's QPS
+	Error    string    `json:"error,omitempty"`
 }
 
 func describeMachine() Machine {
