@@ -42,6 +42,13 @@
 // unless their context says WithoutColumnCache, as a cube build's do: a
 // build reads each file once, with one reader per file, and must not
 // evict what queries keep hot.
+// A scan skips the row groups whose statistics its RowGroupFilter rejects;
+// through the cache it also reports, per batch, the conjuncts of the
+// filter above that its row group's statistics prove for every row
+// (WithImpliedConds, Implied), and a Filter whose predicate is a
+// ConjunctsExpr leaves those out. In the few groups of a sorted cuboid
+// that a filter on its leading dimensions reads, those dimensions hold one
+// value, so only the other conjuncts are tested row by row.
 // Extend adds stages to every worker's pipeline: the planner adds the
 // probes of inner and left hash joins, whose build side (SharedBuild) is
 // built once by the first worker to need it and then read by all.

@@ -29,12 +29,31 @@ type BatchExpr interface {
 	EvalBatch(ctx context.Context, rec arrow.RecordBatch) (arrow.Array, error)
 }
 
+// ConjunctsExpr is a predicate that is an AND of conjuncts, numbered from
+// 0, some of which it can leave out.
+type ConjunctsExpr interface {
+	BatchExpr
+	// EvalBatchExcept evaluates the AND of the conjuncts not in skip (bit
+	// i for conjunct i); nil, nil when skip holds them all.
+	EvalBatchExcept(ctx context.Context, rec arrow.RecordBatch, skip uint64) (arrow.Array, error)
+}
+
+// impliedSource is an input that knows which conjuncts of the filter above
+// hold for every row of the batch it returned last (Scan.Implied).
+type impliedSource interface {
+	Implied() uint64
+}
+
 // Filter passes the rows of its input for which pred is true and whose
 // key columns hold keys of its runtime key sets (WithKeySet); pred may be
-// nil. The passing rows are gathered once, after every test.
+// nil. The passing rows are gathered once, after every test. When pred is
+// a ConjunctsExpr over a Scan with WithImpliedConds, the conjuncts a batch's
+// row group statistics prove are not evaluated on its rows.
 type Filter struct {
 	in   Operator
 	pred BatchExpr
+	conj ConjunctsExpr // pred, when it can skip conjuncts the input proves
+	src  impliedSource // the input, when it proves conjuncts
 	keys []keyCheck
 	out  arrow.RecordBatch
 	idx  []int32 // the passing rows of the batch
@@ -48,7 +67,15 @@ type keyCheck struct {
 }
 
 // NewFilter returns a filter over in.
-func NewFilter(in Operator, pred BatchExpr) *Filter { return &Filter{in: in, pred: pred} }
+func NewFilter(in Operator, pred BatchExpr) *Filter {
+	f := &Filter{in: in, pred: pred}
+	conj, ok1 := pred.(ConjunctsExpr)
+	src, ok2 := in.(impliedSource)
+	if ok1 && ok2 {
+		f.conj, f.src = conj, src
+	}
+	return f
+}
 
 // WithKeySet adds a runtime filter: the integer (or date) column col must
 // hold a key of set, once the set is ready (until then every row passes);
@@ -72,12 +99,16 @@ func (f *Filter) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		n := int(rec.NumRows())
 		all := f.pred == nil // f.idx is not computed yet: every row
 		if !all {
-			mask, err := f.pred.EvalBatch(ctx, rec)
+			mask, err := f.eval(ctx, rec)
 			if err != nil {
 				return nil, err
 			}
-			f.idx = selected(mask.(*array.Boolean), f.idx)
-			mask.Release()
+			if mask == nil {
+				all = true // the input proved every conjunct
+			} else {
+				f.idx = selected(mask.(*array.Boolean), f.idx)
+				mask.Release()
+			}
 		}
 		for _, k := range f.keys {
 			if !all && len(f.idx) == 0 {
@@ -101,6 +132,17 @@ func (f *Filter) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		}
 		return f.out, nil
 	}
+}
+
+// eval evaluates pred on rec, without the conjuncts the input proved for
+// it; nil, nil when it proved them all.
+func (f *Filter) eval(ctx context.Context, rec arrow.RecordBatch) (arrow.Array, error) {
+	if f.conj != nil {
+		if skip := f.src.Implied(); skip != 0 {
+			return f.conj.EvalBatchExcept(ctx, rec, skip)
+		}
+	}
+	return f.pred.EvalBatch(ctx, rec)
 }
 
 // takeRows returns the rows idx of rec, in that order.

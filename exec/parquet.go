@@ -20,6 +20,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/lattice-olap/lattice/metastore"
@@ -398,6 +399,11 @@ type Scan struct {
 	pieces  [][]arrow.Array
 	piece   int
 	started bool
+
+	md      *metadata.FileMetaData // the current file's footer, through the cache
+	stats   *scanStats             // statistics of the file last looked at
+	implies ImpliedConds
+	implied uint64 // what implies proved for the current row group
 }
 
 // nullColumn returns (retained) an all-NULL column c of n rows.
@@ -561,11 +567,18 @@ func (s *Scan) nextCached(ctx context.Context) (arrow.RecordBatch, error) {
 			if err != nil {
 				return nil, err
 			}
+			s.md = md
 			s.groups = s.rowGroups(s.cur-1, md)
 			continue
 		}
 		g := s.groups[0]
 		s.groups = s.groups[1:]
+		s.implied = 0
+		if s.implies != nil {
+			st := s.statsOf(s.files[s.cur-1].Path, s.md)
+			st.g = g
+			s.implied = s.implies(st.fn)
+		}
 		pieces, err := readRowGroup(ctx, s.dataDir, s.files[s.cur-1].Path, &s.pf, g, s.indices)
 		if err != nil {
 			return nil, err

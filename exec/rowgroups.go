@@ -52,27 +52,9 @@ func (s *Scan) rowGroups(i int, md *metadata.FileMetaData) []int {
 		}
 		row = s.starts[i]
 	}
-	// Each filtered column's statistics, for all the file's groups at once;
-	// stats answers for group g (one closure for the whole file: a cuboid
-	// can have thousands of groups).
-	var cols map[int][]rgStatsEntry
-	var g int
-	stats := func(col int) (ColumnStats, bool) {
-		if col >= len(s.cols) {
-			return ColumnStats{}, false
-		}
-		e, ok := cols[col]
-		if !ok {
-			if cols == nil {
-				cols = map[int][]rgStatsEntry{}
-			}
-			e = s.fileStats(path, md, col)
-			cols[col] = e
-		}
-		return e[g].stats, e[g].ok
-	}
+	st := s.statsOf(path, md)
 	var out []int
-	for g = 0; g < md.NumRowGroups(); g++ {
+	for g := 0; g < md.NumRowGroups(); g++ {
 		if s.window[1] > 0 {
 			first := row
 			row += md.RowGroup(g).NumRows() // builds a metadata object: only for windows
@@ -83,12 +65,70 @@ func (s *Scan) rowGroups(i int, md *metadata.FileMetaData) []int {
 		if s.parts > 1 && g%s.parts != s.part {
 			continue
 		}
-		if s.keep != nil && !s.keep(stats) {
-			continue
+		if s.keep != nil {
+			st.g = g
+			if !s.keep(st.fn) {
+				continue
+			}
 		}
 		out = append(out, g)
 	}
 	return out
+}
+
+// ImpliedConds decides, from the statistics of a row group's columns,
+// which conjuncts of the filter above the scan every row of the group
+// satisfies: bit i for conjunct i. A cuboid file is sorted by its
+// dimensions, so in the few row groups a filter on its leading dimensions
+// reads, those dimensions mostly hold one value, and the filter need not
+// test them row by row.
+type ImpliedConds func(stats func(col int) (ColumnStats, bool)) uint64
+
+// WithImpliedConds makes the scan report, for each batch read through the
+// column cache, the conjuncts that implied proves for its row group
+// (Implied); a Filter over the scan leaves those out.
+func (s *Scan) WithImpliedConds(implied ImpliedConds) *Scan {
+	s.implies = implied
+	return s
+}
+
+// Implied returns the conjuncts proved for every row of the batch Next
+// returned last (see WithImpliedConds).
+func (s *Scan) Implied() uint64 { return s.implied }
+
+// scanStats answers the statistics of one file's row group g, column by
+// column, through rgStats: one closure for the whole file (a cuboid can
+// have thousands of groups), each column looked up once per file.
+type scanStats struct {
+	path string
+	g    int
+	cols map[int][]rgStatsEntry
+	fn   func(col int) (ColumnStats, bool)
+}
+
+// statsOf returns the scan's statistics view of the file at path, whose
+// footer is md, set to no row group yet.
+func (s *Scan) statsOf(path string, md *metadata.FileMetaData) *scanStats {
+	if st := s.stats; st != nil && st.path == path {
+		return st
+	}
+	st := &scanStats{path: path}
+	st.fn = func(col int) (ColumnStats, bool) {
+		if col >= len(s.cols) {
+			return ColumnStats{}, false
+		}
+		e, ok := st.cols[col]
+		if !ok {
+			if st.cols == nil {
+				st.cols = map[int][]rgStatsEntry{}
+			}
+			e = s.fileStats(path, md, col)
+			st.cols[col] = e
+		}
+		return e[st.g].stats, e[st.g].ok
+	}
+	s.stats = st
+	return st
 }
 
 // rgStats keeps the statistics columnStats decoded, by file, column and

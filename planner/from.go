@@ -108,7 +108,7 @@ func (b *binder) fromWhere(ctx context.Context, items []*pg_query.Node, where *p
 		case p == nil:
 		case plans[k].scan != nil && !hasSubplan(p):
 			// Filtered inside the scan, so parallel workers filter too.
-			plans[k].scan.filter = p
+			plans[k].scan.filter, plans[k].scan.conds = p, pushed[k]
 			plans[k].node.detail("Filter: %s", exprString(p, plans[k].cols))
 		default:
 			plans[k] = filterPlan(plans[k], p)
@@ -306,7 +306,7 @@ func (b *binder) scanPlan(rel string, alias *pg_query.Alias, label string, tcols
 		if rows < 2*exec.BatchRows || (workers < 2 && !scan.inOrder) {
 			var op exec.Operator = scan.newScan(sess.planner.dataDir, files, tcols, read)
 			if scan.filter != nil {
-				op = exec.NewFilter(op, batchExpr{scan.filter, ec})
+				op = exec.NewFilter(op, scan.pred(ec))
 			}
 			return node.instrument(op, ec), nil
 		}
@@ -319,7 +319,7 @@ func (b *binder) scanPlan(rel string, alias *pg_query.Alias, label string, tcols
 					if scan.filter != nil {
 						wc := *ec // each worker evaluates with its own context
 						wc.subs, wc.corr, wc.keySets = nil, nil, nil
-						pred = batchExpr{scan.filter, &wc}
+						pred = scan.pred(&wc)
 					}
 					f := exec.NewFilter(op, pred)
 					for _, rf := range filters {
@@ -338,6 +338,9 @@ func (b *binder) scanPlan(rel string, alias *pg_query.Alias, label string, tcols
 // within its window.
 func (s *scanInfo) newScan(dataDir string, files []metastore.TableFile, tcols []exec.Column, read []int) *exec.Scan {
 	scan := exec.NewScan(dataDir, files, tcols, read).WithRowGroupFilter(s.rowGroupFilter())
+	if implied := s.impliedConds(); implied != nil {
+		scan.WithImpliedConds(implied)
+	}
 	if s.window[1] > 0 {
 		scan.WithRowWindow(s.window[0], s.window[1])
 	}
@@ -359,7 +362,7 @@ func mergeScan(ec *evalCtx, dataDir string, files []metastore.TableFile, tcols [
 			if scan.filter != nil {
 				wc := *ec
 				wc.subs, wc.corr, wc.keySets = nil, nil, nil
-				op = exec.NewFilter(op, batchExpr{scan.filter, &wc})
+				op = exec.NewFilter(op, scan.pred(&wc))
 			}
 			ins[i] = op
 		}
@@ -686,7 +689,8 @@ func (r *resultOp) Close() {
 type scanInfo struct {
 	cols   []exec.Column
 	bounds []bound
-	filter Expr // pushed-down conditions, applied by the scan's workers
+	filter Expr   // pushed-down conditions, applied by the scan's workers
+	conds  []Expr // filter's conjuncts; bounds refer to them
 	// inOrder scans with one worker, in file order, for an aggregation
 	// over sorted runs above; the files, each sorted by their first
 	// sorted columns, are merged.
@@ -709,20 +713,23 @@ func hasSubplan(e Expr) bool {
 	return false
 }
 
-// bound is "column op constant" from a pushed-down condition; op "in"
-// is an OR of equalities (or IN list), its constants in vals.
+// bound is "column op constant" from a pushed-down condition, conjunct
+// cond of the scan's filter; op "in" is an OR of equalities (or IN list),
+// its constants in vals.
 type bound struct {
 	col  int
 	op   string
 	val  types.Datum
 	vals []types.Datum
+	cond int
 }
 
 // addPruning keeps the conditions of the form column op constant, and ORs
 // of column = constant on one column.
 func (s *scanInfo) addPruning(conds []Expr) {
-	for _, c := range conds {
+	for i, c := range conds {
 		if b, ok := s.simpleBound(c); ok {
+			b.cond = i
 			s.bounds = append(s.bounds, b)
 			continue
 		}
@@ -730,7 +737,7 @@ func (s *scanInfo) addPruning(conds []Expr) {
 		if !ok || or.op != "or" {
 			continue
 		}
-		in := bound{col: -1, op: "in"}
+		in := bound{col: -1, op: "in", cond: i}
 		for _, a := range or.args {
 			b, ok := s.simpleBound(a)
 			if !ok || b.op != "=" || (in.col >= 0 && b.col != in.col) {
@@ -814,6 +821,94 @@ func (s *scanInfo) rowGroupFilter() exec.RowGroupFilter {
 		return nil
 	}
 	return s.boundsMayMatch
+}
+
+// pred is the scan's filter for a Filter over the scan, evaluated in ec:
+// one that leaves out the conjuncts a row group's statistics prove.
+func (s *scanInfo) pred(ec *evalCtx) exec.BatchExpr {
+	return scanFilter{batchExpr{s.filter, ec}, s.conds}
+}
+
+// scanFilter is a scan's pushed-down filter, the AND of conds, as an
+// exec.ConjunctsExpr.
+type scanFilter struct {
+	batchExpr
+	conds []Expr
+}
+
+func (f scanFilter) EvalBatchExcept(ctx context.Context, rec arrow.RecordBatch, skip uint64) (arrow.Array, error) {
+	var rest []Expr
+	for i, c := range f.conds {
+		if i >= 64 || skip&(1<<i) == 0 {
+			rest = append(rest, c)
+		}
+	}
+	if len(rest) == 0 {
+		return nil, nil
+	}
+	return batchExpr{andAll(rest), f.ec}.EvalBatch(ctx, rec)
+}
+
+// impliedConds proves, from a row group's statistics, the bounds that hold
+// for each of its rows (exec.ImpliedConds): the column has no NULLs and
+// its values all lie within the bound. Nil when no conjunct is a bound.
+func (s *scanInfo) impliedConds() exec.ImpliedConds {
+	if len(s.bounds) == 0 || len(s.conds) == 0 {
+		return nil
+	}
+	return func(stats func(col int) (exec.ColumnStats, bool)) uint64 {
+		var proved uint64
+		for _, b := range s.bounds {
+			if b.cond >= 64 {
+				continue
+			}
+			cs, ok := stats(b.col)
+			if !ok || cs.Nulls != 0 || cs.Min == nil || cs.Max == nil {
+				continue
+			}
+			cmp, ok := types.CompareFunc(s.cols[b.col].Type)
+			if ok && boundHolds(b, cs.Min, cs.Max, cmp) {
+				proved |= 1 << b.cond
+			}
+		}
+		return proved
+	}
+}
+
+// boundHolds reports whether every value in [lo, hi] satisfies b.
+func boundHolds(b bound, lo, hi types.Datum, cmp func(a, b types.Datum) int) bool {
+	switch b.op {
+	case "=":
+		return cmp(lo, b.val) == 0 && cmp(hi, b.val) == 0
+	case "<":
+		return cmp(hi, b.val) < 0
+	case "<=":
+		return cmp(hi, b.val) <= 0
+	case ">":
+		return cmp(lo, b.val) > 0
+	case ">=":
+		return cmp(lo, b.val) >= 0
+	case "in":
+		in := func(v types.Datum) bool {
+			return slices.ContainsFunc(b.vals, func(w types.Datum) bool { return cmp(v, w) == 0 })
+		}
+		if cmp(lo, hi) == 0 {
+			return in(lo)
+		}
+		// Integers: every one from lo to hi is listed.
+		l, ok1 := lo.(int64)
+		h, ok2 := hi.(int64)
+		if !ok1 || !ok2 || h < l || h-l >= int64(len(b.vals)) {
+			return false
+		}
+		for v := l; v <= h; v++ {
+			if !in(v) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // boundsMayMatch reports whether a file or row group whose columns have

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cockroachdb/apd/v3"
 	"go.uber.org/goleak"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/lattice-olap/lattice/exec"
 	"github.com/lattice-olap/lattice/pgerr"
 	"github.com/lattice-olap/lattice/types"
 )
@@ -161,4 +163,54 @@ func TestParallelScan(t *testing.T) {
 	require.NoError(t, res.Err())
 	res.Close()
 	require.Equal(t, 3, got)
+}
+
+// TestImpliedConds checks which pushed-down conjuncts a row group's
+// statistics prove for all its rows: every value within the bound and no
+// NULLs.
+func TestImpliedConds(t *testing.T) {
+	ctx := context.Background()
+	p, _ := newTestPlanner(t)
+	s, err := p.NewSession("admin", "lattice", true, 1, nil)
+	require.NoError(t, err)
+	_, err = runSQL(t, s, "CREATE TABLE r (k integer, d date, v text)")
+	require.NoError(t, err)
+	text := "SELECT count(*) FROM r WHERE k >= 1 AND v = 'a' AND (k = 1 OR k = 2) AND d < '2024-02-01' AND k + 0 = 1"
+	stmts, err := p.parse(text)
+	require.NoError(t, err)
+	b := newBinder(s, text, nil)
+	b.ctx = ctx
+	plan, err := b.fromWhere(ctx, stmts[0].stmt.GetSelectStmt().FromClause, stmts[0].stmt.GetSelectStmt().WhereClause)
+	require.NoError(t, err)
+	scan := findScan(plan)
+	require.Len(t, scan.conds, 5)
+	implied := scan.impliedConds()
+	require.NotNil(t, implied)
+
+	day := func(s string) types.Datum {
+		d, err := types.ParseText(types.Date, s, time.UTC)
+		require.NoError(t, err)
+		return d
+	}
+	type st = exec.ColumnStats
+	for _, tc := range []struct {
+		k, d, v st
+		want    uint64
+	}{
+		// All four bounds hold; k + 0 = 1 is never proved.
+		{st{Min: int64(1), Max: int64(2)}, st{Min: day("2024-01-01"), Max: day("2024-01-31")}, st{Min: "a", Max: "a"}, 0b1111},
+		// k up to 3: k >= 1 holds, the list of 1 and 2 does not.
+		{st{Min: int64(1), Max: int64(3)}, st{Min: day("2024-01-01"), Max: day("2024-02-01")}, st{Min: "a", Max: "b"}, 0b0001},
+		// NULLs in v and d prove nothing about them.
+		{st{Min: int64(2), Max: int64(2)}, st{Min: day("2024-01-01"), Max: day("2024-01-02"), Nulls: 1}, st{Min: "a", Max: "a", Nulls: 3}, 0b0101},
+		// No minimum or maximum (all NULL): nothing.
+		{st{Nulls: 5}, st{Nulls: 5}, st{Nulls: 5}, 0},
+	} {
+		got := implied(func(col int) (exec.ColumnStats, bool) {
+			return map[int]st{0: tc.k, 1: tc.d, 2: tc.v}[col], true
+		})
+		require.Equal(t, tc.want, got, "%+v", tc)
+	}
+	// A column without statistics proves nothing.
+	require.Zero(t, implied(func(int) (exec.ColumnStats, bool) { return st{}, false }))
 }

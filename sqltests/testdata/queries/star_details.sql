@@ -118,3 +118,15 @@ SELECT DISTINCT customer_id FROM sales WHERE channel = 'partner' ORDER BY custom
 
 -- query: select_star_join_limit
 SELECT * FROM sales s JOIN d_date d ON s.date_key = d.date_key ORDER BY s.sale_id LIMIT 5;
+
+-- query: filter_bounds_proved
+-- Every row satisfies each bound, as the statistics show: the scan proves
+-- the conjuncts instead of testing them.
+SELECT count(*), sum(quantity) FROM sales WHERE sale_id >= 1 AND date_key > 0 AND customer_id <= 1000000;
+
+-- query: filter_bounds_nullable
+-- Bounds that every non-NULL value satisfies: the NULL rows must still go.
+SELECT count(*) FROM sales WHERE product_id >= 0 AND channel >= '' AND customer_id >= 0;
+
+-- query: filter_bounds_in_list
+SELECT count(*) FROM d_date WHERE (year = 2022 OR year = 2023 OR year = 2024) AND quarter >= 1;
