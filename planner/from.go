@@ -722,15 +722,22 @@ type bound struct {
 	val  types.Datum
 	vals []types.Datum
 	cond int
+	cmp  func(a, b types.Datum) int // the column type's order; nil: none
 }
 
 // addPruning keeps the conditions of the form column op constant, and ORs
 // of column = constant on one column.
 func (s *scanInfo) addPruning(conds []Expr) {
+	// Each bound keeps its column's comparison: statistics are tested
+	// against it for every row group of every file the scan reads.
+	add := func(b bound) {
+		b.cmp, _ = types.CompareFunc(s.cols[b.col].Type)
+		s.bounds = append(s.bounds, b)
+	}
 	for i, c := range conds {
 		if b, ok := s.simpleBound(c); ok {
 			b.cond = i
-			s.bounds = append(s.bounds, b)
+			add(b)
 			continue
 		}
 		or, ok := c.(*boolExpr)
@@ -748,7 +755,7 @@ func (s *scanInfo) addPruning(conds []Expr) {
 			in.vals = append(in.vals, b.val)
 		}
 		if in.col >= 0 {
-			s.bounds = append(s.bounds, in)
+			add(in)
 		}
 	}
 }
@@ -866,8 +873,7 @@ func (s *scanInfo) impliedConds() exec.ImpliedConds {
 			if !ok || cs.Nulls != 0 || cs.Min == nil || cs.Max == nil {
 				continue
 			}
-			cmp, ok := types.CompareFunc(s.cols[b.col].Type)
-			if ok && boundHolds(b, cs.Min, cs.Max, cmp) {
+			if b.cmp != nil && boundHolds(b, cs.Min, cs.Max) {
 				proved |= 1 << b.cond
 			}
 		}
@@ -876,7 +882,8 @@ func (s *scanInfo) impliedConds() exec.ImpliedConds {
 }
 
 // boundHolds reports whether every value in [lo, hi] satisfies b.
-func boundHolds(b bound, lo, hi types.Datum, cmp func(a, b types.Datum) int) bool {
+func boundHolds(b bound, lo, hi types.Datum) bool {
+	cmp := b.cmp
 	switch b.op {
 	case "=":
 		return cmp(lo, b.val) == 0 && cmp(hi, b.val) == 0
@@ -926,8 +933,8 @@ func (s *scanInfo) boundsMayMatch(stats func(col int) (exec.ColumnStats, bool)) 
 		if lo == nil || hi == nil {
 			continue
 		}
-		cmp, ok := types.CompareFunc(s.cols[b.col].Type)
-		if !ok {
+		cmp := b.cmp
+		if cmp == nil {
 			continue
 		}
 		switch b.op {
