@@ -107,7 +107,7 @@ type scanStats struct {
 }
 
 // statsOf returns the scan's statistics view of the file at path, whose
-// footer is md, set to no row group yet.
+// footer is md; set its g before calling its fn.
 func (s *Scan) statsOf(path string, md *metadata.FileMetaData) *scanStats {
 	if st := s.stats; st != nil && st.path == path {
 		return st
