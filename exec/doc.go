@@ -40,7 +40,8 @@
 // of its files' rows (WithRowWindow: a build's slice of the fact table); Close cancels and joins its goroutines.
 // Scans read through the column cache (decoded row groups of hot files)
 // unless their context says WithoutColumnCache, as a cube build's do: a
-// build reads each file once, with one reader per file, and must not
+// build reads each file once, with one reader per file (and a record
+// reader per batch's worth of row groups, released after them), and must not
 // evict what queries keep hot.
 // A scan skips the row groups whose statistics its RowGroupFilter rejects;
 // through the cache it also reports, per batch, the conjuncts of the

@@ -59,7 +59,7 @@ type noCacheKey struct{}
 // WithoutColumnCache returns ctx for work that reads its files once, such
 // as a cube build's: its scans neither read nor fill the column cache, so
 // they do not evict what queries keep hot, and read each file with one
-// reader instead of one per row group.
+// reader, taking a record reader per batch's worth of row groups.
 func WithoutColumnCache(ctx context.Context) context.Context {
 	return context.WithValue(ctx, noCacheKey{}, true)
 }

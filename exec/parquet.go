@@ -380,8 +380,9 @@ type Scan struct {
 	cols    []Column
 	indices []int
 
-	cur  int // next file
-	rr   pqarrow.RecordReader
+	cur  int                  // next file
+	rr   pqarrow.RecordReader // of the current row group, without the column cache
+	fr   *pqarrow.FileReader  // of the current file, without the column cache
 	pf   *file.Reader
 	last arrow.RecordBatch
 	sch  *arrow.Schema
@@ -477,17 +478,33 @@ func (s *Scan) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			s.last = nil
 		}
 		if s.rr == nil {
-			if s.cur >= len(s.files) {
-				return nil, nil
+			if s.fr == nil {
+				if s.cur >= len(s.files) {
+					return nil, nil
+				}
+				err := s.open(ctx, s.files[s.cur])
+				s.cur++
+				if errors.Is(err, errNoRowGroups) {
+					continue
+				}
+				if err != nil {
+					return nil, err
+				}
 			}
-			err := s.open(ctx, s.files[s.cur])
-			s.cur++
-			if errors.Is(err, errNoRowGroups) {
+			if len(s.groups) == 0 {
+				s.closeFile()
 				continue
 			}
+			// A record reader per batch's worth of row groups, released
+			// after them: a reader's buffers live as long as it does, and a
+			// merge of many files keeps a scan of each open.
+			n := s.batchGroups()
+			rr, err := s.fr.GetRecordReader(ctx, s.indices, s.groups[:n])
 			if err != nil {
 				return nil, err
 			}
+			s.groups = s.groups[n:]
+			s.rr = rr
 		}
 		if s.rr.Next() {
 			rec := s.rr.RecordBatch()
@@ -517,7 +534,8 @@ func (s *Scan) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		if err := s.rr.Err(); err != nil {
 			return nil, fmt.Errorf("reading %s: %w", s.files[s.cur-1].Path, err)
 		}
-		s.closeFile()
+		s.rr.Release()
+		s.rr = nil
 	}
 }
 
@@ -591,6 +609,23 @@ func (s *Scan) nextCached(ctx context.Context) (arrow.RecordBatch, error) {
 	}
 }
 
+// batchGroups returns how many of the next row groups to read, without
+// the column cache, with one record reader: at least one, and as many more
+// as fit in a batch.
+func (s *Scan) batchGroups() int {
+	md := s.pf.MetaData()
+	rows := md.RowGroup(s.groups[0]).NumRows()
+	n := 1
+	for ; n < len(s.groups); n++ {
+		r := md.RowGroup(s.groups[n]).NumRows()
+		if rows+r > BatchRows {
+			break
+		}
+		rows += r
+	}
+	return n
+}
+
 func (s *Scan) open(ctx context.Context, f metastore.TableFile) error {
 	pf, err := openData(s.dataDir, f.Path)
 	if err != nil {
@@ -601,20 +636,12 @@ func (s *Scan) open(ctx context.Context, f metastore.TableFile) error {
 		pf.Close()
 		return err
 	}
-	var groups []int
-	if s.parts > 1 || s.keep != nil || s.window[1] > 0 {
-		groups = s.rowGroups(s.cur, pf.MetaData())
-		if len(groups) == 0 {
-			pf.Close()
-			return errNoRowGroups
-		}
-	}
-	rr, err := fr.GetRecordReader(ctx, s.indices, groups)
-	if err != nil {
+	groups := s.rowGroups(s.cur, pf.MetaData())
+	if len(groups) == 0 {
 		pf.Close()
-		return err
+		return errNoRowGroups
 	}
-	s.pf, s.rr = pf, rr
+	s.pf, s.fr, s.groups = pf, fr, groups
 	return nil
 }
 
@@ -623,6 +650,7 @@ func (s *Scan) closeFile() {
 		s.rr.Release()
 		s.rr = nil
 	}
+	s.fr = nil
 	if s.pf != nil {
 		s.pf.Close()
 		s.pf = nil

@@ -265,6 +265,39 @@ func TestScanWithoutColumnCache(t *testing.T) {
 	require.Equal(t, 5, cachedGroups())
 }
 
+// TestUncachedReadersPerBatch reads, without the column cache, a file of
+// seven 10,000-row groups, which one record reader per batch's worth of
+// groups reads as six groups and then one: every row once, in order, in
+// batches of at most BatchRows.
+func TestUncachedReadersPerBatch(t *testing.T) {
+	cols := []Column{{"v", types.Int8}}
+	var rows [][]types.Datum
+	for i := range 70000 {
+		rows = append(rows, []types.Datum{int64(i)})
+	}
+	dir := t.TempDir()
+	tf := writeRows(t, dir, cols, 10000, rows)
+	scan := NewScan(dir, []metastore.TableFile{tf}, cols, []int{0})
+	defer scan.Close()
+	ctx := WithoutColumnCache(context.Background())
+	next, batches := int64(0), 0
+	for {
+		rec, err := scan.Next(ctx)
+		require.NoError(t, err)
+		if rec == nil {
+			break
+		}
+		batches++
+		require.LessOrEqual(t, rec.NumRows(), int64(BatchRows))
+		for _, v := range rec.Column(0).(*array.Int64).Int64Values() {
+			require.Equal(t, next, v)
+			next++
+		}
+	}
+	require.Equal(t, int64(70000), next)
+	require.Equal(t, 2, batches)
+}
+
 // TestScratchFile writes a scratch file (a build's slice) and reads it
 // back: the same rows, no statistics.
 func TestScratchFile(t *testing.T) {
