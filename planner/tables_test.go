@@ -53,15 +53,8 @@ func TestFilePruning(t *testing.T) {
 		{"v = 'b'", 1, 1},    // the all-NULL file of v goes too
 		{"k + 0 = 19", 3, 1}, // not column-op-constant: no pruning
 	} {
-		text := "SELECT count(*) FROM r WHERE " + tc.where
-		stmts, err := p.parse(text)
-		require.NoError(t, err)
 		// The scan's pruning sees the pushed-down conditions.
-		b := newBinder(s, text, nil)
-		b.ctx = ctx
-		plan, err := b.fromWhere(ctx, stmts[0].stmt.GetSelectStmt().FromClause, stmts[0].stmt.GetSelectStmt().WhereClause)
-		require.NoError(t, err)
-		kept := findScan(plan).prune(files)
+		kept := pushedScan(t, p, s, "SELECT count(*) FROM r WHERE "+tc.where).prune(files)
 		require.Len(t, kept, tc.files, tc.where)
 		got, err := runSQL(t, s, "SELECT count(*) FROM r WHERE "+tc.where)
 		require.NoError(t, err)
@@ -77,8 +70,20 @@ func TestFilePruning(t *testing.T) {
 	}
 }
 
-// findScan returns the scanInfo of a single-table plan.
-func findScan(p relPlan) *scanInfo { return p.scan }
+// pushedScan binds the FROM and WHERE of text, a SELECT over one table,
+// and returns its scan with the conditions pushed down to it.
+func pushedScan(t *testing.T, p *Planner, s *Session, text string) *scanInfo {
+	t.Helper()
+	ctx := context.Background()
+	stmts, err := p.parse(text)
+	require.NoError(t, err)
+	b := newBinder(s, text, nil)
+	b.ctx = ctx
+	sel := stmts[0].stmt.GetSelectStmt()
+	plan, err := b.fromWhere(ctx, sel.FromClause, sel.WhereClause)
+	require.NoError(t, err)
+	return plan.scan
+}
 
 // TestSchemas covers CREATE/DROP SCHEMA and search_path resolution, with
 // the SQLSTATEs PostgreSQL gives.
@@ -169,20 +174,12 @@ func TestParallelScan(t *testing.T) {
 // statistics prove for all its rows: every value within the bound and no
 // NULLs.
 func TestImpliedConds(t *testing.T) {
-	ctx := context.Background()
 	p, _ := newTestPlanner(t)
 	s, err := p.NewSession("admin", "lattice", true, 1, nil)
 	require.NoError(t, err)
 	_, err = runSQL(t, s, "CREATE TABLE r (k integer, d date, v text)")
 	require.NoError(t, err)
-	text := "SELECT count(*) FROM r WHERE k >= 1 AND v = 'a' AND (k = 1 OR k = 2) AND d < '2024-02-01' AND k + 0 = 1"
-	stmts, err := p.parse(text)
-	require.NoError(t, err)
-	b := newBinder(s, text, nil)
-	b.ctx = ctx
-	plan, err := b.fromWhere(ctx, stmts[0].stmt.GetSelectStmt().FromClause, stmts[0].stmt.GetSelectStmt().WhereClause)
-	require.NoError(t, err)
-	scan := findScan(plan)
+	scan := pushedScan(t, p, s, "SELECT count(*) FROM r WHERE k >= 1 AND v = 'a' AND (k = 1 OR k = 2) AND d < '2024-02-01' AND k + 0 = 1")
 	require.Len(t, scan.conds, 5)
 	implied := scan.impliedConds()
 	require.NotNil(t, implied)
