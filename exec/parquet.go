@@ -20,7 +20,6 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/lattice-olap/lattice/metastore"
@@ -381,7 +380,7 @@ type Scan struct {
 	indices []int
 
 	cur  int                  // next file
-	rr   pqarrow.RecordReader // of the current row group, without the column cache
+	rr   pqarrow.RecordReader // of the current batch of row groups, without the column cache
 	fr   *pqarrow.FileReader  // of the current file, without the column cache
 	pf   *file.Reader
 	last arrow.RecordBatch
@@ -390,19 +389,18 @@ type Scan struct {
 	// modulo parts (parallel workers split a table this way).
 	part, parts int
 
-	// Through the column cache: the row groups of the current file left to
-	// read, and the pieces of the current one, per read column.
-	cached  bool
-	keep    RowGroupFilter
-	window  [2]int64 // when window[1] > 0, the rows whose row groups are read
-	starts  []int64  // each file's first row, for the window
-	groups  []int
+	cached bool
+	keep   RowGroupFilter
+	window [2]int64 // when window[1] > 0, the rows whose row groups are read
+	starts []int64  // each file's first row, for the window
+	groups []int    // the row groups of the current file left to read
+	// Through the column cache: the pieces of the current row group, per
+	// read column.
 	pieces  [][]arrow.Array
 	piece   int
 	started bool
 
-	md      *metadata.FileMetaData // the current file's footer, through the cache
-	stats   *scanStats             // statistics of the file last looked at
+	stats   *scanStats // statistics of the file last looked at (rowGroups sets it)
 	implies ImpliedConds
 	implied uint64 // what implies proved for the current row group
 }
@@ -585,7 +583,6 @@ func (s *Scan) nextCached(ctx context.Context) (arrow.RecordBatch, error) {
 			if err != nil {
 				return nil, err
 			}
-			s.md = md
 			s.groups = s.rowGroups(s.cur-1, md)
 			continue
 		}
@@ -593,9 +590,8 @@ func (s *Scan) nextCached(ctx context.Context) (arrow.RecordBatch, error) {
 		s.groups = s.groups[1:]
 		s.implied = 0
 		if s.implies != nil {
-			st := s.statsOf(s.files[s.cur-1].Path, s.md)
-			st.g = g
-			s.implied = s.implies(st.fn)
+			s.stats.g = g // rowGroups looked at this file last
+			s.implied = s.implies(s.stats.fn)
 		}
 		pieces, err := readRowGroup(ctx, s.dataDir, s.files[s.cur-1].Path, &s.pf, g, s.indices)
 		if err != nil {
