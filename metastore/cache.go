@@ -332,6 +332,21 @@ func (c *Cache) apply(ctx context.Context, ch Change) error {
 	return nil
 }
 
+// Generation returns a number that changes whenever the cache applies a
+// change to a table (its definition or files) or to a cube or segment;
+// ok is false when no cache runs. What a node derives from tables and
+// cubes alone (the routing of a query block) stays valid while the
+// number stays the same.
+func (s *Store) Generation() (gen uint64, ok bool) {
+	c := s.activeCache()
+	if c == nil {
+		return 0, false
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.tableGen + c.cubeGen, true
+}
+
 func (c *Cache) user(name string) (User, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()

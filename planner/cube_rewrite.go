@@ -209,7 +209,7 @@ func (b *binder) rewriteBlock(m *cubeMatch) (*pg_query.SelectStmt, error) {
 		b.cube.markRaw(sub)
 		out.FromClause = []*pg_query.Node{sub}
 	}
-	b.cube.routes = append(b.cube.routes, m.route())
+	b.cube.addRoute(m.route())
 	return out, nil
 }
 
@@ -524,7 +524,7 @@ func (b *binder) cubeRelation(ctx context.Context, sel *pg_query.SelectStmt, d *
 		sub.GetRangeSubselect().Alias.Aliasname = alias
 		out.FromClause = []*pg_query.Node{sub}
 	}
-	b.cube.routes = append(b.cube.routes, m.route())
+	b.cube.addRoute(m.route())
 	return out, nil
 }
 
@@ -567,10 +567,6 @@ func eachClause(sel *pg_query.SelectStmt, fn func(*pg_query.Node)) {
 // markRaw records that the raw half of a union made by unionWithRaw must
 // not be routed to a cube again.
 func (c *cubeBinding) markRaw(sub *pg_query.Node) {
-	if c.rawBlocks == nil {
-		c.rawBlocks = map[*pg_query.SelectStmt]bool{}
-	}
 	u := sub.GetRangeSubselect().Subquery.GetSelectStmt()
-	c.rawBlocks[u.Rarg] = true
-	c.rawBlocks[u.Larg] = true
+	c.addRaw(u.Rarg, u.Larg)
 }

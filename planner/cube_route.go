@@ -35,6 +35,11 @@ type cubeBinding struct {
 	// rawBlocks are the halves of rewritten blocks that read cuboids or
 	// fill gaps from raw rows: they are bound as they are.
 	rawBlocks map[*pg_query.SelectStmt]bool
+	// rec, while a block is routed for the memo, collects what routing
+	// adds to the fields above; unsure marks an outcome that a failure to
+	// read the metastore decided, which the memo must not keep.
+	rec    *routed
+	unsure bool
 }
 
 // fileRel is a relation over Parquet files that is not a table: a cuboid.
@@ -113,6 +118,9 @@ func (b *binder) routeBlock(ctx context.Context, sel *pg_query.SelectStmt) (*pg_
 		return nil, nil
 	}
 	mode := b.sess.Settings.get("lattice.route")
+	// The generation is read first: a change applied while the block is
+	// routed makes the outcome unfit for the memo.
+	gen, memo := b.sess.planner.store.Generation()
 	st, err := b.sess.planner.store.CubeState(ctx, b.sess.Project)
 	if err != nil {
 		return nil, err
@@ -139,7 +147,7 @@ func (b *binder) routeBlock(ctx context.Context, sel *pg_query.SelectStmt) (*pg_
 		}
 		return nil, nil
 	}
-	rewritten, why := b.matchCubes(ctx, sel, st)
+	rewritten, why := b.matchCubesMemo(ctx, sel, st, mode, gen, memo)
 	if why != nil && mode == "cube" {
 		return nil, pgerr.New(pgerr.FeatureNotSupported, "no cube can answer this query: %s", why.reason).
 			WithHint("SET lattice.route = 'auto' runs it on the raw tables.")
@@ -212,6 +220,9 @@ func (b *binder) analyze(ctx context.Context, sel *pg_query.SelectStmt) (*qBlock
 			}
 			def, err := b.lookupTable(ctx, rv)
 			if err != nil {
+				if c := pgerr.CodeOf(err); c != pgerr.UndefinedTable && c != pgerr.FeatureNotSupported {
+					b.cube.unsure = true
+				}
 				return reasonf("%s is not a table", rv.Relname)
 			}
 			alias := def.Name
@@ -350,6 +361,7 @@ func (b *binder) matchCubes(ctx context.Context, sel *pg_query.SelectStmt, st *m
 		}
 		fps, err := b.fingerprints(ctx, d)
 		if err != nil {
+			b.cube.unsure = true
 			if first == nil {
 				first = reasonf("cube %s: cannot read its tables' files: %v", d.Name, err)
 			}
@@ -921,15 +933,14 @@ func cuboidColumns(d *cube.Def, c cube.Cuboid) []exec.Column {
 
 // addFileRel registers a cuboid's files under a fresh internal name.
 func (b *binder) addFileRel(d *cube.Def, c cube.Cuboid, files []metastore.TableFile) string {
-	if b.cube.files == nil {
-		b.cube.files = map[string]*fileRel{}
-	}
-	name := fmt.Sprintf("lattice$cuboid$%d", len(b.cube.files)+1)
+	// Names are unique across the node, not just the statement: a block
+	// replayed from the route memo brings its name along.
+	name := fmt.Sprintf("lattice$cuboid$%d", b.sess.planner.relSeq.Add(1))
 	var dims []string
 	for _, i := range c.Dims() {
 		dims = append(dims, d.Dimensions[i].Name)
 	}
-	b.cube.files[name] = &fileRel{name: d.Name, label: fmt.Sprintf("Cuboid Scan on %s (%s)", d.Name, strings.Join(dims, ", ")), cols: cuboidColumns(d, c), files: files}
+	b.cube.addRel(name, &fileRel{name: d.Name, label: fmt.Sprintf("Cuboid Scan on %s (%s)", d.Name, strings.Join(dims, ", ")), cols: cuboidColumns(d, c), files: files})
 	return name
 }
 

@@ -8,9 +8,12 @@
 //	     ──bind──▶ typed expressions (Expr) and a plan
 //	     ──Execute──▶ Result, a row iterator (Next/Row/Err)
 //
-// The plan cache (parseCache) keeps parsing off the hot path of repeated
-// dashboard queries; binding is cheap and depends on the session (parameter
-// types, settings), so it runs per Prepare.
+// The parse cache (Planner.cache) keeps parsing off the hot path of
+// repeated dashboard queries, and the route memo (cube_memo.go) keeps
+// matching their blocks against cubes off it: a memo entry is keyed by the
+// block, the metastore's generation of tables and cubes, and the session
+// settings routing reads. Binding depends on the session (parameter types,
+// settings), so it runs per Prepare.
 //
 // Session holds one connection's state: user, project, settings (SET/SHOW/
 // RESET, with PostgreSQL's GUC_REPORT list reported back as ParameterStatus)

@@ -1,13 +1,13 @@
 package planner
 
 import (
-	"container/list"
 	"context"
 	"errors"
 	"fmt"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -45,8 +45,10 @@ type Planner struct {
 	dataDir    string
 	maxMemory  int64
 	version    string
-	cache      *parseCache
-	defs       defCache // parsed cube definitions and segments
+	cache      *lru[string, []parsed]  // parse results by statement text; ASTs in it are shared and read-only
+	routes     *lru[routeKey, *routed] // how query blocks were routed (cube_memo.go)
+	relSeq     atomic.Uint64           // numbers the cuboid relations of routed blocks
+	defs       defCache                // parsed cube definitions and segments
 	cluster    Cluster
 	maxCuboids int
 	history    *historyWriter
@@ -65,7 +67,7 @@ func New(cfg Config) *Planner {
 	if size <= 0 {
 		size = 1024
 	}
-	p := &Planner{store: cfg.Store, dataDir: cfg.DataDir, maxMemory: cfg.MaxMemory, version: cfg.Version, cache: newParseCache(size), cluster: cfg.Cluster, maxCuboids: cfg.MaxCuboids, instanceID: cfg.InstanceID}
+	p := &Planner{store: cfg.Store, dataDir: cfg.DataDir, maxMemory: cfg.MaxMemory, version: cfg.Version, cache: newLRU[string, []parsed](size), routes: newLRU[routeKey, *routed](size), cluster: cfg.Cluster, maxCuboids: cfg.MaxCuboids, instanceID: cfg.InstanceID}
 	if p.maxCuboids <= 0 {
 		p.maxCuboids = 4096
 	}
@@ -94,48 +96,6 @@ type parsed struct {
 	lattice latticeStmt
 	sql     string // this statement's own text
 	loc     int    // byte offset of the statement in the whole text
-}
-
-// parseCache is an LRU of parse results keyed by the full statement text.
-// ASTs in it are shared and must be treated as read-only.
-type parseCache struct {
-	mu    sync.Mutex // guards order and items
-	max   int
-	order *list.List // of *cacheEntry, most recent first
-	items map[string]*list.Element
-}
-
-type cacheEntry struct {
-	text  string
-	stmts []parsed
-}
-
-func newParseCache(max int) *parseCache {
-	return &parseCache{max: max, order: list.New(), items: map[string]*list.Element{}}
-}
-
-func (c *parseCache) get(text string) ([]parsed, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.items[text]; ok {
-		c.order.MoveToFront(e)
-		return e.Value.(*cacheEntry).stmts, true
-	}
-	return nil, false
-}
-
-func (c *parseCache) put(text string, stmts []parsed) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.items[text]; ok {
-		return
-	}
-	c.items[text] = c.order.PushFront(&cacheEntry{text, stmts})
-	for c.order.Len() > c.max {
-		last := c.order.Back()
-		c.order.Remove(last)
-		delete(c.items, last.Value.(*cacheEntry).text)
-	}
 }
 
 // maxCachedText bounds the texts worth caching; huge generated statements
