@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math"
 
@@ -61,16 +62,15 @@ func stringData(a *array.String) ([]int32, []byte) {
 }
 
 // inStrings sets the bit of each row of sel whose value is one of vals,
-// comparing lengths from the offsets first, then, for values of at least
-// eight bytes, their first eight bytes as one word: values of a column
-// often share a length (a city code), rarely a prefix.
+// comparing lengths from the offsets and the first eight bytes as one
+// word (headWord) before anything else: values of a column often share a
+// length (a city code), rarely a head, and values of up to eight bytes
+// need nothing else.
 func inStrings(a *array.String, vals []string, sel, out []byte) {
 	offs, src := stringData(a)
 	heads := make([]uint64, len(vals))
 	for k, v := range vals {
-		if len(v) >= 8 {
-			heads[k] = binary.LittleEndian.Uint64([]byte(v[:8]))
-		}
+		heads[k] = stringHead(v)
 	}
 	for i := 0; i < a.Len(); i++ {
 		if sel != nil && sel[i>>3] == 0 {
@@ -82,19 +82,75 @@ func inStrings(a *array.String, vals []string, sel, out []byte) {
 		}
 		lo, hi := offs[i], offs[i+1]
 		n := int(hi - lo)
+		h := headWord(src, lo, hi)
 		for k, v := range vals {
-			if n != len(v) {
+			if n != len(v) || h != heads[k] {
 				continue
 			}
-			if n >= 8 && binary.LittleEndian.Uint64(src[lo:lo+8]) != heads[k] {
-				continue
-			}
-			if string(src[lo:hi]) == v {
+			if n <= 8 || string(src[lo+8:hi]) == v[8:] {
 				bitutil.SetBit(out, i)
 				break
 			}
 		}
 	}
+}
+
+// compareStrings sets the bit of each row of sel whose value compares with
+// v (in byte order) as op says, deciding by the values' head words where
+// they differ, as they do for most rows.
+func compareStrings(a *array.String, v, op string, sel, out []byte) {
+	test := comparisonTest(op)
+	accept := [3]bool{test(-1), test(0), test(1)}
+	offs, src := stringData(a)
+	hv, bv := stringHead(v), []byte(v)
+	for i := 0; i < a.Len(); i++ {
+		if sel != nil && sel[i>>3] == 0 {
+			i |= 7
+			continue
+		}
+		if !inSel(sel, i) {
+			continue
+		}
+		lo, hi := offs[i], offs[i+1]
+		h := headWord(src, lo, hi)
+		var c int
+		switch {
+		case h < hv:
+			c = -1
+		case h > hv:
+			c = 1
+		default:
+			c = bytes.Compare(src[lo:hi], bv)
+		}
+		if accept[c+1] {
+			bitutil.SetBit(out, i)
+		}
+	}
+}
+
+// headWord returns the first eight bytes of src[lo:hi] as a big-endian
+// word, zero past hi. Two values whose words differ order as the words
+// do; equal words of equal lengths up to eight are equal values.
+func headWord(src []byte, lo, hi int32) uint64 {
+	n := hi - lo
+	switch {
+	case n >= 8:
+		return binary.BigEndian.Uint64(src[lo:])
+	case int(lo)+8 <= len(src):
+		return binary.BigEndian.Uint64(src[lo:]) &^ (math.MaxUint64 >> (8 * n))
+	}
+	var w uint64
+	for i := lo; i < hi; i++ {
+		w |= uint64(src[i]) << (56 - 8*(i-lo))
+	}
+	return w
+}
+
+// stringHead is headWord of a string.
+func stringHead(v string) uint64 {
+	var b [8]byte
+	copy(b[:], v)
+	return binary.BigEndian.Uint64(b[:])
 }
 
 // boolBits is a boolean result under construction: value bits and
@@ -193,22 +249,7 @@ func compareKernel(col arrow.Array, t types.T, op string, k *constExpr, sel []by
 				out.values[i] = ^out.values[i]
 			}
 		default:
-			test := comparisonTest(op)
-			for i := 0; i < n; i++ {
-				if !inSel(sel, i) {
-					continue
-				}
-				s := a.Value(i)
-				c := 0
-				if s < v {
-					c = -1
-				} else if s != v {
-					c = 1
-				}
-				if test(c) {
-					bitutil.SetBit(out.values, i)
-				}
-			}
+			compareStrings(a, v, op, sel, out.values)
 		}
 	default:
 		return nil, false

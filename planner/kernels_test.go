@@ -5,9 +5,14 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"github.com/stretchr/testify/require"
 
@@ -113,6 +118,7 @@ func TestKernelsMatchRowPath(t *testing.T) {
 		// equal lengths with other heads (extremes give such values).
 		"t IN ('9223372036854775806', '-9223372036854775808', '2147483647', '-2147483648', '-32768', '21474836')",
 		"t IN ('9223372036854775807', '-922337203685477580') AND a2 <> 0",
+		"t < '9223372036854775806'", "t >= '-9223372'", "t > '-92233720'", "t <= '2147483647'", "t > ''", "t < '-'",
 	}
 	// Every one takes a kernel on batches without extremes, where nothing
 	// overflows. With extremes, an argument may overflow in a row where
@@ -248,5 +254,57 @@ func TestIntKernelEdges(t *testing.T) {
 			k.Release()
 		}
 		rec.Release()
+	}
+}
+
+// TestStringKernels compares compareStrings and inStrings with Go's byte
+// order over random short values from a small alphabet (so that heads tie
+// often), in a sliced array whose last values end near the buffer's end.
+func TestStringKernels(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	word := func() string {
+		b := make([]byte, r.Intn(12))
+		for i := range b {
+			b[i] = "ab\x01\xff"[r.Intn(4)]
+		}
+		return string(b)
+	}
+	for round := 0; round < 200; round++ {
+		bld := array.NewStringBuilder(memory.DefaultAllocator)
+		n := 1 + r.Intn(40)
+		vals := make([]string, n+2)
+		for i := range vals {
+			vals[i] = word()
+			bld.Append(vals[i])
+		}
+		full := bld.NewStringArray()
+		a := array.NewSlice(full, 2, int64(n+2)).(*array.String)
+		vals = vals[2:]
+		lits := []string{word(), word(), vals[r.Intn(n)]}
+		var sel []byte
+		if r.Intn(2) == 0 {
+			sel = make([]byte, bitutil.BytesForBits(int64(n)))
+			r.Read(sel)
+		}
+		for _, op := range []string{"<", "<=", ">", ">=", "=", "<>"} {
+			test := comparisonTest(op)
+			out := make([]byte, bitutil.BytesForBits(int64(n)))
+			compareStrings(a, lits[0], op, sel, out)
+			for i, v := range vals {
+				if inSel(sel, i) {
+					require.Equal(t, test(strings.Compare(v, lits[0])), bitutil.BitIsSet(out, i), "%q %s %q", v, op, lits[0])
+				}
+			}
+		}
+		out := make([]byte, bitutil.BytesForBits(int64(n)))
+		inStrings(a, lits, sel, out)
+		for i, v := range vals {
+			if inSel(sel, i) {
+				require.Equal(t, slices.Contains(lits, v), bitutil.BitIsSet(out, i), "%q in %q", v, lits)
+			}
+		}
+		a.Release()
+		full.Release()
+		bld.Release()
 	}
 }
