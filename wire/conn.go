@@ -48,9 +48,10 @@ type conn struct {
 	// implicitFailed records an error in the current implicit transaction.
 	implicitFailed bool
 
-	rowBuf  []byte   // scratch for encoding a DataRow
-	rowVal  [][]byte // scratch for a DataRow's values
-	rowEnds []int    // scratch: where each value ends in rowBuf
+	// out collects outgoing messages until flush writes them: the
+	// Backend's (it writes its buffer here) and data rows, which sendRow
+	// encodes straight into it.
+	out outBuf
 
 	mu      sync.Mutex              // guards running
 	running context.CancelCauseFunc // cancels the statement running now
@@ -106,7 +107,7 @@ func (c *conn) serve() {
 		c.fatal(err)
 		return
 	}
-	c.be = pgproto3.NewBackend(c.br, c.nc)
+	c.be = pgproto3.NewBackend(c.br, &c.out)
 	c.be.SetMaxBodyLen(c.srv.cfg.MaxMessageSize)
 	ctx, cancel := context.WithDeadline(context.Background(), c.startupDeadline())
 	err = c.startup(ctx, sp)
@@ -141,11 +142,11 @@ func (c *conn) fatal(err error) {
 		return
 	}
 	if c.be == nil {
-		c.be = pgproto3.NewBackend(c.br, c.nc)
+		c.be = pgproto3.NewBackend(c.br, &c.out)
 	}
 	_ = c.nc.SetWriteDeadline(time.Now().Add(5 * time.Second))
 	c.be.Send(errorResponse(pe, pgerr.SeverityFatal))
-	_ = c.be.Flush()
+	_ = c.flush()
 }
 
 func isNetClose(err error) bool {
@@ -246,7 +247,7 @@ func (c *conn) loop() {
 		case *pgproto3.Sync:
 			werr = c.sync()
 		case *pgproto3.Flush:
-			werr = c.be.Flush()
+			werr = c.flush()
 		case *pgproto3.Terminate:
 			return
 		case *pgproto3.CopyData, *pgproto3.CopyDone, *pgproto3.CopyFail:
@@ -306,7 +307,7 @@ func (c *conn) readyForQuery() error {
 		c.be.Send(&pgproto3.ParameterStatus{Name: ps.Name, Value: ps.Value})
 	}
 	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: byte(c.sess.TxnStatus())})
-	return c.be.Flush()
+	return c.flush()
 }
 
 func errorResponse(e *pgerr.Error, severity string) *pgproto3.ErrorResponse {
@@ -339,4 +340,41 @@ func noticeResponse(e *pgerr.Error) *pgproto3.NoticeResponse {
 		Hint:                e.Hint,
 		Position:            e.Position,
 	}
+}
+
+// outBuf is a connection's output buffer. Unlike pgproto3's own, which
+// shrinks to 1 KB after every flush, it keeps its capacity (up to
+// maxKeptOutput), so that a result's rows do not reallocate it each time.
+type outBuf struct{ b []byte }
+
+// Write appends p; the Backend's Flush writes its messages through it.
+func (o *outBuf) Write(p []byte) (int, error) {
+	o.b = append(o.b, p...)
+	return len(p), nil
+}
+
+const (
+	// flushOutput is the buffered output at which a result's rows are
+	// written out, keeping memory bounded on large results.
+	flushOutput = 64 << 10
+	// maxKeptOutput is the largest output buffer kept after a flush.
+	maxKeptOutput = 1 << 20
+)
+
+// flush writes every message sent so far to the client.
+func (c *conn) flush() error {
+	if err := c.be.Flush(); err != nil {
+		c.out.b = c.out.b[:0]
+		return err
+	}
+	if len(c.out.b) == 0 {
+		return nil
+	}
+	_, err := c.nc.Write(c.out.b)
+	if cap(c.out.b) > maxKeptOutput {
+		c.out.b = nil
+	} else {
+		c.out.b = c.out.b[:0]
+	}
+	return err
 }

@@ -79,7 +79,7 @@ func (c *conn) runCopy(ctx context.Context, op *planner.CopyOp) (bool, error) {
 	formats := make([]uint16, op.Columns)
 	if op.In {
 		c.be.Send(&pgproto3.CopyInResponse{OverallFormat: 0, ColumnFormatCodes: formats})
-		if err := c.be.Flush(); err != nil {
+		if err := c.flush(); err != nil {
 			return false, err
 		}
 		r := &copyReader{c: c}
@@ -105,7 +105,7 @@ func (c *conn) runCopy(ctx context.Context, op *planner.CopyOp) (bool, error) {
 		c.be.Send(&pgproto3.CopyData{Data: row})
 		sent++
 		if sent%256 == 0 {
-			return c.be.Flush()
+			return c.flush()
 		}
 		return nil
 	})

@@ -1,7 +1,9 @@
 package wire
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math"
 	"strconv"
 	"unicode/utf8"
 
@@ -117,15 +119,10 @@ func (c *conn) run(p *portal, maxRows int32) (bool, error) {
 					return false, nil
 				}
 			}
-			c.be.Send(c.dataRow(p.stmt.Columns, p.formats, p.result.Row(), &opt))
-			sent++
-			// Keep memory bounded on large results: flush every few rows'
-			// worth of buffered output.
-			if sent%256 == 0 {
-				if err := c.be.Flush(); err != nil {
-					return false, err
-				}
+			if err := c.sendRow(p.stmt.Columns, p.formats, p.result.Row(), &opt); err != nil {
+				return false, err
 			}
+			sent++
 		}
 		if err := p.result.Err(); err != nil {
 			p.result.Close()
@@ -449,37 +446,35 @@ func rowDescription(cols []planner.Column, formats []int16) *pgproto3.RowDescrip
 	return &pgproto3.RowDescription{Fields: fields}
 }
 
-// dataRow encodes a row in the requested formats into reused buffers; the
-// message is encoded by Send before the buffers are reused.
-func (c *conn) dataRow(cols []planner.Column, formats []int16, row []types.Datum, opt *types.FormatOptions) *pgproto3.DataRow {
-	buf := c.rowBuf[:0]
-	if cap(c.rowEnds) < len(row) {
-		c.rowEnds = make([]int, len(row))
+// sendRow appends a DataRow of row to the output, each value formatted in
+// place (text, or binary where formats asks), and writes the output out
+// once it holds flushOutput bytes.
+func (c *conn) sendRow(cols []planner.Column, formats []int16, row []types.Datum, opt *types.FormatOptions) error {
+	if err := c.be.Flush(); err != nil { // the messages before it, in order
+		return err
 	}
-	ends := c.rowEnds[:len(row)]
+	b := c.out.b
+	start := len(b)
+	b = append(b, 'D', 0, 0, 0, 0)
+	b = binary.BigEndian.AppendUint16(b, uint16(len(row)))
 	for i, v := range row {
 		if v == nil {
-			ends[i] = -1
+			b = binary.BigEndian.AppendUint32(b, math.MaxUint32) // -1: NULL
 			continue
 		}
+		at := len(b)
+		b = append(b, 0, 0, 0, 0)
 		if formats != nil && formats[i] == 1 {
-			buf = types.AppendBinary(buf, cols[i].Type, v)
+			b = types.AppendBinary(b, cols[i].Type, v)
 		} else {
-			buf = types.AppendText(buf, cols[i].Type, v, opt)
+			b = types.AppendText(b, cols[i].Type, v, opt)
 		}
-		ends[i] = len(buf)
+		binary.BigEndian.PutUint32(b[at:], uint32(len(b)-at-4))
 	}
-	c.rowBuf = buf
-	vals := c.rowVal[:0]
-	start := 0
-	for _, end := range ends {
-		if end < 0 {
-			vals = append(vals, nil)
-			continue
-		}
-		vals = append(vals, buf[start:end:end])
-		start = end
+	binary.BigEndian.PutUint32(b[start+1:], uint32(len(b)-start-1))
+	c.out.b = b
+	if len(b) >= flushOutput {
+		return c.flush()
 	}
-	c.rowVal = vals
-	return &pgproto3.DataRow{Values: vals}
+	return nil
 }

@@ -213,7 +213,7 @@ func (c *conn) startup(ctx context.Context, sp *startupPacket) error {
 	// it happens, from the connection's own goroutine.
 	sess.SetNoticeSink(func(e *pgerr.Error) {
 		c.be.Send(noticeResponse(e))
-		_ = c.be.Flush()
+		_ = c.flush()
 	})
 	if !c.srv.register(c) {
 		return errAdminShutdown
@@ -224,7 +224,7 @@ func (c *conn) startup(ctx context.Context, sp *startupPacket) error {
 	}
 	c.be.Send(&pgproto3.BackendKeyData{ProcessID: c.pid, SecretKey: c.secret})
 	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: 'I'})
-	return c.be.Flush()
+	return c.flush()
 }
 
 // authenticate runs SCRAM-SHA-256. An unknown user gets mock credentials so
@@ -257,7 +257,7 @@ func (c *conn) scramExchange(user string, creds scram.StoredCredentials, known b
 	}
 	conv := srv.NewConversation()
 	c.be.Send(&pgproto3.AuthenticationSASL{AuthMechanisms: []string{saslMechName}})
-	if err := c.be.Flush(); err != nil {
+	if err := c.flush(); err != nil {
 		return err
 	}
 	if err := c.be.SetAuthType(pgproto3.AuthTypeSASL); err != nil {
@@ -279,7 +279,7 @@ func (c *conn) scramExchange(user string, creds scram.StoredCredentials, known b
 		return failed()
 	}
 	c.be.Send(&pgproto3.AuthenticationSASLContinue{Data: []byte(first)})
-	if err := c.be.Flush(); err != nil {
+	if err := c.flush(); err != nil {
 		return err
 	}
 	if err := c.be.SetAuthType(pgproto3.AuthTypeSASLContinue); err != nil {
