@@ -41,6 +41,7 @@ type Config struct {
 	MaxMessageSize  int
 	StartupTimeout  time.Duration
 	ShutdownTimeout time.Duration
+	GCHeapFloor     int64 // 0: GOGC as the environment sets it
 }
 
 // key describes one configuration key: its default (applied before the file
@@ -132,6 +133,14 @@ var keys = map[string]key{
 			return fmt.Errorf("must be a size between 1k and 1g")
 		}
 		c.MaxMessageSize = int(n)
+		return nil
+	}},
+	"lattice.server.gc-heap-floor": {"256m", "least heap the Go collector lets grow before collecting (0 turns it off; GOGC in the environment overrides it)", func(c *Config, v string) error {
+		n, err := ParseSize(v)
+		if err != nil || n < 0 {
+			return fmt.Errorf("must be a size such as 256m, or 0")
+		}
+		c.GCHeapFloor = n
 		return nil
 	}},
 	"lattice.server.startup-timeout":  {"60", "seconds a client has to finish startup and authentication", setSeconds(func(c *Config) *time.Duration { return &c.StartupTimeout })},

@@ -27,6 +27,7 @@ func TestDefaultsMatchContract(t *testing.T) {
 	require.Equal(t, 5*time.Second, c.MaxClockSkew)
 	require.Equal(t, 4096, c.CubeMaxCuboids)
 	require.Positive(t, c.QueryMaxMemory)
+	require.Equal(t, int64(256<<20), c.GCHeapFloor)
 	host, _ := os.Hostname()
 	require.Equal(t, host, c.InstanceHost)
 	require.Equal(t, host+":7432", c.InstanceID)
@@ -71,6 +72,7 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{"lattice.cube.max-cuboids=0", "lattice.cube.max-cuboids"},
 		{"lattice.query.max-memory=lots", "lattice.query.max-memory"},
 		{"lattice.cube.compression=gzip", "lattice.cube.compression"},
+		{"lattice.server.gc-heap-floor=-1", "lattice.server.gc-heap-floor"},
 		{"lattice.metadata.url=oracle://x", "lattice.metadata.url"},
 		{"lattice.server.tls-cert=/x.pem", "lattice.server.tls-cert"},
 		{"lattice.server.leader-race.heart-beat-timeout=10", "lattice.server.leader-race.heart-beat-timeout"},

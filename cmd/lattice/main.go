@@ -19,6 +19,7 @@ import (
 	"github.com/lattice-olap/lattice/cluster"
 	"github.com/lattice-olap/lattice/config"
 	"github.com/lattice-olap/lattice/exec"
+	"github.com/lattice-olap/lattice/internal/gcfloor"
 	"github.com/lattice-olap/lattice/jobs"
 	"github.com/lattice-olap/lattice/metastore"
 	"github.com/lattice-olap/lattice/planner"
@@ -100,6 +101,11 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		// letting the heap grow to twice what is live (cube builds hold
 		// large hash tables and sorts).
 		debug.SetMemoryLimit(config.PhysicalMemory() * 3 / 4)
+	}
+	if os.Getenv("GOGC") == "" && cfg.GCHeapFloor > 0 {
+		// A query node's live heap is small and every query allocates
+		// afresh: see package gcfloor.
+		defer gcfloor.Start(cfg.GCHeapFloor).Stop()
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
