@@ -68,6 +68,10 @@ func stringData(a *array.String) ([]int32, []byte) {
 // need nothing else.
 func inStrings(a *array.String, vals []string, sel, out []byte) {
 	offs, src := stringData(a)
+	if len(vals) == 1 {
+		equalStrings(offs, src, a.Len(), vals[0], sel, out)
+		return
+	}
 	heads := make([]uint64, len(vals))
 	for k, v := range vals {
 		heads[k] = stringHead(v)
@@ -91,6 +95,25 @@ func inStrings(a *array.String, vals []string, sel, out []byte) {
 				bitutil.SetBit(out, i)
 				break
 			}
+		}
+	}
+}
+
+// equalStrings is inStrings of one value (a column = a constant), over
+// the n values of offs and src.
+func equalStrings(offs []int32, src []byte, n int, v string, sel, out []byte) {
+	lv, hv, tail := int32(len(v)), stringHead(v), v[min(8, len(v)):]
+	for i := 0; i < n; i++ {
+		if sel != nil && sel[i>>3] == 0 {
+			i |= 7
+			continue
+		}
+		lo, hi := offs[i], offs[i+1]
+		if hi-lo != lv || (sel != nil && sel[i>>3]&(1<<(i&7)) == 0) {
+			continue
+		}
+		if headWord(src, lo, hi) == hv && (lv <= 8 || string(src[lo+8:hi]) == tail) {
+			out[i>>3] |= 1 << (i & 7)
 		}
 	}
 }

@@ -296,11 +296,13 @@ func TestStringKernels(t *testing.T) {
 				}
 			}
 		}
-		out := make([]byte, bitutil.BytesForBits(int64(n)))
-		inStrings(a, lits, sel, out)
-		for i, v := range vals {
-			if inSel(sel, i) {
-				require.Equal(t, slices.Contains(lits, v), bitutil.BitIsSet(out, i), "%q in %q", v, lits)
+		for _, in := range [][]string{lits, lits[2:]} {
+			out := make([]byte, bitutil.BytesForBits(int64(n)))
+			inStrings(a, in, sel, out)
+			for i, v := range vals {
+				if inSel(sel, i) {
+					require.Equal(t, slices.Contains(in, v), bitutil.BitIsSet(out, i), "%q in %q", v, in)
+				}
 			}
 		}
 		a.Release()
