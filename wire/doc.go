@@ -22,7 +22,11 @@
 //
 // SQL goes to planner.Session, which returns Statements and row iterators;
 // wire encodes rows in text or binary per column (types.AppendText,
-// types.AppendBinary). Notices queued by the session are sent before the
+// types.AppendBinary) straight into the connection's output buffer
+// (sendRow), which also takes the Backend's other messages and is written
+// out at 64 KB, at Flush and at ReadyForQuery: one write per small result,
+// and a buffer that keeps its capacity (pgproto3's own shrinks to 1 KB
+// after every flush). Notices queued by the session are sent before the
 // statement's completion; ParameterStatus goes out before ReadyForQuery when
 // a reported setting changed.
 //
