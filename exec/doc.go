@@ -43,8 +43,11 @@
 // build reads each file once, with one reader per file (and a record
 // reader per batch's worth of row groups, released after them), and must not
 // evict what queries keep hot.
-// A scan skips the row groups whose statistics its RowGroupFilter rejects;
-// through the cache it also reports, per batch, the conjuncts of the
+// A scan skips the row groups whose statistics its RowGroupFilter rejects,
+// asking first about runs of 32 groups (their statistics' union, cached
+// per file and column like the groups') in files of 128 groups or more,
+// so that a sorted cuboid of thousands of groups costs a few dozen
+// questions for the runs a filter rules out; through the cache it also reports, per batch, the conjuncts of the
 // filter above that its row group's statistics prove for every row
 // (WithImpliedConds, Implied), and a Filter whose predicate is a
 // ConjunctsExpr leaves those out. In the few groups of a sorted cuboid

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -353,6 +354,64 @@ func TestRowGroupFilter(t *testing.T) {
 	for range 2 {
 		scan := NewScan(dir, files, cols, []int{0, 1}).WithRowGroupFilter(keep)
 		require.Equal(t, map[int64]int{14: 100}, scanCounts(t, scan))
+	}
+}
+
+// TestRowGroupRuns checks the runs of row groups a scan asks its filter
+// about in a file of 300 groups: sorted, a filter on its leading column
+// looks at a few runs' groups; shuffled, or with a run whose groups hold
+// only NULLs or values outside the filter, the answer is the same as
+// asking group by group.
+func TestRowGroupRuns(t *testing.T) {
+	cols := []Column{{"g", types.Int8}, {"n", types.Int8}}
+	dir := t.TempDir()
+	write := func(order []int) metastore.TableFile {
+		var rows [][]types.Datum
+		for _, g := range order {
+			for range 10 {
+				var n types.Datum // NULL in groups 64-95, the third run when sorted
+				if g < 64 || g >= 96 {
+					n = int64(g)
+				}
+				rows = append(rows, []types.Datum{int64(g), n})
+			}
+		}
+		return writeRows(t, dir, cols, 10, rows)
+	}
+	sorted := make([]int, 300)
+	for i := range sorted {
+		sorted[i] = i
+	}
+	shuffled := slices.Clone(sorted)
+	rand.New(rand.NewPCG(3, 3)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	for _, tc := range []struct {
+		name    string
+		order   []int
+		col     int
+		vals    []int64
+		want    map[int64]int
+		maxAsks int
+	}{
+		{"sorted", sorted, 0, []int64{5, 140, 299}, map[int64]int{5: 10, 140: 10, 299: 10}, 10 + 32 + 32 + 12},
+		{"sorted, NULL run", sorted, 1, []int64{70, 100}, map[int64]int{100: 10}, 10 + 32},
+		{"shuffled", shuffled, 0, []int64{5, 140, 299}, map[int64]int{5: 10, 140: 10, 299: 10}, 10 + 300},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := write(tc.order)
+			asks := 0
+			keep := func(stats func(col int) (ColumnStats, bool)) bool {
+				asks++
+				st, ok := stats(tc.col)
+				require.True(t, ok)
+				if st.Nulls >= st.Rows {
+					return false
+				}
+				return slices.ContainsFunc(tc.vals, func(v int64) bool { return st.Min.(int64) <= v && v <= st.Max.(int64) })
+			}
+			scan := NewScan(dir, []metastore.TableFile{f}, cols, []int{0, 1}).WithRowGroupFilter(keep)
+			require.Equal(t, tc.want, scanCounts(t, scan))
+			require.LessOrEqual(t, asks, tc.maxAsks)
+		})
 	}
 }
 

@@ -18,8 +18,18 @@ type ColumnStats struct {
 
 // RowGroupFilter decides, from the statistics of a row group's columns,
 // whether any of its rows can pass the scan's filter. stats(col) returns
-// false when the column has no usable statistics.
+// false when the column has no usable statistics. A scan also asks it
+// about runs of consecutive row groups, with statistics that cover the
+// run's (the widest range, the summed counts): it must reject those only
+// when no row of the run can pass, as a test of whether any row may pass
+// does.
 type RowGroupFilter func(stats func(col int) (ColumnStats, bool)) bool
+
+// groupRun is how many consecutive row groups a scan asks its row-group
+// filter about at once, in files of at least four runs: a large cuboid
+// has thousands of groups, and a filter on its leading dimensions passes
+// a few runs of them.
+const groupRun = 32
 
 // WithRowGroupFilter makes the scan skip the row groups keep rejects.
 // Cuboid files are sorted by their dimensions and written in small row
@@ -54,7 +64,15 @@ func (s *Scan) rowGroups(i int, md *metadata.FileMetaData) []int {
 	}
 	st := s.statsOf(path, md)
 	var out []int
-	for g := 0; g < md.NumRowGroups(); g++ {
+	n := md.NumRowGroups()
+	for g := 0; g < n; g++ {
+		if g%groupRun == 0 && s.keep != nil && s.window[1] == 0 && n >= 4*groupRun {
+			st.run = g / groupRun
+			if !s.keep(st.runFn) {
+				g += groupRun - 1 // no row of the run can pass
+				continue
+			}
+		}
 		if s.window[1] > 0 {
 			first := row
 			row += md.RowGroup(g).NumRows() // builds a metadata object: only for windows
@@ -100,10 +118,13 @@ func (s *Scan) Implied() uint64 { return s.implied }
 // column, through rgStats: one closure for the whole file (a cuboid can
 // have thousands of groups), each column looked up once per file.
 type scanStats struct {
-	path string
-	g    int
-	cols map[int][]rgStatsEntry
-	fn   func(col int) (ColumnStats, bool)
+	path  string
+	g     int
+	cols  map[int][]rgStatsEntry
+	fn    func(col int) (ColumnStats, bool)
+	run   int                    // for runFn: the run of groupRun groups
+	runs  map[int][]rgStatsEntry // per column, each run's statistics
+	runFn func(col int) (ColumnStats, bool)
 }
 
 // statsOf returns the scan's statistics view of the file at path, whose
@@ -127,6 +148,20 @@ func (s *Scan) statsOf(path string, md *metadata.FileMetaData) *scanStats {
 		}
 		return e[st.g].stats, e[st.g].ok
 	}
+	st.runFn = func(col int) (ColumnStats, bool) {
+		if col >= len(s.cols) {
+			return ColumnStats{}, false
+		}
+		e, ok := st.runs[col]
+		if !ok {
+			if st.runs == nil {
+				st.runs = map[int][]rgStatsEntry{}
+			}
+			e = s.runStats(path, md, col)
+			st.runs[col] = e
+		}
+		return e[st.run].stats, e[st.run].ok
+	}
 	s.stats = st
 	return st
 }
@@ -148,6 +183,7 @@ type rgStatsKey struct {
 	dir, path string
 	col       int
 	typ       types.T
+	runs      bool // the entries are of runs of groupRun groups
 }
 
 type rgStatsEntry struct {
@@ -158,18 +194,28 @@ type rgStatsEntry struct {
 // fileStats returns column col's statistics in each row group of the file
 // of md, through rgStats.
 func (s *Scan) fileStats(path string, md *metadata.FileMetaData, col int) []rgStatsEntry {
-	k := rgStatsKey{s.dataDir, path, col, s.cols[col].Type}
-	rgStats.mu.Lock()
-	e, hit := rgStats.m[k]
-	rgStats.mu.Unlock()
-	if hit {
+	k := rgStatsKey{s.dataDir, path, col, s.cols[col].Type, false}
+	if e, hit := k.get(); hit {
 		return e
 	}
-	e = make([]rgStatsEntry, md.NumRowGroups())
+	e := make([]rgStatsEntry, md.NumRowGroups())
 	for g := range e {
 		e[g].stats, e[g].ok = s.columnStats(md, g, col)
 	}
+	k.put(e)
+	return e
+}
+
+func (k rgStatsKey) get() ([]rgStatsEntry, bool) {
 	rgStats.mu.Lock()
+	defer rgStats.mu.Unlock()
+	e, hit := rgStats.m[k]
+	return e, hit
+}
+
+func (k rgStatsKey) put(e []rgStatsEntry) {
+	rgStats.mu.Lock()
+	defer rgStats.mu.Unlock()
 	if rgStats.n+len(e) > rgStatsMax {
 		rgStats.m, rgStats.n = map[rgStatsKey][]rgStatsEntry{}, 0
 	}
@@ -177,7 +223,51 @@ func (s *Scan) fileStats(path string, md *metadata.FileMetaData, col int) []rgSt
 		rgStats.m[k] = e
 		rgStats.n += len(e)
 	}
-	rgStats.mu.Unlock()
+}
+
+// runStats returns column col's statistics over each run of groupRun
+// consecutive row groups of the file of md (the last run may be shorter),
+// through rgStats: the smallest minimum and largest maximum, summed NULLs
+// and rows; unusable when a group's are, and without a range when a group
+// with non-NULL values records none.
+func (s *Scan) runStats(path string, md *metadata.FileMetaData, col int) []rgStatsEntry {
+	k := rgStatsKey{s.dataDir, path, col, s.cols[col].Type, true}
+	if e, hit := k.get(); hit {
+		return e
+	}
+	groups := s.fileStats(path, md, col)
+	cmp, ranged := types.CompareFunc(s.cols[col].Type)
+	e := make([]rgStatsEntry, (len(groups)+groupRun-1)/groupRun)
+	for r := range e {
+		run := ColumnStats{}
+		ok, noRange := true, !ranged
+		for _, g := range groups[r*groupRun : min(len(groups), (r+1)*groupRun)] {
+			if !g.ok {
+				ok = false
+				break
+			}
+			run.Nulls += g.stats.Nulls
+			run.Rows += g.stats.Rows
+			switch {
+			case g.stats.Min == nil || g.stats.Max == nil:
+				noRange = noRange || g.stats.Nulls < g.stats.Rows
+			case run.Min == nil:
+				run.Min, run.Max = g.stats.Min, g.stats.Max
+			case !noRange:
+				if cmp(g.stats.Min, run.Min) < 0 {
+					run.Min = g.stats.Min
+				}
+				if cmp(g.stats.Max, run.Max) > 0 {
+					run.Max = g.stats.Max
+				}
+			}
+		}
+		if noRange {
+			run.Min, run.Max = nil, nil
+		}
+		e[r] = rgStatsEntry{stats: run, ok: ok}
+	}
+	k.put(e)
 	return e
 }
 
