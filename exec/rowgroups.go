@@ -119,51 +119,40 @@ func (s *Scan) Implied() uint64 { return s.implied }
 // have thousands of groups), each column looked up once per file.
 type scanStats struct {
 	path  string
-	g     int
-	cols  map[int][]rgStatsEntry
+	g     int // the group fn answers about
 	fn    func(col int) (ColumnStats, bool)
-	run   int                    // for runFn: the run of groupRun groups
-	runs  map[int][]rgStatsEntry // per column, each run's statistics
+	run   int // the run of groupRun groups runFn answers about
 	runFn func(col int) (ColumnStats, bool)
 }
 
 // statsOf returns the scan's statistics view of the file at path, whose
-// footer is md; set its g before calling its fn.
+// footer is md; set its g (run) before calling its fn (runFn).
 func (s *Scan) statsOf(path string, md *metadata.FileMetaData) *scanStats {
 	if st := s.stats; st != nil && st.path == path {
 		return st
 	}
 	st := &scanStats{path: path}
-	st.fn = func(col int) (ColumnStats, bool) {
-		if col >= len(s.cols) {
-			return ColumnStats{}, false
-		}
-		e, ok := st.cols[col]
-		if !ok {
-			if st.cols == nil {
-				st.cols = map[int][]rgStatsEntry{}
-			}
-			e = s.fileStats(path, md, col)
-			st.cols[col] = e
-		}
-		return e[st.g].stats, e[st.g].ok
-	}
-	st.runFn = func(col int) (ColumnStats, bool) {
-		if col >= len(s.cols) {
-			return ColumnStats{}, false
-		}
-		e, ok := st.runs[col]
-		if !ok {
-			if st.runs == nil {
-				st.runs = map[int][]rgStatsEntry{}
-			}
-			e = s.runStats(path, md, col)
-			st.runs[col] = e
-		}
-		return e[st.run].stats, e[st.run].ok
-	}
+	st.fn = s.statsAt(func(col int) []rgStatsEntry { return s.fileStats(path, md, col) }, &st.g)
+	st.runFn = s.statsAt(func(col int) []rgStatsEntry { return s.runStats(path, md, col) }, &st.run)
 	s.stats = st
 	return st
+}
+
+// statsAt returns a function answering column col's statistics at entry
+// *at of what load returns for col, loading each column once.
+func (s *Scan) statsAt(load func(col int) []rgStatsEntry, at *int) func(col int) (ColumnStats, bool) {
+	cols := map[int][]rgStatsEntry{}
+	return func(col int) (ColumnStats, bool) {
+		if col >= len(s.cols) {
+			return ColumnStats{}, false
+		}
+		e, ok := cols[col]
+		if !ok {
+			e = load(col)
+			cols[col] = e
+		}
+		return e[*at].stats, e[*at].ok
+	}
 }
 
 // rgStats keeps the statistics columnStats decoded, by file, column and
