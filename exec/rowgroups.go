@@ -114,9 +114,10 @@ func (s *Scan) WithImpliedConds(implied ImpliedConds) *Scan {
 // returned last (see WithImpliedConds).
 func (s *Scan) Implied() uint64 { return s.implied }
 
-// scanStats answers the statistics of one file's row group g, column by
-// column, through rgStats: one closure for the whole file (a cuboid can
-// have thousands of groups), each column looked up once per file.
+// scanStats answers the statistics of one file's row group g, or of its
+// run of groups run, column by column, through rgStats: one closure each
+// for the whole file (a cuboid can have thousands of groups), each column
+// looked up once per file.
 type scanStats struct {
 	path  string
 	g     int // the group fn answers about
