@@ -251,7 +251,7 @@ func (s *Session) rebind(ctx context.Context, stmt *Statement) (*Statement, erro
 // can be undone if it fails.
 func (s *Session) StartImplicit() {
 	if s.txn == TxnIdle && s.implicit == nil {
-		s.implicit = s.Settings.clone()
+		s.implicit = s.Settings.snapshot()
 	}
 }
 

@@ -243,21 +243,39 @@ func checkIsolation(v string) (string, error) {
 
 // Settings is one session's settings. Only its connection's goroutine uses it.
 type Settings struct {
-	values   map[string]string // by lowercase name; absent means default
+	// values holds the set values by lowercase name (absent means the
+	// default). Writes replace the map rather than change it, so that a
+	// snapshot (of an implicit transaction's start) costs nothing.
+	values   map[string]string
 	reported map[string]string // reported settings as last sent to the client
 	dirty    bool              // a value changed since the last TakeChanges
+	// timeout caches statement_timeout parsed, for its text timeoutText.
+	timeout     time.Duration
+	timeoutText string
 }
 
 func newSettings() *Settings {
 	return &Settings{values: map[string]string{}, reported: map[string]string{}}
 }
 
+// clone returns a copy of the values that the caller may change.
 func (s *Settings) clone() map[string]string {
-	c := make(map[string]string, len(s.values))
+	c := make(map[string]string, len(s.values)+1)
 	for k, v := range s.values {
 		c[k] = v
 	}
 	return c
+}
+
+// snapshot returns the values as they are now, for restore; the caller
+// must not change the map (writes replace it: see values).
+func (s *Settings) snapshot() map[string]string { return s.values }
+
+// put stores a value in a fresh copy of the map.
+func (s *Settings) put(key, value string) {
+	c := s.clone()
+	c[key] = value
+	s.values = c
 }
 
 // lookup finds a setting definition; custom dotted names outside lattice.*
@@ -305,7 +323,7 @@ func (s *Settings) set(name, value string, force bool) error {
 		return err
 	}
 	if d == nil {
-		s.values[key] = value
+		s.put(key, value)
 		return nil
 	}
 	if d.readOnly && !force {
@@ -316,7 +334,7 @@ func (s *Settings) set(name, value string, force bool) error {
 			return err
 		}
 	}
-	s.values[key] = value
+	s.put(key, value)
 	s.dirty = true
 	return nil
 }
@@ -330,7 +348,11 @@ func (s *Settings) reset(name string) error {
 	if d != nil && d.readOnly {
 		return pgerr.New(pgerr.CantChangeRuntimeParam, "parameter %q cannot be changed", d.name)
 	}
-	delete(s.values, key)
+	if _, ok := s.values[key]; ok {
+		c := s.clone()
+		delete(c, key)
+		s.values = c
+	}
 	s.dirty = true
 	return nil
 }
@@ -402,8 +424,11 @@ func (s *Settings) all() [][2]string {
 
 // StatementTimeout returns statement_timeout as a duration (0 means none).
 func (s *Settings) StatementTimeout() time.Duration {
-	ms, _ := parseMillis(s.get("statement_timeout"))
-	return time.Duration(ms) * time.Millisecond
+	if v := s.get("statement_timeout"); v != s.timeoutText {
+		ms, _ := parseMillis(v)
+		s.timeout, s.timeoutText = time.Duration(ms)*time.Millisecond, v
+	}
+	return s.timeout
 }
 
 // Location returns the TimeZone setting as a location.
