@@ -52,6 +52,12 @@ func (sqliteDialect) lockMigrations(context.Context, *sql.Conn) (func(), error) 
 	// holds the database's write lock.
 	return func() {}, nil
 }
+// sqliteBusy reports SQLite's SQLITE_BUSY ("database is locked").
+func sqliteBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == 5
+}
+
 func (sqliteDialect) isUniqueViolation(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && se.Code()&0xff == 19 // SQLITE_CONSTRAINT

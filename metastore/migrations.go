@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // migrations are applied in order; migration i brings the schema to version
@@ -169,6 +170,13 @@ func (s *Store) migrate(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*s.opTimeout+2*60e9)
 	defer cancel()
 	conn, err := s.db.Conn(ctx)
+	// A connection switches a new SQLite file to WAL as it opens, and while
+	// several processes open the file at once SQLite can report it locked
+	// without waiting (busy_timeout does not cover the switch): retry.
+	for err != nil && sqliteBusy(err) && ctx.Err() == nil {
+		time.Sleep(20 * time.Millisecond)
+		conn, err = s.db.Conn(ctx)
+	}
 	if err != nil {
 		return classify(err)
 	}
