@@ -52,6 +52,7 @@ func (sqliteDialect) lockMigrations(context.Context, *sql.Conn) (func(), error) 
 	// holds the database's write lock.
 	return func() {}, nil
 }
+
 // sqliteBusy reports SQLite's SQLITE_BUSY ("database is locked").
 func sqliteBusy(err error) bool {
 	var se *sqlite.Error
