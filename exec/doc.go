@@ -38,6 +38,11 @@
 // Parallel runs one scan-and-filter pipeline per core over disjoint row
 // groups and merges their batches; a Scan may also be limited to a window
 // of its files' rows (WithRowWindow: a build's slice of the fact table); Close cancels and joins its goroutines.
+// Shared reads one input once for several consumers, each an operator of
+// its own (a Tap) that yields every batch in order: a build derives
+// sibling cuboids from one decode of their parent. Its goroutine hands
+// each batch to every open tap and ends with the input, when every tap is
+// closed, or at Close.
 // Scans read through the column cache (decoded row groups of hot files)
 // unless their context says WithoutColumnCache, as a cube build's do: a
 // build reads each file once, with one reader per file (and a record

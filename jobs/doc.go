@@ -29,7 +29,10 @@
 //     more rows than Config.SliceRows that does not stream, or streams in
 //     runs longer than that (estimated from the parent's row-group
 //     statistics), goes in slices of the parent's rows, as the base step
-//     does. Each cuboid's parent, rows and seconds are logged.
+//     does. A worker takes the ready cuboids of one parent together (up
+//     to four) and decodes the parent once for those not sliced
+//     (exec.Shared), each rolled up by a query of its own. Each cuboid's
+//     parent, rows, siblings and seconds are logged.
 //  4. files: move the files from the work directory to their final names;
 //  5. commit: the segment becomes READY, replaced segments RETIRED and the
 //     job FINISHED in one metastore transaction.

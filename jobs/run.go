@@ -578,10 +578,88 @@ func (r *runCtx) inSlices(ctx context.Context, c cube.Cuboid, in planner.FileInp
 // row-group statistics (exec.LeadingRuns).
 func (r *runCtx) rollup(ctx context.Context, c, parent cube.Cuboid, in cube.File) (cube.File, error) {
 	input := planner.FileInput{Columns: planner.CuboidColumns(r.def, parent), Files: tableFiles(in), Sorted: parent.Len()}
-	if per := r.sliceRows(c); in.Rows > per && (!streams(c, parent) || r.longRuns(in, parent, per)) {
+	if r.sliced(c, parent, in) {
+		per := r.sliceRows(c)
 		return r.inSlices(ctx, c, input, (in.Rows+per-1)/per, planner.RollupSQL(r.def, c, "parent"), "parent", func(int64) error { return nil })
 	}
 	return r.write(ctx, planner.RollupSQL(r.def, c, "parent"), map[string]planner.FileInput{"parent": input}, c, false)
+}
+
+// sliced reports whether rollup derives c from parent's file in in slices.
+func (r *runCtx) sliced(c, parent cube.Cuboid, in cube.File) bool {
+	per := r.sliceRows(c)
+	return in.Rows > per && (!streams(c, parent) || r.longRuns(in, parent, per))
+}
+
+// rollups derives the cuboids cs from parent, whose file is in, calling
+// built with each one's file as it is written. Those not sliced
+// (rollup) read one decode of the parent's file, shared (exec.Shared):
+// decoding a parent costs about as much as aggregating it, and the SSB
+// cube's largest parents have two or three children.
+func (r *runCtx) rollups(ctx context.Context, cs []cube.Cuboid, parent cube.Cuboid, in cube.File, built func(c cube.Cuboid, f cube.File, start time.Time) error) error {
+	var shared []cube.Cuboid
+	for _, c := range cs {
+		if len(cs) > 1 && !r.sliced(c, parent, in) {
+			shared = append(shared, c)
+			continue
+		}
+		start := time.Now()
+		f, err := r.rollup(ctx, c, parent, in)
+		if err == nil {
+			err = built(c, f, start)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if len(shared) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cols := planner.CuboidColumns(r.def, parent)
+	every := make([]int, len(cols))
+	for i := range every {
+		every[i] = i
+	}
+	src := exec.NewScan(r.e.cfg.DataDir, tableFiles(in), cols, every)
+	sh := exec.NewShared(exec.WithoutColumnCache(ctx), src, len(shared))
+	defer sh.Close()
+	errs := make([]error, len(shared))
+	var wg sync.WaitGroup
+	for k, c := range shared {
+		wg.Go(func() {
+			tap := sh.Tap(k)
+			defer tap.Close()
+			start := time.Now()
+			input := planner.FileInput{Columns: cols, Files: tableFiles(in), Sorted: parent.Len(), Tap: tap}
+			f, err := r.write(ctx, planner.RollupSQL(r.def, c, "parent"), map[string]planner.FileInput{"parent": input}, c, false)
+			if err == nil {
+				err = built(c, f, start)
+			}
+			if err != nil {
+				errs[k] = err
+				cancel() // the siblings stop too
+			}
+		})
+	}
+	wg.Wait()
+	return firstError(errs)
+}
+
+// firstError returns the first error of errs that is not the
+// cancellation it caused in the others, or else the first.
+func firstError(errs []error) error {
+	var first error
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return err
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // longRuns reports whether the runs of parent's first dimension in its
@@ -596,6 +674,10 @@ func (r *runCtx) longRuns(f cube.File, parent cube.Cuboid, per int64) bool {
 // run only one such at a time.
 const bigParentRows = 1 << 20
 
+// maxSiblings is how many cuboids at most share one read of their parent
+// (rollups).
+const maxSiblings = 4
+
 // streams reports whether cuboid c rolls up from parent in a stream: the
 // parent's file is sorted by its dimensions, so when c holds the first of
 // them the aggregation goes run by run (exec.RunAgg), in little memory.
@@ -609,7 +691,8 @@ func streams(c, parent cube.Cuboid) bool {
 // by side (only one of them from a parent of over bigParentRows rows that
 // does not stream); a cuboid starts once every cuboid that holds its
 // dimensions is built, so each gets the parent a one-at-a-time build would
-// pick.
+// pick. A worker takes the ready cuboids of one parent together and
+// decodes the parent once for them (rollups).
 func (r *runCtx) cuboids(ctx context.Context, i int) error {
 	d := &r.details[i]
 	baseD := r.details[i-1]
@@ -658,33 +741,40 @@ func (r *runCtx) cuboids(ctx context.Context, i int) error {
 		}
 		return true
 	}
-	// next takes the first ready cuboid, waiting while none is; false
-	// when all are done or the build failed.
-	next := func() (c, parent cube.Cuboid, ok bool) {
+	// next takes the first ready cuboid and the other ready ones with the
+	// same parent (rollups reads the parent once for them), waiting while
+	// none is; false when all are done or the build failed.
+	next := func() (cs []cube.Cuboid, parent cube.Cuboid, ok bool) {
 		mu.Lock()
 		defer mu.Unlock()
 		for {
 			if firstErr != nil || len(pending) == 0 {
-				return 0, 0, false
+				return nil, 0, false
 			}
-			for k, c := range pending {
-				if !ready(c) {
+			var rest []cube.Cuboid
+			for _, c := range pending {
+				if len(cs) == maxSiblings || !ready(c) {
+					rest = append(rest, c)
 					continue
 				}
-				parent, ok := cube.Parent(c, built)
+				p, ok := cube.Parent(c, built)
 				if !ok {
 					firstErr = fmt.Errorf("cuboid %s has no built parent", c.Key())
 					cond.Broadcast()
-					return 0, 0, false
+					return nil, 0, false
 				}
-				big := built[parent] > bigParentRows && !streams(c, parent)
-				if big && bigRunning {
-					continue // one large roll-up at a time bounds memory
+				big := built[p] > bigParentRows && !streams(c, p)
+				if (len(cs) > 0 && p != parent) || (big && bigRunning) {
+					rest = append(rest, c) // one large roll-up at a time bounds memory
+					continue
 				}
-				pending = append(pending[:k:k], pending[k+1:]...)
+				cs, parent = append(cs, c), p
 				running[c] = big
 				bigRunning = bigRunning || big
-				return c, parent, true
+			}
+			if len(cs) > 0 {
+				pending = rest
+				return cs, parent, true
 			}
 			cond.Wait()
 		}
@@ -729,19 +819,17 @@ func (r *runCtx) cuboids(ctx context.Context, i int) error {
 		go func() {
 			defer wg.Done()
 			for {
-				c, parent, ok := next()
+				cs, parent, ok := next()
 				if !ok {
 					return
 				}
 				mu.Lock()
 				in := files[parent]
 				mu.Unlock()
-				start := time.Now()
-				f, err := r.rollup(ctx, c, parent, in)
-				if err == nil {
-					r.e.log.Info("cuboid built", "job", r.job.ID, "cuboid", c.Key(), "parent", parent.Key(), "parent_rows", in.Rows, "rows", f.Rows, "seconds", time.Since(start).Seconds())
-					err = done(c, f)
-				}
+				err := r.rollups(ctx, cs, parent, in, func(c cube.Cuboid, f cube.File, start time.Time) error {
+					r.e.log.Info("cuboid built", "job", r.job.ID, "cuboid", c.Key(), "parent", parent.Key(), "parent_rows", in.Rows, "rows", f.Rows, "siblings", len(cs)-1, "seconds", time.Since(start).Seconds())
+					return done(c, f)
+				})
 				if err != nil {
 					fail(err)
 					return

@@ -32,6 +32,10 @@ type FileInput struct {
 	// start at rows From to To-1 of its files taken in order: a slice of a
 	// table (exec.Scan.WithRowWindow).
 	From, To int64
+	// Tap, when not nil, yields the rows of Files (every column, in
+	// order) from a read that other build queries share (exec.Shared):
+	// the query reads it instead of the files, once.
+	Tap exec.Operator
 }
 
 // CuboidColumns are the columns of a cuboid's files.
@@ -126,7 +130,7 @@ func (p *Planner) internalStatement(ctx context.Context, project, sql string, in
 		if b.cube.files == nil {
 			b.cube.files = map[string]*fileRel{}
 		}
-		b.cube.files[name] = &fileRel{name: name, label: "Cuboid Scan on " + name, cols: in.Columns, files: in.Files, sorted: in.Sorted, window: [2]int64{in.From, in.To}}
+		b.cube.files[name] = &fileRel{name: name, label: "Cuboid Scan on " + name, cols: in.Columns, files: in.Files, sorted: in.Sorted, window: [2]int64{in.From, in.To}, tap: in.Tap}
 	}
 	st, err := b.selectStmt(ctx, tree.Stmts[0].Stmt.GetSelectStmt())
 	return st, s, err

@@ -49,6 +49,7 @@ type fileRel struct {
 	files       []metastore.TableFile
 	sorted      int      // each file's rows are sorted by this many leading columns
 	window      [2]int64 // FileInput.From and To
+	tap         exec.Operator
 }
 
 // routeInfo describes one block answered from a cube.

@@ -185,7 +185,7 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 				// them (not in a window, which counts rows across files).
 				p.scan.inOrder, p.scan.sorted, p.sorted = true, fr.sorted, fr.sorted
 			}
-			p.scan.window = fr.window
+			p.scan.window, p.scan.tap = fr.window, fr.tap
 			return p, nil
 		}
 		if v, ok := b.lookupVirtual(rv); ok && (rv.Catalogname == "" || rv.Catalogname == b.sess.Project) {
@@ -287,6 +287,18 @@ func (b *binder) scanPlan(rel string, alias *pg_query.Alias, label string, tcols
 		}
 		if len(read) == 0 {
 			read = []int{0}
+		}
+		if scan.tap != nil {
+			// Another goroutine decodes the files (every column): this
+			// worker filters and aggregates, as a scan's would.
+			return node.instrument(exec.NewParallel(tcols, []func() (exec.Operator, error){func() (exec.Operator, error) {
+				if scan.filter == nil {
+					return scan.tap, nil
+				}
+				wc := *ec
+				wc.subs, wc.corr, wc.keySets = nil, nil, nil
+				return exec.NewFilter(scan.tap, scan.pred(&wc)), nil
+			}}), ec), nil
 		}
 		// A large relation is scanned (and filtered) by one worker per
 		// core, each over its share of every file's row groups; one read
@@ -697,6 +709,9 @@ type scanInfo struct {
 	inOrder bool
 	sorted  int
 	window  [2]int64 // the rows read (exec.Scan.WithRowWindow), when window[1] > 0
+	// tap, when not nil, yields the rows instead of a scan of the files:
+	// a share of one read of them (exec.Shared), read once.
+	tap exec.Operator
 }
 
 // hasSubplan reports a subquery in e (its cached results are not safe to

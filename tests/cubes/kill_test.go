@@ -250,6 +250,10 @@ func TestKillResume(t *testing.T) {
 	loadSSB(t, c3, data)
 	mustExec(t, c3, killCubeSQL())
 	mustBuild(t, c3, "BUILD CUBE "+ssb.CubeName+" WAIT")
+	// The base cuboid's four children (one joint dropped each) are ready
+	// together: one worker derives them from one read of it
+	// (jobs.rollups), which the answers below check.
+	assert.Regexp(t, `msg="cuboid built" .* siblings=3 `, n2.Log())
 	again := readySegments(t, meta, "ssb_again", ssb.CubeName)
 	require.Len(t, again, 1)
 	assert.Equal(t, again[0].stats.Cuboids, segs[0].stats.Cuboids, "row count per cuboid: uninterrupted vs resumed")
