@@ -43,6 +43,9 @@ type FileWriter struct {
 	cols    []Column
 	stats   []colStats
 	noStats bool // a scratch file: no column statistics
+	// fromGroups marks the columns whose statistics Finish takes from the
+	// row groups' (statsFromGroups) rather than observe from every value.
+	fromGroups []bool
 
 	// With AlignRowGroups: how many leading columns row groups end at a
 	// change of, the row-group size, the rows in the open group, whether
@@ -152,7 +155,14 @@ func newFileWriter(dataDir, dir string, cols []Column, rowGroupRows int64, opts 
 		os.Remove(tmp)
 		return nil, err
 	}
-	return &FileWriter{dataDir: dataDir, rel: rel, tmp: tmp, f: f, w: w, sch: sch, cols: cols, stats: make([]colStats, len(cols)), groupRows: rowGroupRows}, nil
+	fw := &FileWriter{dataDir: dataDir, rel: rel, tmp: tmp, f: f, w: w, sch: sch, cols: cols, stats: make([]colStats, len(cols)), groupRows: rowGroupRows}
+	if props.StatisticsEnabled() {
+		fw.fromGroups = make([]bool, len(cols))
+		for c, col := range cols {
+			fw.fromGroups[c] = statsFromGroups(col.Type)
+		}
+	}
+	return fw, nil
 }
 
 // AlignRowGroups makes row groups end where the most significant of the
@@ -242,6 +252,9 @@ func (fw *FileWriter) changeLevel(rec arrow.RecordBatch, r, limit int) int {
 func (fw *FileWriter) observe(rec arrow.RecordBatch) {
 	var scratch []int64
 	for c, col := range fw.cols {
+		if fw.fromGroups != nil && fw.fromGroups[c] {
+			continue
+		}
 		arr := rec.Column(c)
 		st := &fw.stats[c]
 		st.Nulls += int64(arr.NullN())
@@ -328,6 +341,9 @@ func (fw *FileWriter) Finish() (metastore.TableFile, error) {
 		os.Remove(fw.tmp)
 		return metastore.TableFile{}, err
 	}
+	if !fw.noStats {
+		fw.statsFromGroups()
+	}
 	full := filepath.Join(fw.dataDir, fw.rel)
 	if err := os.Rename(fw.tmp, full); err != nil {
 		os.Remove(fw.tmp)
@@ -350,6 +366,45 @@ func (fw *FileWriter) Finish() (metastore.TableFile, error) {
 		tf.Stats = string(stats)
 	}
 	return tf, nil
+}
+
+// statsFromGroups sets the statistics of the fromGroups columns from the
+// written row groups': the writer computed them anyway, page by page. A
+// column whose values some group does not bound (Parquet leaves out
+// statistics past 4 KB) gets none.
+func (fw *FileWriter) statsFromGroups() {
+	md, err := fw.w.FileMetadata()
+	for c, col := range fw.cols {
+		if fw.fromGroups == nil || !fw.fromGroups[c] {
+			continue
+		}
+		st := &fw.stats[c]
+		cmp, _ := types.CompareFunc(col.Type)
+		unbounded := err != nil
+		for g := 0; !unbounded && g < md.NumRowGroups(); g++ {
+			gs, ok := groupStats(md, g, c, col.Type)
+			if !ok || (gs.Min == nil && gs.Nulls < gs.Rows) {
+				unbounded = true
+				break
+			}
+			st.Nulls += gs.Nulls
+			switch {
+			case gs.Min == nil:
+			case st.min == nil:
+				st.min, st.max = gs.Min, gs.Max
+			default:
+				if cmp(gs.Min, st.min) < 0 {
+					st.min = gs.Min
+				}
+				if cmp(gs.Max, st.max) > 0 {
+					st.max = gs.Max
+				}
+			}
+		}
+		if unbounded {
+			*st = colStats{}
+		}
+	}
 }
 
 // Abort discards an unfinished file.

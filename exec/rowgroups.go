@@ -266,8 +266,17 @@ func (s *Scan) runStats(path string, md *metadata.FileMetaData, col int) []rgSta
 // values: integers, dates and text. (Float statistics leave out NaN, which
 // PostgreSQL orders above every number, so they cannot prune.)
 func (s *Scan) columnStats(md *metadata.FileMetaData, g, col int) (ColumnStats, bool) {
+	if col >= len(s.cols) {
+		return ColumnStats{}, false
+	}
+	return groupStats(md, g, col, s.cols[col].Type)
+}
+
+// groupStats returns what row group g of a file records about column col,
+// of type t, when statsFromGroups(t).
+func groupStats(md *metadata.FileMetaData, g, col int, t types.T) (ColumnStats, bool) {
 	rg := md.RowGroup(g)
-	if col >= len(s.cols) || col >= rg.NumColumns() {
+	if col >= rg.NumColumns() {
 		return ColumnStats{}, false
 	}
 	cc, err := rg.ColumnChunk(col)
@@ -285,7 +294,6 @@ func (s *Scan) columnStats(md *metadata.FileMetaData, g, col int) (ColumnStats, 
 	if !st.HasMinMax() {
 		return out, true
 	}
-	t := s.cols[col].Type
 	switch x := st.(type) {
 	case *metadata.Int32Statistics:
 		switch t.Family() {
@@ -302,14 +310,34 @@ func (s *Scan) columnStats(md *metadata.FileMetaData, g, col int) (ColumnStats, 
 		}
 		out.Min, out.Max = x.Min(), x.Max()
 	case *metadata.ByteArrayStatistics:
-		if t.Family() != types.StringFamily || t.Oid == types.OidBpchar {
+		if !statsFromGroups(t) {
 			return ColumnStats{}, false
+		}
+		// A writer leaves out a bound longer than its limit (4 KB by
+		// default) and keeps the other, and the reader reports the missing
+		// one as empty: an empty least value still bounds the group, an
+		// empty greatest one cannot be told from a missing one.
+		if len(x.Max()) == 0 {
+			return out, true
 		}
 		out.Min, out.Max = string(x.Min()), string(x.Max())
 	default:
 		return ColumnStats{}, false
 	}
 	return out, true
+}
+
+// statsFromGroups reports whether Parquet's statistics of a column of type
+// t compare like its values: integers, dates and text other than char(n)
+// (whose padding they do not ignore).
+func statsFromGroups(t types.T) bool {
+	switch t.Family() {
+	case types.IntFamily, types.DateFamily:
+		return true
+	case types.StringFamily:
+		return t.Oid != types.OidBpchar
+	}
+	return false
 }
 
 // LeadingRuns estimates how many runs of equal values the first column of
