@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -20,7 +21,12 @@ func (c *conn) simpleQuery(text string) error {
 	delete(c.stmts, "")
 	c.dropPortal("")
 	c.sess.StartImplicit()
-	stmts, err := c.prepare(text, nil)
+	// One statement's context covers its parse, plan and run; each
+	// further statement of the text gets its own, as statement_timeout
+	// applies to each (a SET before it changes it).
+	ctx, done := c.statementContext()
+	defer func() { done() }()
+	stmts, err := c.prepare(ctx, text, nil)
 	// Warnings of parse analysis (a reduced TIMESTAMP precision) come first.
 	c.sendNotices()
 	switch {
@@ -29,13 +35,17 @@ func (c *conn) simpleQuery(text string) error {
 	case len(stmts) == 0:
 		c.be.Send(&pgproto3.EmptyQueryResponse{})
 	}
-	for _, st := range stmts {
+	for i, st := range stmts {
+		if i > 0 {
+			done()
+			ctx, done = c.statementContext()
+		}
 		if err := c.sess.CheckTxn(st); err != nil {
 			c.sendError(err)
 			break
 		}
 		// Planning errors (constant folding) come before RowDescription.
-		if err := c.plan(st, nil); err != nil {
+		if err := c.sess.Plan(ctx, st, nil); err != nil {
 			c.sendError(err)
 			break
 		}
@@ -47,7 +57,7 @@ func (c *conn) simpleQuery(text string) error {
 			c.be.Send(rowDescription(st.Columns, nil))
 		}
 		p := &portal{stmt: st}
-		ok, err := c.run(p, 0)
+		ok, err := c.run(ctx, p, 0)
 		if err != nil {
 			return err
 		}
@@ -60,33 +70,22 @@ func (c *conn) simpleQuery(text string) error {
 }
 
 // prepare parses and binds text, checking that it is valid UTF-8 first.
-func (c *conn) prepare(text string, paramOIDs []uint32) ([]*planner.Statement, error) {
+// ctx is a statement context (statementContext).
+func (c *conn) prepare(ctx context.Context, text string, paramOIDs []uint32) ([]*planner.Statement, error) {
 	if !utf8.ValidString(text) {
 		return nil, pgerr.New(pgerr.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\"")
 	}
-	ctx, done := c.statementContext()
-	defer done()
 	return c.sess.Prepare(ctx, text, paramOIDs)
-}
-
-// plan runs the planning step of st with its parameter values, under a
-// statement context so that cancellation and statement_timeout reach it.
-func (c *conn) plan(st *planner.Statement, args []types.Datum) error {
-	ctx, done := c.statementContext()
-	defer done()
-	return c.sess.Plan(ctx, st, args)
 }
 
 // run executes a portal, sending up to maxRows rows (0: all). It reports
 // whether the statement succeeded; a non-nil error means the connection is
-// broken.
-func (c *conn) run(p *portal, maxRows int32) (bool, error) {
+// broken. ctx is a statement context (statementContext).
+func (c *conn) run(ctx context.Context, p *portal, maxRows int32) (bool, error) {
 	if p.stmt == nil {
 		c.be.Send(&pgproto3.EmptyQueryResponse{})
 		return true, nil
 	}
-	ctx, done := c.statementContext()
-	defer done()
 	if p.stmt.Copy != nil {
 		if err := c.sess.CheckTxn(p.stmt); err != nil {
 			c.sendError(err)
@@ -188,7 +187,9 @@ func (c *conn) parse(m *pgproto3.Parse) error {
 		delete(c.stmts, "")
 	}
 	c.sess.StartImplicit()
-	stmts, err := c.prepare(m.Query, m.ParameterOIDs)
+	ctx, done := c.statementContext()
+	stmts, err := c.prepare(ctx, m.Query, m.ParameterOIDs)
+	done()
 	c.sendNotices()
 	if err != nil {
 		return err
@@ -268,7 +269,10 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 	}
 	// PostgreSQL plans at Bind, with the parameter values: errors of
 	// constant expressions (10 / $1 with 0) are Bind's.
-	if err := c.plan(ps.stmt, args); err != nil {
+	ctx, done := c.statementContext()
+	err := c.sess.Plan(ctx, ps.stmt, args)
+	done()
+	if err != nil {
 		return err
 	}
 	formats, err := resultFormats(m.ResultFormatCodes, len(cols))
@@ -373,7 +377,9 @@ func (c *conn) execute(m *pgproto3.Execute) error {
 			}
 		}
 	}
-	ok, err := c.run(p, int32(m.MaxRows))
+	ctx, done := c.statementContext()
+	ok, err := c.run(ctx, p, int32(m.MaxRows))
+	done()
 	if err != nil {
 		return fatalNet(err)
 	}
