@@ -144,6 +144,7 @@ func run(ctx context.Context, o options) error {
 	res.Throughput = throughput(ctx, o, node, lat, pg)
 	res.LatticePeakRSSKB = node.peakRSS()
 
+	res.Targets = targets(res)
 	report(os.Stdout, res)
 	if err := os.MkdirAll(o.resultsDir, 0o755); err != nil {
 		return err

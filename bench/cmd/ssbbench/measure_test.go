@@ -111,3 +111,49 @@ func TestMeasureRounds(t *testing.T) {
 		t.Errorf("c: %+v, want its error and no QPS", got[2])
 	}
 }
+
+// TestTargets checks the Targets table against a run that meets each goal
+// and one that misses each.
+func TestTargets(t *testing.T) {
+	timing := func(ms float64) Timing { return Timing{MedianMS: ms} }
+	run := func(cube, raw, duck, pg, build, duckBuild, sel, pgSel float64) *Results {
+		r := &Results{}
+		for _, q := range []string{"Q1.1", "Q2.1"} {
+			r.Queries = append(r.Queries, QueryResult{Query: q, Engines: map[string]Timing{
+				labelCube: timing(cube), labelRaw: timing(raw), labelDuck: timing(duck), labelPG: timing(pg)}})
+		}
+		r.Build = []BuildResult{{Engine: "Lattice", Seconds: build}, {Engine: "DuckDB", Seconds: duckBuild}, {Engine: "PostgreSQL", Error: "timeout"}}
+		for _, w := range []string{"SELECT 1", "SELECT 1 (pgbench)"} {
+			for _, c := range []int{1, 4} {
+				r.Throughput = append(r.Throughput, QPSResult{Workload: w, Engine: "Lattice", Conns: c, QPS: sel},
+					QPSResult{Workload: w, Engine: "PostgreSQL", Conns: c, QPS: pgSel})
+			}
+		}
+		return r
+	}
+	met := func(ts []target) []string {
+		var out []string
+		for _, t := range ts {
+			out = append(out, t.Met)
+		}
+		return out
+	}
+	good := targets(run(1.5, 10, 8, 200, 60, 70, 100, 90))
+	if got := met(good); strings.Join(got, " ") != "yes yes yes yes yes yes" {
+		t.Errorf("a run meeting every target: %v", good)
+	}
+	if !strings.Contains(good[0].Measured, "2 of 2 ≤ 2 ms") || !strings.Contains(good[5].Measured, "4 conns: 111%") {
+		t.Errorf("measured: %q, %q", good[0].Measured, good[5].Measured)
+	}
+	bad := targets(run(2.5, 20, 8, 150, 80, 70, 90, 100))
+	if got := met(bad); strings.Join(got, " ") != "no no no no no no" {
+		t.Errorf("a run missing every target: %v", bad)
+	}
+	r := run(1, 10, 8, 200, 60, 70, 100, 90)
+	r.Queries[1].Engines[labelCube] = Timing{Error: "route: raw"}
+	r.Build[1].Error = "timeout"
+	r.Throughput = nil
+	if got := met(targets(r)); strings.Join(got, " ") != "no yes yes n/a n/a n/a" {
+		t.Errorf("a run with a query off the cube route, no DuckDB build and no throughput: %v", got)
+	}
+}

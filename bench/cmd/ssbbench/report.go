@@ -25,6 +25,7 @@ type Results struct {
 	Mismatches       []string      `json:"mismatches,omitempty"`
 	Throughput       []QPSResult   `json:"throughput"`
 	LatticePeakRSSKB int64         `json:"lattice_peak_rss_kb"`
+	Targets          []target      `json:"targets,omitempty"` // as the report's Targets table
 }
 
 // Machine describes where the run happened.
@@ -136,30 +137,17 @@ func report(w io.Writer, r *Results) {
 	}
 	fmt.Fprintln(w, "| query | Lattice cube | Lattice raw | DuckDB | PostgreSQL | raw/DuckDB | raw/PG | cube/DuckDB | cube/PG |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-	// The total covers the queries that Lattice's raw route, DuckDB and
-	// PostgreSQL all answered, so its ratios compare like with like; the
-	// cube's total is shown when the cube answered all of those too.
-	sum := map[string]Timing{}
-	counted := 0
 	for _, q := range r.Queries {
 		e := q.Engines
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", q.Query,
 			ms(e[labelCube]), ms(e[labelRaw]), ms(e[labelDuck]), ms(e[labelPG]),
 			ratio(e[labelRaw], e[labelDuck]), ratio(e[labelRaw], e[labelPG]),
 			ratio(e[labelCube], e[labelDuck]), ratio(e[labelCube], e[labelPG]))
-		if e[labelRaw].Error != "" || e[labelDuck].Error != "" || e[labelPG].Error != "" {
-			continue
-		}
-		counted++
-		for _, l := range []string{labelCube, labelRaw, labelDuck, labelPG} {
-			t := sum[l]
-			if e[l].Error != "" {
-				t.Error = e[l].Error
-			}
-			t.MedianMS += e[l].MedianMS
-			sum[l] = t
-		}
 	}
+	// The total covers the queries that Lattice's raw route, DuckDB and
+	// PostgreSQL all answered, so its ratios compare like with like; the
+	// cube's total is shown when the cube answered all of those too.
+	sum, counted := totals(r)
 	fmt.Fprintf(w, "| **total of %d** | %s | %s | %s | %s | %s | %s | %s | %s |\n\n", counted,
 		ms(sum[labelCube]), ms(sum[labelRaw]), ms(sum[labelDuck]), ms(sum[labelPG]),
 		ratio(sum[labelRaw], sum[labelDuck]), ratio(sum[labelRaw], sum[labelPG]),
@@ -224,6 +212,7 @@ func report(w io.Writer, r *Results) {
 		fmt.Fprintf(w, "| %s | %s | %s |\n", k.workload, k.engine, strings.Join(cells[k], " | "))
 	}
 	fmt.Fprintf(w, "\nLattice peak RSS (VmHWM): %d MiB\n", r.LatticePeakRSSKB/1024)
+	reportTargets(w, targets(r))
 }
 
 func firstLine(s string) string {
