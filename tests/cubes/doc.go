@@ -10,12 +10,17 @@
 //     MERGE, REFRESH under concurrent queries, COUNT(DISTINCT) roll-ups,
 //     cube relations and the error cases.
 //   - kill_test.go kills a node with SIGKILL in the middle of an SSB build
-//     (SF 0.002, 87 cuboids), restarts it on the same data directory and
+//     (SF 0.002, 16 cuboids), restarts it on the same data directory and
 //     SQLite metastore, and checks that the job resumes, leaves no orphan
 //     files and yields the same segment as an uninterrupted build; the 13
 //     SSB queries answer on the cube route as on the raw route and on
 //     PostgreSQL. TestViewsOnPostgresMetastore reads the job and segment
 //     views of a node whose metastore is PostgreSQL.
+//   - jobcontrol_test.go pauses an SSB build while it derives cuboids
+//     (nothing moves while it is paused), resumes it to the end and checks
+//     the answers, cancels a REFRESH at the same step (its segment is gone,
+//     the old one still answers), and checks the 55000 of job statements
+//     that do not apply to the job's state.
 //
 // Nodes run with a one-second heart-beat so that a project created by a
 // test gets its job engine quickly. Under -race on a two-core machine the
