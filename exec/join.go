@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"encoding/binary"
 	"math/bits"
 	"slices"
 	"sync"
@@ -293,9 +294,31 @@ func (j *HashJoin) keyAt(arrs []arrow.Array, keys []int, cols []Column, i int) (
 		if arrs[k].IsNull(i) {
 			return nil, false
 		}
-		j.key = AppendArrowKey(j.key, arrs[k], i, cols[k].Type)
+		j.key = appendJoinKey(j.key, arrs[k], i, cols[k].Type)
 	}
 	return j.key, true
+}
+
+// appendJoinKey appends row i's key value: integers of every width as
+// eight bytes, so that an int4 column joins an int8 one (PostgreSQL's
+// integer types share one hash operator family); other types as
+// AppendArrowKey does.
+func appendJoinKey(b []byte, arr arrow.Array, i int, t types.T) []byte {
+	switch a := arr.(type) {
+	case *array.Int16:
+		if t.Oid == types.OidInt2 {
+			return binary.BigEndian.AppendUint64(append(b, 1), uint64(int64(a.Value(i))))
+		}
+	case *array.Int32:
+		if t.Oid == types.OidInt4 {
+			return binary.BigEndian.AppendUint64(append(b, 1), uint64(int64(a.Value(i))))
+		}
+	case *array.Int64:
+		if t.Oid == types.OidInt8 {
+			return binary.BigEndian.AppendUint64(append(b, 1), uint64(a.Value(i)))
+		}
+	}
+	return AppendArrowKey(b, arr, i, t)
 }
 
 // probe looks up every row of rec, setting heads.

@@ -586,9 +586,9 @@ func splitKeys(conds []Expr, nLeft int) (lkeys, rkeys []int, rest []Expr) {
 	for _, c := range conds {
 		f, ok := c.(*funcExpr)
 		if ok && f.name == "=" && len(f.args) == 2 {
-			a, aok := f.args[0].(*colRef)
-			bb, bok := f.args[1].(*colRef)
-			if aok && bok && a.typ.Oid == bb.typ.Oid {
+			a, aok := keyColumn(f.args[0])
+			bb, bok := keyColumn(f.args[1])
+			if aok && bok && (a.typ.Oid == bb.typ.Oid || intWidth(a.typ) > 0 && intWidth(bb.typ) > 0) {
 				if a.idx < nLeft && bb.idx >= nLeft {
 					lkeys, rkeys = append(lkeys, a.idx), append(rkeys, bb.idx-nLeft)
 					continue
@@ -602,6 +602,20 @@ func splitKeys(conds []Expr, nLeft int) (lkeys, rkeys []int, rest []Expr) {
 		rest = append(rest, c)
 	}
 	return lkeys, rkeys, rest
+}
+
+// keyColumn returns the column e reads when e is a column, or a column
+// widened to a larger integer type: int4 = int8 joins on the columns
+// themselves (the hash join compares integers of any width by value).
+func keyColumn(e Expr) (*colRef, bool) {
+	if c, ok := e.(*castExpr); ok {
+		if col, ok := c.arg.(*colRef); ok && intWidth(col.typ) > 0 && intWidth(col.typ) <= intWidth(c.typ) {
+			return col, true
+		}
+		return nil, false
+	}
+	col, ok := e.(*colRef)
+	return col, ok
 }
 
 // colRefs returns the column indices an expression reads.

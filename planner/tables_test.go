@@ -93,6 +93,41 @@ func TestLongTextPruning(t *testing.T) {
 	}
 }
 
+// TestCrossWidthIntegerJoin checks that joins on integer columns of
+// different widths hash on the values (sqltests compares their answers
+// with PostgreSQL's) rather than falling back to a nested loop over the
+// cast comparison.
+func TestCrossWidthIntegerJoin(t *testing.T) {
+	p, _ := newTestPlanner(t)
+	s, err := p.NewSession("admin", "lattice", true, 1, nil)
+	require.NoError(t, err)
+	for _, q := range []string{
+		"CREATE TABLE a (x integer, x2 integer)",
+		"CREATE TABLE b (y bigint, y2 smallint)",
+		"INSERT INTO a VALUES (1, 1), (2, 2), (1, 3)",
+		"INSERT INTO b VALUES (1, 1), (4294967297, 1), (2, 5)",
+	} {
+		_, err := runSQL(t, s, q)
+		require.NoError(t, err, q)
+	}
+	for q, want := range map[string]string{
+		"SELECT count(*) FROM a JOIN b ON x = y":                     "3",
+		"SELECT count(*) FROM a, b WHERE y = x AND y2 = x2":          "1",
+		"SELECT count(*) FROM b LEFT JOIN a ON y = x":                "4",
+		"SELECT count(*) FROM a JOIN b ON x = y + 0":                 "3", // an expression: not a key
+		"SELECT count(*) FROM a JOIN b ON x::bigint = y AND x2 = y2": "1",
+	} {
+		require.Equal(t, []string{want}, queryText(t, s, q), q)
+		plan := strings.Join(queryColumn(t, s, "EXPLAIN "+q), "\n")
+		if strings.Contains(q, "+ 0") {
+			require.Contains(t, plan, "Nested Loop", q)
+			continue
+		}
+		require.Contains(t, plan, "Hash Cond", q)
+		require.NotContains(t, plan, "Nested Loop", q)
+	}
+}
+
 // pushedScan binds the FROM and WHERE of text, a SELECT over one table,
 // and returns its scan with the conditions pushed down to it.
 func pushedScan(t *testing.T, p *Planner, s *Session, text string) *scanInfo {

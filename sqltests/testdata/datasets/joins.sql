@@ -5,7 +5,10 @@
 -- NULL keys, which match nothing (not even each other). The value columns
 -- have the same names on both sides (id, k, note), for the ambiguity cases.
 -- empty has no rows and one has one. m is a second key column pair for
--- multi-key joins; dup holds the same row several times.
+-- multi-key joins; dup holds the same row several times. wide has bigint
+-- and smallint keys, to join with l's integer ones: values past the 32-bit
+-- range whose low bits equal small keys (2^32 + 1, 2^32 - 1 beside -1), and
+-- the extremes.
 
 CREATE TABLE l (
     id integer NOT NULL,
@@ -40,6 +43,12 @@ CREATE TABLE dup (
     v text
 );
 
+CREATE TABLE wide (
+    id bigint NOT NULL,
+    k bigint,
+    s smallint
+);
+
 INSERT INTO l VALUES
     (1, 1, 'a', 'l-one', 'left'),
     (2, 2, 'a', 'l-two-a', NULL),
@@ -63,3 +72,8 @@ INSERT INTO r VALUES
 INSERT INTO one VALUES (1, 2, 'only row');
 
 INSERT INTO dup VALUES (1, 'x'), (1, 'x'), (1, 'x'), (2, 'y'), (2, 'y'), (NULL, 'z'), (NULL, 'z'), (3, NULL);
+
+INSERT INTO wide VALUES
+    (100, 1, 1), (101, 2, 2), (102, 4294967297, 1), (103, -1, -1),
+    (104, 4294967295, 3), (105, NULL, NULL), (106, 2, NULL),
+    (107, 9223372036854775807, 32767), (108, -9223372036854775808, -32768);

@@ -167,3 +167,22 @@ SELECT l.id, r.id FROM l FULL JOIN r ON l.k = r.k AND l.k2 = r.k2;
 
 -- query: join_count_all_kinds
 SELECT (SELECT count(*) FROM l JOIN r ON l.k = r.k) AS inner_n, (SELECT count(*) FROM l LEFT JOIN r ON l.k = r.k) AS left_n, (SELECT count(*) FROM l RIGHT JOIN r ON l.k = r.k) AS right_n, (SELECT count(*) FROM l FULL JOIN r ON l.k = r.k) AS full_n;
+
+-- query: join_int4_int8
+-- Integer keys of different widths: a hash join on the values.
+SELECT l.id, wide.id FROM l JOIN wide ON l.k = wide.k;
+
+-- query: join_int8_int4_where
+SELECT w.id, l.id FROM wide w, l WHERE w.k = l.k AND w.id > 100;
+
+-- query: left_join_int8_int4
+SELECT wide.id, l.id FROM wide LEFT JOIN l ON wide.k = l.k;
+
+-- query: full_join_int4_int8
+SELECT l.id, w.id FROM l FULL JOIN wide w ON l.k = w.k;
+
+-- query: join_int2_int4_int8_two_keys
+SELECT l.id, w.id FROM l JOIN wide w ON l.k = w.k AND w.s = l.k;
+
+-- query: join_int2_int4_two_keys_mixed_types
+SELECT l.id, w.id, r.id FROM l JOIN wide w ON w.s = l.k JOIN r ON r.k = w.k AND r.k2 = l.k2;
