@@ -23,8 +23,9 @@
 // Query blocks (block.go) are planned as relPlans: each FROM item (from.go:
 // tables, joins, subqueries, CTEs) yields its columns and a function that
 // builds its exec operators for one execution. WHERE conjuncts are pushed to
-// single tables, equalities between columns of two tables (same type, or
-// integers of any widths) become hash-join keys; GROUP BY
+// single tables, equalities between columns of two tables (same type,
+// integers of any widths, text against varchar or char(n)) become
+// hash-join keys; GROUP BY
 // binds the select list against a hash aggregation (aggScope); window calls
 // (window.go) are computed before the final projection; set operations and
 // VALUES are in setops.go, subqueries in expressions in sublink.go. Each

@@ -586,9 +586,9 @@ func splitKeys(conds []Expr, nLeft int) (lkeys, rkeys []int, rest []Expr) {
 	for _, c := range conds {
 		f, ok := c.(*funcExpr)
 		if ok && f.name == "=" && len(f.args) == 2 {
-			a, aok := keyColumn(f.args[0])
-			bb, bok := keyColumn(f.args[1])
-			if aok && bok && (a.typ.Oid == bb.typ.Oid || intWidth(a.typ) > 0 && intWidth(bb.typ) > 0) {
+			a, at, aok := keyColumn(f.args[0])
+			bb, bt, bok := keyColumn(f.args[1])
+			if aok && bok && sameKeys(at, bt) {
 				if a.idx < nLeft && bb.idx >= nLeft {
 					lkeys, rkeys = append(lkeys, a.idx), append(rkeys, bb.idx-nLeft)
 					continue
@@ -604,18 +604,36 @@ func splitKeys(conds []Expr, nLeft int) (lkeys, rkeys []int, rest []Expr) {
 	return lkeys, rkeys, rest
 }
 
-// keyColumn returns the column e reads when e is a column, or a column
-// widened to a larger integer type: int4 = int8 joins on the columns
-// themselves (the hash join compares integers of any width by value).
-func keyColumn(e Expr) (*colRef, bool) {
-	if c, ok := e.(*castExpr); ok {
-		if col, ok := c.arg.(*colRef); ok && intWidth(col.typ) > 0 && intWidth(col.typ) <= intWidth(c.typ) {
-			return col, true
+// keyColumn returns the column e reads, when e is a column or a column
+// under a cast that compares as the column does, and the type the
+// equality compares as: an integer widened to a larger one (int4 = int8
+// compares values, and the hash join encodes integers of every width
+// alike), or text, varchar or char(n) cast to text (the join's keys are
+// the text, with char(n)'s trailing spaces trimmed as its cast does).
+func keyColumn(e Expr) (col *colRef, cmp types.T, ok bool) {
+	c, isCast := e.(*castExpr)
+	if !isCast {
+		col, ok = e.(*colRef)
+		if !ok {
+			return nil, types.T{}, false
 		}
-		return nil, false
+		return col, col.typ, true
 	}
-	col, ok := e.(*colRef)
-	return col, ok
+	col, ok = c.arg.(*colRef)
+	switch {
+	case !ok:
+	case intWidth(col.typ) > 0 && intWidth(col.typ) <= intWidth(c.typ):
+		return col, c.typ, true
+	case c.typ.Oid == types.OidText && col.typ.Family() == types.StringFamily:
+		return col, c.typ, true
+	}
+	return nil, types.T{}, false
+}
+
+// sameKeys reports whether an equality of key columns compared as a and b
+// can hash: the same type, or integers.
+func sameKeys(a, b types.T) bool {
+	return a.Oid == b.Oid || intWidth(a) > 0 && intWidth(b) > 0
 }
 
 // colRefs returns the column indices an expression reads.

@@ -208,6 +208,9 @@ func (b *binder) unify(l, r Expr, loc int32) (Expr, Expr, error) {
 	if !ok {
 		return nil, nil, nil
 	}
+	if lt.Family() == types.StringFamily && rt.Family() == types.StringFamily && lt.Oid != rt.Oid {
+		ct = stringOperandType(lt, rt)
+	}
 	var err error
 	if l, err = b.cast(l, ct, loc, false); err != nil {
 		return nil, nil, err
@@ -216,6 +219,21 @@ func (b *binder) unify(l, r Expr, loc int32) (Expr, Expr, error) {
 		return nil, nil, err
 	}
 	return l, r, nil
+}
+
+// stringOperandType is the type an operator compares two different string
+// types as, as PostgreSQL resolves it: text if either is text (the
+// preferred type: char(n) = text compares as text, trailing spaces cast
+// away on the char side), else char(n) if either is (varchar = char(n)
+// compares as char(n), ignoring trailing spaces on both), else the first.
+func stringOperandType(a, b types.T) types.T {
+	switch {
+	case a.Oid == types.OidText || b.Oid == types.OidText:
+		return types.Text
+	case a.Oid == types.OidBpchar || b.Oid == types.OidBpchar:
+		return types.T{Oid: types.OidBpchar, Typmod: -1}
+	}
+	return types.T{Oid: a.Oid, Typmod: -1}
 }
 
 // binaryOp binds "l op r"; l may be given already bound.

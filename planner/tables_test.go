@@ -93,38 +93,45 @@ func TestLongTextPruning(t *testing.T) {
 	}
 }
 
-// TestCrossWidthIntegerJoin checks that joins on integer columns of
-// different widths hash on the values (sqltests compares their answers
-// with PostgreSQL's) rather than falling back to a nested loop over the
-// cast comparison.
-func TestCrossWidthIntegerJoin(t *testing.T) {
+// TestCrossTypeJoinKeys checks which equalities between columns of
+// different types hash on their values (sqltests compares the answers with
+// PostgreSQL's): integers of any widths, and text against varchar or
+// char(n) (compared as text); varchar against char(n) compares as char(n),
+// which the hash join's keys do not, and stays a join filter.
+func TestCrossTypeJoinKeys(t *testing.T) {
 	p, _ := newTestPlanner(t)
 	s, err := p.NewSession("admin", "lattice", true, 1, nil)
 	require.NoError(t, err)
 	for _, q := range []string{
-		"CREATE TABLE a (x integer, x2 integer)",
-		"CREATE TABLE b (y bigint, y2 smallint)",
-		"INSERT INTO a VALUES (1, 1), (2, 2), (1, 3)",
-		"INSERT INTO b VALUES (1, 1), (4294967297, 1), (2, 5)",
+		"CREATE TABLE a (x integer, x2 integer, t text)",
+		"CREATE TABLE b (y bigint, y2 smallint, v varchar(5), c char(4))",
+		"INSERT INTO a VALUES (1, 1, 'a'), (2, 2, 'b'), (1, 3, 'b ')",
+		"INSERT INTO b VALUES (1, 1, 'a', 'a'), (4294967297, 1, 'b', 'b'), (2, 5, 'b ', 'b ')",
 	} {
 		_, err := runSQL(t, s, q)
 		require.NoError(t, err, q)
 	}
-	for q, want := range map[string]string{
-		"SELECT count(*) FROM a JOIN b ON x = y":                     "3",
-		"SELECT count(*) FROM a, b WHERE y = x AND y2 = x2":          "1",
-		"SELECT count(*) FROM b LEFT JOIN a ON y = x":                "4",
-		"SELECT count(*) FROM a JOIN b ON x = y + 0":                 "3", // an expression: not a key
-		"SELECT count(*) FROM a JOIN b ON x::bigint = y AND x2 = y2": "1",
+	for _, tc := range []struct {
+		q, count string
+		hash     bool
+	}{
+		{"SELECT count(*) FROM a JOIN b ON x = y", "3", true},
+		{"SELECT count(*) FROM a, b WHERE y = x AND y2 = x2", "1", true},
+		{"SELECT count(*) FROM b LEFT JOIN a ON y = x", "4", true},
+		{"SELECT count(*) FROM a JOIN b ON x::bigint = y AND x2 = y2", "1", true},
+		{"SELECT count(*) FROM a JOIN b ON x = y + 0", "3", false}, // an expression: no key
+		{"SELECT count(*) FROM a JOIN b ON t = v", "3", true},
+		{"SELECT count(*) FROM a JOIN b ON c = t", "3", true},
+		{"SELECT count(*) FROM b b1 JOIN b b2 ON b1.v = b2.c", "5", false},
 	} {
-		require.Equal(t, []string{want}, queryText(t, s, q), q)
-		plan := strings.Join(queryColumn(t, s, "EXPLAIN "+q), "\n")
-		if strings.Contains(q, "+ 0") {
-			require.Contains(t, plan, "Nested Loop", q)
+		require.Equal(t, []string{tc.count}, queryText(t, s, tc.q), tc.q)
+		plan := strings.Join(queryColumn(t, s, "EXPLAIN "+tc.q), "\n")
+		if !tc.hash {
+			require.Contains(t, plan, "Nested Loop", tc.q)
 			continue
 		}
-		require.Contains(t, plan, "Hash Cond", q)
-		require.NotContains(t, plan, "Nested Loop", q)
+		require.Contains(t, plan, "Hash Cond", tc.q)
+		require.NotContains(t, plan, "Nested Loop", tc.q)
 	}
 }
 

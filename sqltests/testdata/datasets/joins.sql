@@ -8,7 +8,8 @@
 -- multi-key joins; dup holds the same row several times. wide has bigint
 -- and smallint keys, to join with l's integer ones: values past the 32-bit
 -- range whose low bits equal small keys (2^32 + 1, 2^32 - 1 beside -1), and
--- the extremes.
+-- the extremes; and varchar and char(n) keys for l's text ones, with
+-- trailing spaces that count in varchar and do not in char(n).
 
 CREATE TABLE l (
     id integer NOT NULL,
@@ -46,7 +47,9 @@ CREATE TABLE dup (
 CREATE TABLE wide (
     id bigint NOT NULL,
     k bigint,
-    s smallint
+    s smallint,
+    tv varchar(5),
+    tc char(4)
 );
 
 INSERT INTO l VALUES
@@ -74,6 +77,7 @@ INSERT INTO one VALUES (1, 2, 'only row');
 INSERT INTO dup VALUES (1, 'x'), (1, 'x'), (1, 'x'), (2, 'y'), (2, 'y'), (NULL, 'z'), (NULL, 'z'), (3, NULL);
 
 INSERT INTO wide VALUES
-    (100, 1, 1), (101, 2, 2), (102, 4294967297, 1), (103, -1, -1),
-    (104, 4294967295, 3), (105, NULL, NULL), (106, 2, NULL),
-    (107, 9223372036854775807, 32767), (108, -9223372036854775808, -32768);
+    (100, 1, 1, 'a', 'a'), (101, 2, 2, 'b ', 'b '), (102, 4294967297, 1, 'b', 'z'),
+    (103, -1, -1, NULL, NULL), (104, 4294967295, 3, '', ''), (105, NULL, NULL, 'z', 'c'),
+    (106, 2, NULL, 'a ', 'a  '), (107, 9223372036854775807, 32767, 'zz', 'b'),
+    (108, -9223372036854775808, -32768, 'c', NULL);

@@ -186,3 +186,29 @@ SELECT l.id, w.id FROM l JOIN wide w ON l.k = w.k AND w.s = l.k;
 
 -- query: join_int2_int4_two_keys_mixed_types
 SELECT l.id, w.id, r.id FROM l JOIN wide w ON w.s = l.k JOIN r ON r.k = w.k AND r.k2 = l.k2;
+
+-- query: join_text_varchar
+-- varchar and char(n) keys against text: char(n) compares without its
+-- trailing spaces, varchar with them.
+SELECT l.id, w.id FROM l JOIN wide w ON l.k2 = w.tv;
+
+-- query: join_text_char
+SELECT l.id, w.id FROM l JOIN wide w ON l.k2 = w.tc;
+
+-- query: left_join_varchar_text_two_keys
+SELECT w.id, l.id FROM wide w LEFT JOIN l ON w.tv = l.k2 AND w.k = l.k;
+
+-- query: join_varchar_char
+SELECT a.id, b.id FROM wide a JOIN wide b ON a.tv = b.tc;
+
+-- query: join_char_varchar
+SELECT a.id, b.id FROM wide a JOIN wide b ON a.tc = b.tv;
+
+-- query: join_char_text
+SELECT l.id, w.id FROM l JOIN wide w ON w.tc = l.k2;
+
+-- query: compare_string_types_both_orders
+-- varchar against char(n) compares as char(n), text against either as
+-- text, whichever side each is on.
+SELECT id, tv = tc, tc = tv, tv < tc, tc::text = tv::text, tc = tv::text, tv::text = tc, tc > 'a'::text
+FROM wide ORDER BY id;
