@@ -66,14 +66,7 @@ func TestPauseResumeCancel(t *testing.T) {
 	meta := openMeta(t, dataDir)
 	segs := readySegments(t, meta, "ssb", ssb.CubeName)
 	require.Len(t, segs, 1)
-	var listed []string
-	for _, fs := range segs[0].files {
-		for _, f := range fs {
-			listed = append(listed, filepath.Clean(f.Path))
-		}
-	}
-	slices.Sort(listed)
-	assert.Equal(t, listed, filesUnder(t, dataDir, filepath.Join(segDir, segs[0].id)), "the segment's directory holds exactly its listed files")
+	assert.Equal(t, segs[0].listedFiles(), filesUnder(t, dataDir, filepath.Join(segDir, segs[0].id)), "the segment's directory holds exactly its listed files")
 	assert.Len(t, segs[0].stats.Cuboids, 16)
 	want := ssbAnswers(t, pg)
 	mustExec(t, c, "SET lattice.route = 'cube'")

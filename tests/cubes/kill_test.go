@@ -108,6 +108,19 @@ func readySegments(t testing.TB, meta *sql.DB, project, cube string) []segmentRe
 	return out
 }
 
+// listedFiles returns the paths of the segment's files, sorted, as
+// filesUnder gives them.
+func (s segmentRecord) listedFiles() []string {
+	var out []string
+	for _, fs := range s.files {
+		for _, f := range fs {
+			out = append(out, filepath.Clean(f.Path))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // filesUnder lists the regular files under dir, relative to base.
 func filesUnder(t testing.TB, base, dir string) []string {
 	t.Helper()
@@ -212,14 +225,7 @@ func TestKillResume(t *testing.T) {
 
 	segs := readySegments(t, meta, "ssb", ssb.CubeName)
 	require.Len(t, segs, 1)
-	var listed []string
-	for _, fs := range segs[0].files {
-		for _, f := range fs {
-			listed = append(listed, filepath.Clean(f.Path))
-		}
-	}
-	slices.Sort(listed)
-	assert.Equal(t, listed, filesUnder(t, dataDir, segDir), "the cube's directory must hold exactly the READY segment's files")
+	assert.Equal(t, segs[0].listedFiles(), filesUnder(t, dataDir, segDir), "the cube's directory must hold exactly the READY segment's files")
 	assert.NotContains(t, filesUnder(t, dataDir, segDir), orphan)
 	assert.Len(t, segs[0].stats.Cuboids, 16, "cuboids of the resumed segment")
 
