@@ -45,7 +45,7 @@ func (b *binder) arrayExpr(a *pg_query.A_ArrayExpr, elem *types.T) (Expr, error)
 		typ = *elem
 	} else {
 		var err error
-		if args, typ, err = b.commonArgs(a.Elements, "ARRAY", a.Location); err != nil {
+		if args, typ, err = b.commonArgs(a.Elements, "ARRAY", a.Location, false); err != nil {
 			return nil, err
 		}
 		if elem != nil && args[0].Type().Oid == types.OidUnknown {

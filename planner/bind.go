@@ -168,7 +168,7 @@ func (b *binder) expr(n *pg_query.Node) (Expr, error) {
 		return b.caseExpr(n.GetCaseExpr())
 	case n.GetCoalesceExpr() != nil:
 		ce := n.GetCoalesceExpr()
-		args, typ, err := b.commonArgs(ce.Args, "COALESCE", ce.Location)
+		args, typ, err := b.commonArgs(ce.Args, "COALESCE", ce.Location, false)
 		if err != nil {
 			return nil, err
 		}
@@ -511,7 +511,8 @@ func (b *binder) caseExpr(c *pg_query.CaseExpr) (Expr, error) {
 	if c.Defresult != nil {
 		results = append(results, c.Defresult)
 	}
-	vals, typ, err := b.commonArgs(results, "CASE", c.Location)
+	// PostgreSQL resolves CASE's type with the ELSE result first.
+	vals, typ, err := b.commonArgs(results, "CASE", c.Location, c.Defresult != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -524,16 +525,24 @@ func (b *binder) caseExpr(c *pg_query.CaseExpr) (Expr, error) {
 }
 
 // commonArgs binds a list of expressions and converts them to their common
-// type, as CASE, COALESCE, GREATEST and UNION do.
-func (b *binder) commonArgs(nodes []*pg_query.Node, what string, loc int32) ([]Expr, types.T, error) {
+// type, as CASE, COALESCE, GREATEST and UNION do; lastFirst takes the last
+// one's type first (CASE's ELSE), which decides between types that convert
+// to each other (varchar and char(n)).
+func (b *binder) commonArgs(nodes []*pg_query.Node, what string, loc int32, lastFirst bool) ([]Expr, types.T, error) {
 	args := make([]Expr, len(nodes))
-	typ := types.Unknown
 	for i, n := range nodes {
 		e, err := b.expr(n)
 		if err != nil {
-			return nil, typ, err
+			return nil, types.Unknown, err
 		}
 		args[i] = e
+	}
+	order := args
+	if lastFirst && len(args) > 1 {
+		order = append([]Expr{args[len(args)-1]}, args[:len(args)-1]...)
+	}
+	typ := types.Unknown
+	for _, e := range order {
 		t := e.Type()
 		if t.Oid == types.OidUnknown {
 			continue
@@ -578,7 +587,7 @@ func (b *binder) minMax(m *pg_query.MinMaxExpr) (Expr, error) {
 	if m.Op == pg_query.MinMaxOp_IS_LEAST {
 		name = "LEAST"
 	}
-	args, typ, err := b.commonArgs(m.Args, name, m.Location)
+	args, typ, err := b.commonArgs(m.Args, name, m.Location, false)
 	if err != nil {
 		return nil, err
 	}

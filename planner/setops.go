@@ -100,7 +100,7 @@ func (b *binder) values(ctx context.Context, sel *pg_query.SelectStmt) (*Stateme
 		for i, l := range lists {
 			nodes[i] = l.GetList().GetItems()[c]
 		}
-		args, typ, err := b.commonArgs(nodes, "VALUES", 0)
+		args, typ, err := b.commonArgs(nodes, "VALUES", 0, false)
 		if err != nil {
 			return nil, err
 		}

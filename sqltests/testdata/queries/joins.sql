@@ -212,3 +212,20 @@ SELECT l.id, w.id FROM l JOIN wide w ON w.tc = l.k2;
 -- text, whichever side each is on.
 SELECT id, tv = tc, tc = tv, tv < tc, tc::text = tv::text, tc = tv::text, tv::text = tc, tc > 'a'::text
 FROM wide ORDER BY id;
+
+-- query: common_string_type_union_case_coalesce
+-- Set operations, CASE and COALESCE meet at the first string type
+-- (pg_typeof shows which): varchar and char(n) convert to each other, so
+-- neither is preferred, and text, the preferred one, does not win over
+-- either.
+SELECT pg_typeof(x)::text, x FROM (SELECT tv AS x FROM wide UNION SELECT tc FROM wide) s ORDER BY 2;
+
+-- query: common_string_type_text_wins
+SELECT pg_typeof(x)::text, x FROM (SELECT tv AS x FROM wide UNION SELECT k2 FROM l) s ORDER BY 2;
+
+-- query: common_string_type_case_coalesce
+-- CASE takes its ELSE result's type first.
+SELECT w.id, pg_typeof(CASE WHEN w.id > 103 THEN tv ELSE l.k2 END)::text, CASE WHEN w.id > 103 THEN tv ELSE l.k2 END,
+  pg_typeof(CASE WHEN w.id > 103 THEN tv ELSE tc END)::text, CASE WHEN w.id > 103 THEN tv ELSE tc END,
+  pg_typeof(coalesce(tc, tv))::text, coalesce(tc, tv)
+FROM wide w LEFT JOIN l ON l.id = w.id - 100 ORDER BY w.id;
