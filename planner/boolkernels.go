@@ -300,36 +300,62 @@ func compareLoop[T int16 | int32 | int64 | arrow.Date32](vals []T, c T, exact in
 		}
 		return
 	}
-	// Branch-free: each op is a choice among less, equal and greater, and
-	// eight rows make one byte of the result.
-	var wl, we, wg byte
+	// Each op is one comparison, its result flipped or not (x >= c is
+	// not x < c); branch-free, eight rows make one byte of the result.
+	var flip byte
 	switch op {
-	case "=":
-		we = 1
-	case "<>", "!=":
-		wl, wg = 1, 1
-	case "<":
-		wl = 1
-	case "<=":
-		wl, we = 1, 1
-	case ">":
-		wg = 1
-	default: // ">="
-		we, wg = 1, 1
+	case ">=", "<=", "<>", "!=":
+		flip = 1
 	}
-	test := func(x T) byte { return b2u(x < c)&wl | b2u(x == c)&we | b2u(x > c)&wg }
-	n := len(vals)
-	for i := 0; i+8 <= n; i += 8 {
-		v := vals[i : i+8 : i+8]
-		out[i>>3] = test(v[0]) | test(v[1])<<1 | test(v[2])<<2 | test(v[3])<<3 |
-			test(v[4])<<4 | test(v[5])<<5 | test(v[6])<<6 | test(v[7])<<7
-	}
-	for i := n &^ 7; i < n; i++ {
-		out[i>>3] |= test(vals[i]) << (i & 7)
+	switch op {
+	case "<", ">=":
+		lessLoop(vals, c, flip, out)
+	case ">", "<=":
+		greaterLoop(vals, c, flip, out)
+	default: // "=", "<>", "!="
+		equalLoop(vals, c, flip, out)
 	}
 }
 
-// b2u is 1 for true, 0 for false.
+// lessLoop sets bit i of out to (vals[i] < c) XOR flip.
+func lessLoop[T int16 | int32 | int64 | arrow.Date32](vals []T, c T, flip byte, out []byte) {
+	n, fb := len(vals), flip*0xff
+	for i := 0; i+8 <= n; i += 8 {
+		v := vals[i : i+8 : i+8]
+		out[i>>3] = fb ^ (b2u(v[0] < c) | b2u(v[1] < c)<<1 | b2u(v[2] < c)<<2 | b2u(v[3] < c)<<3 |
+			b2u(v[4] < c)<<4 | b2u(v[5] < c)<<5 | b2u(v[6] < c)<<6 | b2u(v[7] < c)<<7)
+	}
+	for i := n &^ 7; i < n; i++ {
+		out[i>>3] |= (b2u(vals[i] < c) ^ flip) << (i & 7)
+	}
+}
+
+// greaterLoop sets bit i of out to (vals[i] > c) XOR flip.
+func greaterLoop[T int16 | int32 | int64 | arrow.Date32](vals []T, c T, flip byte, out []byte) {
+	n, fb := len(vals), flip*0xff
+	for i := 0; i+8 <= n; i += 8 {
+		v := vals[i : i+8 : i+8]
+		out[i>>3] = fb ^ (b2u(v[0] > c) | b2u(v[1] > c)<<1 | b2u(v[2] > c)<<2 | b2u(v[3] > c)<<3 |
+			b2u(v[4] > c)<<4 | b2u(v[5] > c)<<5 | b2u(v[6] > c)<<6 | b2u(v[7] > c)<<7)
+	}
+	for i := n &^ 7; i < n; i++ {
+		out[i>>3] |= (b2u(vals[i] > c) ^ flip) << (i & 7)
+	}
+}
+
+// equalLoop sets bit i of out to (vals[i] == c) XOR flip.
+func equalLoop[T int16 | int32 | int64 | arrow.Date32](vals []T, c T, flip byte, out []byte) {
+	n, fb := len(vals), flip*0xff
+	for i := 0; i+8 <= n; i += 8 {
+		v := vals[i : i+8 : i+8]
+		out[i>>3] = fb ^ (b2u(v[0] == c) | b2u(v[1] == c)<<1 | b2u(v[2] == c)<<2 | b2u(v[3] == c)<<3 |
+			b2u(v[4] == c)<<4 | b2u(v[5] == c)<<5 | b2u(v[6] == c)<<6 | b2u(v[7] == c)<<7)
+	}
+	for i := n &^ 7; i < n; i++ {
+		out[i>>3] |= (b2u(vals[i] == c) ^ flip) << (i & 7)
+	}
+}
+
 func b2u(b bool) byte {
 	if b {
 		return 1

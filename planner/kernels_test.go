@@ -310,3 +310,21 @@ func TestStringKernels(t *testing.T) {
 		bld.Release()
 	}
 }
+
+// BenchmarkCompareLoop compares 64K int32 values with a constant, as a
+// pushed-down filter does per batch.
+func BenchmarkCompareLoop(b *testing.B) {
+	vals := make([]int32, 1<<16)
+	for i := range vals {
+		vals[i] = int32(i*7919) % 50
+	}
+	out := make([]byte, len(vals)/8)
+	for _, op := range []string{"<", "<=", "=", "<>", ">", ">="} {
+		b.Run(op, func(b *testing.B) {
+			for b.Loop() {
+				clear(out)
+				compareLoop(vals, 25, 25, op, out)
+			}
+		})
+	}
+}
