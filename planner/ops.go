@@ -380,6 +380,14 @@ func commonType(a, b types.T) (types.T, bool) {
 	if isOidLike(a) && isOidLike(b) {
 		return types.OidT, true
 	}
+	// Integers convert to oid implicitly, not back: they meet at oid,
+	// whichever comes first.
+	if isOidLike(a) && b.Family() == types.IntFamily {
+		return a, true
+	}
+	if isOidLike(b) && a.Family() == types.IntFamily {
+		return b, true
+	}
 	ra, rb := numericRank(a), numericRank(b)
 	if ra > 0 && rb > 0 {
 		if ra < rb {

@@ -181,3 +181,10 @@ SELECT id, i4 > 10 AS gt, t = 'alpha' AS eq, d < '2024-01-01' AS before_2024 FRO
 
 -- query: numeric_scale_of_sum_expression
 SELECT n12 + n12, n12 * 0, n12 - n12 FROM alltypes WHERE id = 1;
+
+-- query: case_oid_and_integer
+-- Integers convert to oid implicitly and not back: CASE meets at oid
+-- whichever branch, ELSE (resolved first) or THEN, holds the integer.
+SELECT CASE WHEN id > 2 THEN 1::oid ELSE 0 END, CASE WHEN id > 2 THEN 0 ELSE 2::oid END,
+  pg_typeof(CASE WHEN id > 2 THEN 1::oid ELSE 0 END)::text, COALESCE(NULL::oid, id)
+FROM alltypes ORDER BY id;
