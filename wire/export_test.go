@@ -41,7 +41,7 @@ func (s *Server) ServeSession(nc net.Conn, user, project string, startup map[str
 	if !s.register(c) {
 		return ErrServerClosed
 	}
-	c.be = pgproto3.NewBackend(c.br, c.nc)
+	c.be = pgproto3.NewBackend(c.br, &c.out) // as serve does: through the output buffer
 	c.be.SetMaxBodyLen(s.cfg.MaxMessageSize)
 	// What startup sends once authentication succeeded.
 	c.be.Send(&pgproto3.AuthenticationOk{})
@@ -50,7 +50,7 @@ func (s *Server) ServeSession(nc net.Conn, user, project string, startup map[str
 	}
 	c.be.Send(&pgproto3.BackendKeyData{ProcessID: c.pid, SecretKey: c.secret})
 	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: 'I'})
-	if err := c.be.Flush(); err != nil {
+	if err := c.flush(); err != nil {
 		return nil
 	}
 	c.loop()
