@@ -13,6 +13,8 @@ import (
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" database/sql driver
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 )
 
 // engine is one database under test, reached through its own client.
@@ -37,11 +39,27 @@ type pgEngine struct {
 }
 
 func connectPG(ctx context.Context, label, dsn string) (*pgEngine, error) {
-	c, err := pgx.Connect(ctx, dsn)
+	c, err := dialPG(ctx, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", label, err)
 	}
 	return &pgEngine{label: label, dsn: dsn, conn: c}, nil
+}
+
+// dialPG connects so that a cancelled context cancels the statement on the
+// server too (a CancelRequest), not only the client's wait: pgx's default
+// gives up on the connection and leaves the server running it, and a
+// PostgreSQL REFRESH past -build-timeout then kept a core busy through the
+// rest of the run.
+func dialPG(ctx context.Context, dsn string) (*pgx.Conn, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: 10 * time.Second}
+	}
+	return pgx.ConnectConfig(ctx, cfg)
 }
 
 func (e *pgEngine) name() string { return e.label }
@@ -52,7 +70,7 @@ func (e *pgEngine) reconnect(ctx context.Context) error {
 	if !e.conn.IsClosed() {
 		return nil
 	}
-	c, err := pgx.Connect(ctx, e.dsn)
+	c, err := dialPG(ctx, e.dsn)
 	if err != nil {
 		return fmt.Errorf("%s: reconnecting: %w", e.label, err)
 	}

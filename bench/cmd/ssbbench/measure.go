@@ -75,6 +75,10 @@ func buildCubes(ctx context.Context, timeout time.Duration, lat *lattice, duck *
 			r.Error = err.Error()
 			if wctx.Err() != nil && ctx.Err() == nil {
 				r.Error = fmt.Sprintf("did not finish in %v (-build-timeout)", timeout)
+				if engine == "Lattice" {
+					// Cancelling BUILD ... WAIT leaves the job running.
+					cancelJobs(ctx, lat)
+				}
 			}
 			logf("%s: %v", engine, r.Error)
 		} else {
@@ -89,6 +93,21 @@ func buildCubes(ctx context.Context, timeout time.Duration, lat *lattice, duck *
 		"CREATE MATERIALIZED VIEW ssb_cuboids AS "+cuboidQuery()+" WITH NO DATA",
 		"REFRESH MATERIALIZED VIEW ssb_cuboids", pg)
 	return out
+}
+
+// cancelJobs cancels Lattice's unfinished jobs, so that a build past
+// -build-timeout does not go on beside the measurements.
+func cancelJobs(ctx context.Context, lat *lattice) {
+	rows, err := lat.query(ctx, "SELECT id FROM lattice.jobs WHERE status IN ('PENDING', 'RUNNING', 'PAUSED')")
+	if err != nil {
+		logf("Lattice: listing jobs to cancel: %v", err)
+		return
+	}
+	for _, r := range rows {
+		if err := lat.exec(ctx, "CANCEL JOB '"+r[0]+"'"); err != nil {
+			logf("Lattice: CANCEL JOB %s: %v", r[0], err)
+		}
+	}
 }
 
 // Engine labels in the query table, in column order.
