@@ -569,23 +569,24 @@ func (r *runCtx) inSlices(ctx context.Context, c cube.Cuboid, in planner.FileInp
 	return r.write(ctx, planner.RollupSQL(r.def, c, "slices"), inputs, c, false)
 }
 
-// rollup derives cuboid c from parent, whose file is in: in slices of
-// the parent's rows when the parent has more than sliceRows rows and c
-// would hold about as many groups at once. That is when c does not stream
-// from the parent, or streams in runs that long: a run of the parent's
-// first dimension is aggregated whole (at SF 10, a year of the SSB base
-// cuboid is 8.6 million rows). The runs are estimated from the parent's
-// row-group statistics (exec.LeadingRuns).
-func (r *runCtx) rollup(ctx context.Context, c, parent cube.Cuboid, in cube.File) (cube.File, error) {
+// rollup derives cuboid c from parent, whose file is in, in slices of the
+// parent's rows when sliced (r.sliced).
+func (r *runCtx) rollup(ctx context.Context, c, parent cube.Cuboid, in cube.File, sliced bool) (cube.File, error) {
 	input := planner.FileInput{Columns: planner.CuboidColumns(r.def, parent), Files: tableFiles(in), Sorted: parent.Len()}
-	if r.sliced(c, parent, in) {
+	if sliced {
 		per := r.sliceRows(c)
 		return r.inSlices(ctx, c, input, (in.Rows+per-1)/per, planner.RollupSQL(r.def, c, "parent"), "parent", func(int64) error { return nil })
 	}
 	return r.write(ctx, planner.RollupSQL(r.def, c, "parent"), map[string]planner.FileInput{"parent": input}, c, false)
 }
 
-// sliced reports whether rollup derives c from parent's file in in slices.
+// sliced reports whether rollup derives c from parent's file in in
+// slices: when the parent has more than sliceRows rows and c would hold
+// about as many groups at once. That is when c does not stream from the
+// parent, or streams in runs that long: a run of the parent's first
+// dimension is aggregated whole (at SF 10, a year of the SSB base cuboid
+// is 8.6 million rows). The runs are estimated from the parent's
+// row-group statistics (exec.LeadingRuns).
 func (r *runCtx) sliced(c, parent cube.Cuboid, in cube.File) bool {
 	per := r.sliceRows(c)
 	return in.Rows > per && (!streams(c, parent) || r.longRuns(in, parent, per))
@@ -599,12 +600,14 @@ func (r *runCtx) sliced(c, parent cube.Cuboid, in cube.File) bool {
 func (r *runCtx) rollups(ctx context.Context, cs []cube.Cuboid, parent cube.Cuboid, in cube.File, built func(c cube.Cuboid, f cube.File, start time.Time) error) error {
 	var shared []cube.Cuboid
 	for _, c := range cs {
-		if len(cs) > 1 && !r.sliced(c, parent, in) {
+		// Whether c goes in slices reads the parent's statistics: once.
+		sliced := r.sliced(c, parent, in)
+		if len(cs) > 1 && !sliced {
 			shared = append(shared, c)
 			continue
 		}
 		start := time.Now()
-		f, err := r.rollup(ctx, c, parent, in)
+		f, err := r.rollup(ctx, c, parent, in, sliced)
 		if err == nil {
 			err = built(c, f, start)
 		}
