@@ -7,15 +7,26 @@ import (
 
 // groupTable maps grouping keys to group numbers (0, 1, ... in order of
 // insertion): open addressing over the keys' hashes, with the keys stored
-// back to back in one arena. Unlike a map[string]int32 it allocates
-// nothing per group and grows without rehashing the keys.
+// back to back in fixed-size chunks. Unlike a map[string]int32 it
+// allocates nothing per group, and it grows without rehashing the keys or
+// moving them: a table of a build's base cuboid slice holds a million
+// distinct keys and more, which a single growing arena would copy several
+// times over.
 type groupTable struct {
 	seed   maphash.Seed
-	slots  []int32  // group + 1; 0 marks an empty slot
-	hashes []uint64 // of each group's key
-	ends   []int    // end of each group's key in arena
-	arena  []byte
+	slots  []int32   // group + 1; 0 marks an empty slot
+	hashes []uint64  // of each group's key
+	spans  []keySpan // where each group's key is
+	chunks [][]byte  // the keys; the last one is appended to
 }
+
+// keySpan is where a key is stored: no pointer, so that the garbage
+// collector has nothing to scan per group.
+type keySpan struct{ chunk, off, len uint32 }
+
+// keyChunk is the size of the chunks keys are stored in; a longer key
+// gets a chunk of its own.
+const keyChunk = 256 << 10
 
 func newGroupTable() *groupTable {
 	return &groupTable{seed: maphash.MakeSeed(), slots: make([]int32, 64)}
@@ -23,11 +34,8 @@ func newGroupTable() *groupTable {
 
 // key returns group g's key.
 func (t *groupTable) key(g int32) []byte {
-	start := 0
-	if g > 0 {
-		start = t.ends[g-1]
-	}
-	return t.arena[start:t.ends[g]]
+	sp := t.spans[g]
+	return t.chunks[sp.chunk][sp.off : sp.off+sp.len]
 }
 
 // find returns key's group, or ok false and the hash insert takes.
@@ -48,8 +56,7 @@ func (t *groupTable) find(key []byte) (g int32, h uint64, ok bool) {
 // insert adds key, of hash h and not in the table, as the next group.
 func (t *groupTable) insert(key []byte, h uint64) int32 {
 	g := int32(len(t.hashes))
-	t.arena = append(t.arena, key...)
-	t.ends = append(t.ends, len(t.arena))
+	t.spans = append(t.spans, t.store(key))
 	t.hashes = append(t.hashes, h)
 	if 2*len(t.hashes) > len(t.slots) { // at most half full
 		t.slots = make([]int32, 2*len(t.slots))
@@ -59,6 +66,19 @@ func (t *groupTable) insert(key []byte, h uint64) int32 {
 	}
 	t.place(h, g)
 	return g
+}
+
+// store copies key into the last chunk, starting a new one when it does
+// not fit, and returns where it went.
+func (t *groupTable) store(key []byte) keySpan {
+	last := len(t.chunks) - 1
+	if last < 0 || len(key) > cap(t.chunks[last])-len(t.chunks[last]) {
+		t.chunks = append(t.chunks, make([]byte, 0, max(keyChunk, len(key))))
+		last++
+	}
+	c := t.chunks[last]
+	t.chunks[last] = append(c, key...)
+	return keySpan{chunk: uint32(last), off: uint32(len(c)), len: uint32(len(key))}
 }
 
 func (t *groupTable) place(h uint64, g int32) {

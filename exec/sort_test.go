@@ -690,3 +690,20 @@ func BenchmarkRunAgg(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkHashAggUnique hash-aggregates unsorted base-cuboid rows by all
+// 15 grouping columns, where nearly every row is a group of its own: a
+// build's base cuboid slice.
+func BenchmarkHashAggUnique(b *testing.B) {
+	cols, _, recs := baseCuboidRows(b, 300_000)
+	defer releaseBatches(recs)
+	// Sums of the bigint measures, as a build sums them (lattice_sum_int8).
+	var aggs []AggSpec
+	for _, c := range []int{15, 17} {
+		aggs = append(aggs, AggSpec{Func: AggSum, Arg: c, Arg2: -1, Filter: -1, ArgType: types.Int4, Result: types.Int8})
+	}
+	b.ResetTimer()
+	for range b.N {
+		drainBench(b, NewHashAgg(&batchesOp{cols: cols, recs: retained(recs)}, 15, aggs, nil))
+	}
+}
