@@ -378,12 +378,21 @@ func (w *Window) partition(col int, f WindowFunc, p []int, args [][]types.Datum,
 			continue
 		}
 		acc := newAccumulator(*f.Agg)
+		nargs := len(f.Args) // the aggregate's own, before its FILTER
+		if f.Agg.Filter >= 0 {
+			nargs = f.Agg.Filter
+		}
 		for j := s; j <= e; j++ {
+			if f.Agg.Filter >= 0 {
+				if ok, _ := arg(j, f.Agg.Filter).(bool); !ok {
+					continue
+				}
+			}
 			var a0, a1 types.Datum
-			if len(f.Args) > 0 {
+			if nargs > 0 {
 				a0 = arg(j, 0)
 			}
-			if len(f.Args) > 1 {
+			if nargs > 1 {
 				a1 = arg(j, 1)
 			}
 			if err := acc.add(a0, a1); err != nil {

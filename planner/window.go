@@ -87,6 +87,9 @@ func (b *binder) windowCall(fc *pg_query.FuncCall) (Expr, error) {
 		call.desc = append(call.desc, desc)
 		call.nulls = append(call.nulls, nf)
 	}
+	if fc.AggFilter != nil && !isAggregate(name) && !fc.AggStar {
+		return nil, b.errorf(fc.Location, pgerr.FeatureNotSupported, "FILTER is not implemented for non-aggregate window functions")
+	}
 	f := &call.fn
 	f.Name = name
 	if err := b.frame(def, f); err != nil {
@@ -174,6 +177,19 @@ func (b *binder) windowCall(fc *pg_query.FuncCall) (Expr, error) {
 			args = []Expr{ac.arg}
 		} else {
 			args = nil
+		}
+		if fc.AggFilter != nil {
+			// FILTER (WHERE cond) goes last among the arguments: the
+			// frame's rows where it is not true are left out.
+			cond, err := b.expr(fc.AggFilter)
+			if err != nil {
+				return nil, err
+			}
+			if cond, err = b.coerce(cond, types.Bool, fc.Location); err != nil {
+				return nil, err
+			}
+			spec.Filter = len(args)
+			args = append(args, cond)
 		}
 		f.Agg = &spec
 		f.Name = "aggregate"

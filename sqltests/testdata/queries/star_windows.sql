@@ -58,3 +58,11 @@ SELECT s.sale_id, p.category, dense_rank() OVER (PARTITION BY p.category ORDER B
 
 -- query: month_over_month
 SELECT y, m, rev, rev - lag(rev) OVER (ORDER BY y, m) AS delta FROM (SELECT d.year AS y, d.month AS m, sum(s.revenue) AS rev FROM sales s JOIN d_date d ON s.date_key = d.date_key GROUP BY 1, 2) t;
+
+-- query: window_aggregate_filter
+-- FILTER leaves rows out of each frame (it was once ignored).
+SELECT sale_id, count(*) FILTER (WHERE quantity > 2) OVER (), sum(quantity) FILTER (WHERE channel = 'web') OVER (PARTITION BY customer_id ORDER BY sale_id), avg(revenue) FILTER (WHERE revenue > 100) OVER (ORDER BY sale_id ROWS BETWEEN 2 PRECEDING AND CURRENT ROW), string_agg(channel, ',') FILTER (WHERE quantity < 3) OVER (PARTITION BY customer_id ORDER BY sale_id) FROM sales WHERE customer_id BETWEEN 3 AND 6;
+
+-- query: window_filter_on_non_aggregate
+-- error 0A000
+SELECT row_number() FILTER (WHERE quantity > 2) OVER () FROM sales;
