@@ -620,8 +620,26 @@ func (b *binder) aggCall(fc *pg_query.FuncCall) (Expr, error) {
 	if err := b.aggSpec(fc, name, args, &call); err != nil {
 		return nil, err
 	}
+	if call.filter != nil {
+		// The arguments are computed for every row, and only then left
+		// out by the FILTER; PostgreSQL computes them only for rows that
+		// pass it, so sum(1 / x) FILTER (WHERE x <> 0) must not divide
+		// by zero. CASE computes its result only where its condition
+		// holds.
+		call.arg, call.arg2 = onlyWhere(call.filter, call.arg), onlyWhere(call.filter, call.arg2)
+	}
 	ag.aggs = append(ag.aggs, call)
 	return &colRef{idx: ag.first() + len(ag.aggs) - 1, typ: call.spec.Result}, nil
+}
+
+// onlyWhere returns e computed only where cond is true (NULL elsewhere):
+// e itself when computing it cannot fail.
+func onlyWhere(cond, e Expr) Expr {
+	switch e.(type) {
+	case nil, *colRef, *constExpr:
+		return e
+	}
+	return &caseExpr{whens: []Expr{cond}, thens: []Expr{e}, typ: e.Type()}
 }
 
 // aggSpec types an aggregate call: its function, argument and result types

@@ -44,6 +44,10 @@ SELECT sum(DISTINCT k), avg(DISTINCT k), count(DISTINCT k) FROM alltypes;
 -- query: filter_clause
 SELECT count(*) FILTER (WHERE b), count(*) FILTER (WHERE NOT b), sum(i4) FILTER (WHERE i4 > 0), avg(n12) FILTER (WHERE grp = 'z') FROM alltypes;
 
+-- query: filter_guards_its_arguments
+-- The arguments are computed only for rows that pass the FILTER.
+SELECT count(100 / i4) FILTER (WHERE i4 <> 0), sum(100 / i2) FILTER (WHERE i2 <> 0), grp FROM alltypes GROUP BY grp;
+
 -- query: filter_with_distinct
 SELECT count(DISTINCT k) FILTER (WHERE grp IN ('x', 'y')), min(t) FILTER (WHERE t <> '') FROM alltypes;
 
