@@ -81,8 +81,11 @@ func (b *binder) columnRef(cr *pg_query.ColumnRef) (Expr, error) {
 		return nil, err
 	}
 	// Not ours: maybe the enclosing query's (a correlated subquery).
-	oe, oerr := b.outer.columnRef(cr)
+	oe, oerr := b.outer.outerColumnRef(cr)
 	if oerr != nil {
+		if pgerr.CodeOf(oerr) == pgerr.GroupingError {
+			return nil, oerr
+		}
 		return nil, err
 	}
 	b.correlated = true
@@ -98,6 +101,33 @@ func (b *binder) columnRef(cr *pg_query.ColumnRef) (Expr, error) {
 		return ref, nil
 	}
 	return nil, pgerr.New(pgerr.FeatureNotSupported, "this outer reference is not supported yet")
+}
+
+// outerColumnRef resolves a column reference of a subquery of b's. Where b
+// binds after its aggregation (select list, HAVING, ORDER BY), the row a
+// subquery sees is the aggregation's output: a column must be a group key,
+// read where the aggregation puts it.
+func (b *binder) outerColumnRef(cr *pg_query.ColumnRef) (Expr, error) {
+	ag := b.agg
+	if ag == nil || ag.inArg {
+		return b.columnRef(cr)
+	}
+	b.agg = nil
+	e, err := b.columnRef(cr)
+	b.agg = ag
+	if err != nil {
+		return nil, err
+	}
+	in, ok := e.(*colRef)
+	if !ok {
+		return e, nil // a query further out's, not aggregated here
+	}
+	for i, g := range ag.groups {
+		if gc, ok := g.(*colRef); ok && gc.idx == in.idx {
+			return &colRef{idx: i, typ: g.Type()}, nil
+		}
+	}
+	return nil, b.errorf(cr.Location, pgerr.GroupingError, "subquery uses ungrouped column %q from outer query", columnRefName(cr))
 }
 
 // localColumnRef resolves a column reference in this query's own scope.

@@ -300,8 +300,26 @@ func figureColnameInternal(n *pg_query.Node) (string, int) {
 			return "current_schema", 2
 		}
 	case n.GetSubLink() != nil:
-		if n.GetSubLink().SubLinkType == pg_query.SubLinkType_EXISTS_SUBLINK {
+		switch n.GetSubLink().SubLinkType {
+		case pg_query.SubLinkType_EXISTS_SUBLINK:
 			return "exists", 2
+		case pg_query.SubLinkType_ARRAY_SUBLINK:
+			return "array", 2
+		case pg_query.SubLinkType_EXPR_SUBLINK:
+			// Named after the subquery's column (the leftmost branch's, in
+			// a set operation).
+			sel := n.GetSubLink().Subselect.GetSelectStmt()
+			for sel != nil && sel.Larg != nil {
+				sel = sel.Larg
+			}
+			if sel != nil && len(sel.TargetList) > 0 {
+				if rt := sel.TargetList[0].GetResTarget(); rt != nil {
+					if rt.Name != "" {
+						return rt.Name, 2
+					}
+					return figureColname(rt.Val), 2
+				}
+			}
 		}
 	}
 	return "", 0

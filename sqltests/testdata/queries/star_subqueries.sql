@@ -80,3 +80,24 @@ WITH a AS (SELECT customer_id FROM sales WHERE quantity < 0), b AS (SELECT DISTI
 -- query: subquery_returns_more_than_one_row
 -- error 21000
 SELECT (SELECT sale_id FROM sales WHERE customer_id = 1) FROM d_customer;
+
+-- query: grouped_correlated_scalar
+-- A subquery in a grouped select list reads the outer group key from
+-- the aggregation's output (it once read another column).
+SELECT customer_id, count(*), (SELECT count(*) FROM d_customer c WHERE c.customer_id = s.customer_id AND c.vip) FROM sales s WHERE customer_id < 40 GROUP BY customer_id;
+
+-- query: grouped_correlated_having_exists
+SELECT product_id, sum(quantity) FROM sales s GROUP BY product_id HAVING EXISTS (SELECT 1 FROM d_product p WHERE p.product_id = s.product_id AND p.category = 'Books');
+
+-- query: grouped_correlated_rollup_having
+SELECT channel, product_id, count(*) FROM sales s WHERE product_id < 30 GROUP BY ROLLUP (channel, product_id) HAVING EXISTS (SELECT 1 FROM d_product p WHERE p.product_id = s.product_id AND p.list_price > 20);
+
+-- query: grouped_correlated_in_aggregate_argument
+SELECT channel, sum((SELECT list_price FROM d_product p WHERE p.product_id = s.product_id)) FROM sales s GROUP BY channel;
+
+-- query: grouped_correlated_ungrouped_column
+-- error 42803
+SELECT channel, (SELECT count(*) FROM d_product p WHERE p.product_id = s.product_id) FROM sales s GROUP BY channel;
+
+-- query: scalar_subquery_column_names
+SELECT (SELECT count(*) FROM d_product), (SELECT max(list_price) AS top FROM d_product), (SELECT category FROM d_product ORDER BY product_id LIMIT 1) FROM d_date LIMIT 1;
