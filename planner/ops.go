@@ -83,9 +83,18 @@ func (b *binder) aExpr(a *pg_query.A_Expr) (Expr, error) {
 		if list == nil {
 			return nil, b.errorf(a.Location, pgerr.FeatureNotSupported, "IN with a subquery is not supported yet")
 		}
+		items := make([]Expr, len(list.Items))
+		for i, item := range list.Items {
+			if items[i], err = b.expr(item); err != nil {
+				return nil, err
+			}
+		}
+		if l, err = b.inListType(l, items, a.Location); err != nil {
+			return nil, err
+		}
 		var ors []Expr
-		for _, item := range list.Items {
-			eq, err := b.binaryOp("=", l, nil, item, a.Location)
+		for _, item := range items {
+			eq, err := b.binaryOpExprs("=", l, item, a.Location)
 			if err != nil {
 				return nil, err
 			}
@@ -211,6 +220,14 @@ func (b *binder) unify(l, r Expr, loc int32) (Expr, Expr, error) {
 	if lt.Family() == types.StringFamily && rt.Family() == types.StringFamily && lt.Oid != rt.Oid {
 		ct = stringOperandType(lt, rt)
 	}
+	if ct.Oid == types.OidFloat4 && lt.Oid != rt.Oid {
+		// real with an integer or numeric: PostgreSQL's operators resolve
+		// to the mixed real/double ones (float48eq, float84pl), double
+		// precision being the preferred type, so both sides convert to
+		// double precision, neither to real: 1::real = 1.0000000001 is
+		// false, and 0.1::real + 123.456 keeps the numeric's digits.
+		ct = types.Float8
+	}
 	var err error
 	if l, err = b.cast(l, ct, loc, false); err != nil {
 		return nil, nil, err
@@ -219,6 +236,40 @@ func (b *binder) unify(l, r Expr, loc int32) (Expr, Expr, error) {
 		return nil, nil, err
 	}
 	return l, r, nil
+}
+
+// inListType converts x of x IN (items) to the type PostgreSQL compares
+// the list at where that differs from the operator's: the common type of
+// x and the items other than column references, as UNION resolves it,
+// which for real and numeric constants is real (r IN (0.1) is
+// r = 0.1::real, where r = 0.1 compares in double precision). The items
+// are converted by the comparisons.
+func (b *binder) inListType(x Expr, items []Expr, loc int32) (Expr, error) {
+	if x.Type().Oid != types.OidFloat4 {
+		return x, nil
+	}
+	for _, it := range items {
+		if _, ok := it.(*colRef); ok {
+			continue
+		}
+		t := it.Type()
+		if t.Oid == types.OidUnknown {
+			continue
+		}
+		if ct, ok := commonType(x.Type(), t); !ok || ct.Oid != types.OidFloat4 {
+			return x, nil
+		}
+	}
+	for i, it := range items {
+		if _, ok := it.(*colRef); !ok && it.Type().Oid != types.OidUnknown {
+			c, err := b.cast(it, types.Float4, loc, false)
+			if err != nil {
+				return nil, err
+			}
+			items[i] = c
+		}
+	}
+	return x, nil
 }
 
 // stringOperandType is the type an operator compares two different string
@@ -283,17 +334,6 @@ func (b *binder) binaryOpExprs(op string, l, r Expr, loc int32) (Expr, error) {
 	}
 	if ul == nil {
 		return nil, b.noOperator(op, l, r, loc)
-	}
-	// real mixed with another number type resolves to the float48
-	// operators, which compute in double precision.
-	if ul.Type().Oid == types.OidFloat4 && lt0.Oid != types.OidUnknown && rt0.Oid != types.OidUnknown &&
-		(lt0.Oid != types.OidFloat4 || rt0.Oid != types.OidFloat4) {
-		if ul, err = b.cast(ul, types.Float8, loc, false); err != nil {
-			return nil, err
-		}
-		if ur, err = b.cast(ur, types.Float8, loc, false); err != nil {
-			return nil, err
-		}
 	}
 	t := ul.Type()
 	if isComparison(op) {

@@ -188,3 +188,12 @@ SELECT n12 + n12, n12 * 0, n12 - n12 FROM alltypes WHERE id = 1;
 SELECT CASE WHEN id > 2 THEN 1::oid ELSE 0 END, CASE WHEN id > 2 THEN 0 ELSE 2::oid END,
   pg_typeof(CASE WHEN id > 2 THEN 1::oid ELSE 0 END)::text, COALESCE(NULL::oid, id)
 FROM alltypes ORDER BY id;
+
+-- query: real_mixed_with_numeric_and_integer
+-- real with an integer or numeric computes in double precision (both
+-- sides converted to it, neither to real); an IN list of constants
+-- compares at their common type, real.
+SELECT id, r4 + n12, r4 * i4, r4 = 0.25, r4 < 1.0000001, r4 IN (0.25, 1.5), r4 + 0.1::real FROM alltypes;
+
+-- query: real_equal_to_a_decimal_constant
+SELECT count(*) FILTER (WHERE r = 0.1), count(*) FILTER (WHERE r IN (0.1, 3.75)), count(*) FILTER (WHERE r = 0.1::real), count(*) FILTER (WHERE 1::real = 1.0000000001) FROM (VALUES (0.1::real), (0.5::real), (3.75::real)) v(r);
