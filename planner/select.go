@@ -30,7 +30,13 @@ func (b *binder) statement(ctx context.Context, p parsed) (*Statement, error) {
 	case n == nil:
 		return &Statement{run: func(context.Context, *Session, []types.Datum) (Result, error) { return tagOnly(""), nil }}, nil
 	case n.GetSelectStmt() != nil:
-		return b.selectStmt(ctx, n.GetSelectStmt())
+		st, err := b.selectStmt(ctx, n.GetSelectStmt())
+		if err == nil && st.Columns == nil && n.GetSelectStmt().IntoClause == nil {
+			// SELECT; and SELECT FROM t return rows of no columns: they
+			// still have a (zero-column) row description.
+			st.Columns = []Column{}
+		}
+		return st, err
 	case n.GetVariableSetStmt() != nil:
 		return b.setStmt(n.GetVariableSetStmt())
 	case n.GetVariableShowStmt() != nil:

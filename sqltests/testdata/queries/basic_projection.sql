@@ -102,3 +102,10 @@ SELECT id FROM alltypes WHERE t COLLATE "C" < 'b';
 
 -- query: string_concat_chain
 SELECT id, grp || '-' || COALESCE(vc, '∅') || '-' || k FROM alltypes;
+
+-- query: zero_columns
+-- Rows of no columns, with a row description of no fields.
+SELECT FROM alltypes WHERE i4 > 0;
+
+-- query: zero_columns_no_from
+SELECT;
