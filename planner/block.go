@@ -236,7 +236,10 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 			col = len(projected)
 			projected = append(projected, b.defaultUnknown(e))
 		}
-		desc, nullsFirst := sortDirection(sb)
+		desc, nullsFirst, err := sortDirection(sb)
+		if err != nil {
+			return nil, err
+		}
 		keys = append(keys, exec.SortKey{Col: col, Desc: desc, NullsFirst: nullsFirst})
 	}
 	limit, err := b.optionalInt(sel.LimitCount, "LIMIT")
@@ -758,8 +761,19 @@ func (b *binder) aggSpec(fc *pg_query.FuncCall, name string, args []Expr, call *
 
 // sortDirection reads ASC/DESC and NULLS FIRST/LAST; PostgreSQL puts NULLs
 // last ascending and first descending unless told otherwise.
-func sortDirection(sb *pg_query.SortBy) (desc, nullsFirst bool) {
+// USING < and USING > are ASC and DESC; no other operator orders (42809).
+func sortDirection(sb *pg_query.SortBy) (desc, nullsFirst bool, err error) {
 	desc = sb.SortbyDir == pg_query.SortByDir_SORTBY_DESC
+	if sb.SortbyDir == pg_query.SortByDir_SORTBY_USING {
+		switch op := opName(sb.UseOp); op {
+		case "<":
+		case ">":
+			desc = true
+		default:
+			return false, false, pgerr.New(pgerr.WrongObjectType, "operator %s is not a valid ordering operator", op).
+				WithHint(`Ordering operators must be "<" or ">" members of btree operator families.`)
+		}
+	}
 	nullsFirst = desc
 	switch sb.SortbyNulls {
 	case pg_query.SortByNulls_SORTBY_NULLS_FIRST:
@@ -767,7 +781,7 @@ func sortDirection(sb *pg_query.SortBy) (desc, nullsFirst bool) {
 	case pg_query.SortByNulls_SORTBY_NULLS_LAST:
 		nullsFirst = false
 	}
-	return desc, nullsFirst
+	return desc, nullsFirst, nil
 }
 
 // outputSortColumn resolves an ORDER BY item that names an output column,

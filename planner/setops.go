@@ -281,7 +281,10 @@ func (b *binder) orderLimit(ctx context.Context, sel *pg_query.SelectStmt, body 
 		if col < 0 {
 			return nil, pgerr.New(pgerr.FeatureNotSupported, "ORDER BY on a UNION/INTERSECT/EXCEPT or VALUES result must name an output column")
 		}
-		desc, nf := sortDirection(sb)
+		desc, nf, err := sortDirection(sb)
+		if err != nil {
+			return nil, err
+		}
 		keys = append(keys, exec.SortKey{Col: col, Desc: desc, NullsFirst: nf})
 	}
 	limit, err := b.optionalInt(sel.LimitCount, "LIMIT")

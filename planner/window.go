@@ -82,7 +82,10 @@ func (b *binder) windowCall(fc *pg_query.FuncCall) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		desc, nf := sortDirection(sb)
+		desc, nf, err := sortDirection(sb)
+		if err != nil {
+			return nil, err
+		}
 		call.order = append(call.order, b.defaultUnknown(e))
 		call.desc = append(call.desc, desc)
 		call.nulls = append(call.nulls, nf)

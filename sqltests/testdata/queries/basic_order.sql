@@ -137,3 +137,10 @@ SELECT t FROM alltypes WHERE t IS NOT NULL ORDER BY t DESC;
 
 -- query: order_by_tz
 SELECT id, tz FROM alltypes ORDER BY tz, id;
+
+-- query: order_by_using
+SELECT id, i4 FROM alltypes ORDER BY i4 USING >, id USING <;
+
+-- query: order_by_using_not_an_ordering_operator
+-- error 42809
+SELECT id FROM alltypes ORDER BY i4 USING <=;
