@@ -155,8 +155,7 @@ func (s *sumAcc) result(div func(a, b *apd.Decimal) (*apd.Decimal, error)) (type
 		case types.FloatFamily:
 			return s.f / float64(s.n), nil
 		case types.IntervalFamily:
-			n := float64(s.n)
-			return types.DInterval{Months: int32(float64(s.iv.Months) / n), Days: int32(float64(s.iv.Days) / n), Micros: int64(math.Round(float64(s.iv.Micros) / n))}, nil
+			return types.MulInterval(s.iv, float64(s.n), true)
 		}
 		if s.d.Form != apd.Finite {
 			return s.d, nil

@@ -154,6 +154,12 @@ func AppendKey(b []byte, t types.T, v types.Datum) []byte {
 		return append(b, x...)
 	case time.Time:
 		return binary.BigEndian.AppendUint64(b, uint64(x.UnixMicro()))
+	case types.DInterval:
+		// Intervals that compare equal are one key: '1 mon', '30 days'
+		// and '720:00:00' group together, as in PostgreSQL, whose hash
+		// of an interval is of this same span.
+		hi, lo := span(x.Months, x.Days, x.Micros)
+		return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(b, uint64(hi)), lo)
 	}
 	return types.AppendBinary(b, t, v)
 }

@@ -355,7 +355,12 @@ func putInt128Key(dst []byte, hi int64, lo uint64, inv uint64) {
 // month as 30 days, as a signed 128-bit integer (it may pass 64 bits).
 // The nanoseconds are truncated to microseconds, as Value reads them.
 func intervalSpan(v arrow.MonthDayNanoInterval) (hi int64, lo uint64) {
-	days := int64(v.Months)*30 + int64(v.Days)
+	return span(v.Months, v.Days, v.Nanoseconds/1000)
+}
+
+// span is interval_cmp_value of months, days and microseconds.
+func span(months, days32 int32, us int64) (hi int64, lo uint64) {
+	days := int64(months)*30 + int64(days32)
 	neg := days < 0
 	d := uint64(days)
 	if neg {
@@ -369,7 +374,6 @@ func intervalSpan(v arrow.MonthDayNanoInterval) (hi int64, lo uint64) {
 			h++
 		}
 	}
-	us := v.Nanoseconds / 1000
 	var c uint64
 	l, c = bits.Add64(l, uint64(us), 0)
 	ext := uint64(0)

@@ -386,18 +386,11 @@ func (b *binder) dateTimeOp(op string, l, r Expr, loc int32) (Expr, bool, error)
 		})
 	case lt.Oid == types.OidInterval && rt.IsNumericKind() && (op == "*" || op == "/"):
 		return mk(types.Interval, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
-			f := toFloat(v[1])
-			if op == "/" {
-				if f == 0 {
-					return nil, divByZero()
-				}
-				f = 1 / f
-			}
-			return scaleInterval(v[0].(types.DInterval), f), nil
+			return types.MulInterval(v[0].(types.DInterval), toFloat(v[1]), op == "/")
 		})
 	case lt.IsNumericKind() && rt.Oid == types.OidInterval && op == "*":
 		return mk(types.Interval, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
-			return scaleInterval(v[1].(types.DInterval), toFloat(v[0])), nil
+			return types.MulInterval(v[1].(types.DInterval), toFloat(v[0]), false)
 		})
 	}
 	if lt.Oid == rt.Oid || (lf != types.IntervalFamily && rf != types.IntervalFamily && lf != types.StringFamily && rf != types.StringFamily) {
@@ -449,13 +442,4 @@ func addInterval(ts time.Time, iv types.DInterval, tz bool, loc *time.Location) 
 	}
 	ts = ts.Add(time.Duration(iv.Micros) * time.Microsecond)
 	return ts.UTC()
-}
-
-func scaleInterval(iv types.DInterval, f float64) types.DInterval {
-	months := float64(iv.Months) * f
-	wholeMonths := math.Trunc(months)
-	days := float64(iv.Days)*f + (months-wholeMonths)*30
-	wholeDays := math.Trunc(days)
-	micros := float64(iv.Micros)*f + (days-wholeDays)*86400e6
-	return types.DInterval{Months: int32(wholeMonths), Days: int32(wholeDays), Micros: int64(math.Round(micros))}
 }

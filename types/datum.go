@@ -1,9 +1,12 @@
 package types
 
 import (
+	"math"
 	"time"
 
 	"github.com/cockroachdb/apd/v3"
+
+	"github.com/lattice-olap/lattice/pgerr"
 )
 
 // Datum is one SQL value; see the package comment for the Go type of each
@@ -50,3 +53,43 @@ type DInterval struct {
 
 // NewDecimal returns a decimal holding coeff × 10^exp.
 func NewDecimal(coeff int64, exp int32) *apd.Decimal { return apd.New(coeff, exp) }
+
+// MulInterval is PostgreSQL's interval * float8 (interval_mul) and, with
+// div, interval / float8 (interval_div; avg(interval) divides so too).
+// The months and days are scaled apart and truncated; their fractions
+// cascade down, a month as 30 days and a day as 24 hours, each rounded to
+// microseconds first, as PostgreSQL rounds them: '14 mons' / 3 is
+// '4 mons 20 days' and '1 mon' / 9 is '3 days 07:59:59.9712'.
+func MulInterval(iv DInterval, factor float64, div bool) (DInterval, error) {
+	scale := func(x float64) float64 { return x * factor }
+	if div {
+		if factor == 0 {
+			return DInterval{}, pgerr.New(pgerr.DivisionByZero, "division by zero")
+		}
+		scale = func(x float64) float64 { return x / factor }
+	}
+	outOfRange := pgerr.New(pgerr.DatetimeValueOutOfRange, "interval out of range")
+	months, days := scale(float64(iv.Months)), scale(float64(iv.Days))
+	if !fitsInt32(months) || !fitsInt32(days) {
+		return DInterval{}, outOfRange
+	}
+	r := DInterval{Months: int32(months), Days: int32(days)}
+	monthDays := roundMicros((months - float64(r.Months)) * 30)
+	secs := roundMicros((days - float64(r.Days) + monthDays - math.Trunc(monthDays)) * 86400)
+	if math.Abs(secs) >= 86400 {
+		r.Days += int32(secs / 86400)
+		secs -= math.Trunc(secs/86400) * 86400
+	}
+	r.Days += int32(monthDays)
+	micros := math.RoundToEven(scale(float64(iv.Micros)) + secs*1e6)
+	if math.IsNaN(micros) || micros < math.MinInt64 || micros >= math.MaxInt64 {
+		return DInterval{}, outOfRange
+	}
+	r.Micros = int64(micros)
+	return r, nil
+}
+
+func fitsInt32(x float64) bool { return !math.IsNaN(x) && x <= math.MaxInt32 && x >= math.MinInt32 }
+
+// roundMicros rounds x to six decimals (PostgreSQL's TSROUND).
+func roundMicros(x float64) float64 { return math.RoundToEven(x*1e6) / 1e6 }

@@ -116,3 +116,18 @@ SELECT id, ts FROM alltypes WHERE ts IS NOT NULL ORDER BY ts DESC;
 
 -- query: timestamptz_order
 SELECT id, tz FROM alltypes ORDER BY tz NULLS FIRST, id;
+
+-- query: interval_equal_values_group_together
+-- '1 mon', '30 days' and '720 hours' are equal: one group, one distinct
+-- value, one match (they once hashed apart).
+SELECT count(*), count(DISTINCT v), (SELECT count(*) FROM (SELECT DISTINCT v FROM (VALUES (INTERVAL '1 mon'), (INTERVAL '30 days'), (INTERVAL '720 hours')) s(v)) d) FROM (VALUES (INTERVAL '1 mon'), (INTERVAL '30 days'), (INTERVAL '720 hours'), (INTERVAL '1 day')) t(v) GROUP BY v = INTERVAL '1 day';
+
+-- query: interval_equal_values_set_ops
+SELECT v FROM (VALUES (INTERVAL '1 mon'), (INTERVAL '2 days')) a(v) INTERSECT SELECT v FROM (VALUES (INTERVAL '30 days'), (INTERVAL '48 hours')) b(v);
+
+-- query: interval_scaled
+-- Fractions cascade down as PostgreSQL's interval_mul/interval_div do.
+SELECT INTERVAL '14 months' / 3, INTERVAL '1 mon' / 9, INTERVAL '1 year' / 365, INTERVAL '1 day 3 hours' * 2.7, INTERVAL '-14 months 3 days' / 7, 3.3 * INTERVAL '5 mons 4 days 00:00:01.5', INTERVAL '2 days' / -3;
+
+-- query: interval_avg
+SELECT avg(v), sum(v) FROM (VALUES (INTERVAL '1 mon 2 days'), (INTERVAL '-3 days 5 hours'), (INTERVAL '7 mons'), (INTERVAL '1 day')) t(v);
