@@ -166,26 +166,55 @@ func (s *Session) Fail() {
 // types the client declared (OID 0 entries are inferred); they apply to
 // a single statement and are rejected with several.
 func (s *Session) Prepare(ctx context.Context, text string, paramTypes []types.Oid) ([]*Statement, error) {
-	stmts, err := s.planner.parse(text)
+	stmts, err := s.Parse(text)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*Statement, 0, len(stmts))
 	for _, st := range stmts {
-		b := newBinder(s, text, paramTypes)
-		b.ctx = ctx
-		stmt, err := b.statement(ctx, st)
+		stmt, err := s.Bind(ctx, text, st, paramTypes)
 		if err != nil {
 			return nil, err
 		}
-		stmt.SQL = st.sql
-		stmt.routes, stmt.cubeState = b.cube.routes, b.cube.state
-		// The history keeps the queries that read data: not constant
-		// SELECTs (a pool's SELECT 1) nor catalog and system views.
-		stmt.record = b.cube.reads && st.stmt != nil && (st.stmt.GetSelectStmt() != nil || st.stmt.GetExplainStmt() != nil)
 		out = append(out, stmt)
 	}
 	return out, nil
+}
+
+// Parsed is one statement of a query text, parsed and not yet bound.
+type Parsed struct{ p parsed }
+
+// Parse splits text into its statements. A syntax error anywhere fails
+// the whole text (42601), as in PostgreSQL: none of it runs.
+func (s *Session) Parse(text string) ([]Parsed, error) {
+	stmts, err := s.planner.parse(text)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Parsed, len(stmts))
+	for i, st := range stmts {
+		out[i] = Parsed{st}
+	}
+	return out, nil
+}
+
+// Bind binds one statement of text (Parse). The statements of a simple
+// query are bound one at a time, each after the ones before it have run,
+// so that CREATE TABLE t ...; INSERT INTO t ... finds t.
+func (s *Session) Bind(ctx context.Context, text string, ps Parsed, paramTypes []types.Oid) (*Statement, error) {
+	st := ps.p
+	b := newBinder(s, text, paramTypes)
+	b.ctx = ctx
+	stmt, err := b.statement(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	stmt.SQL = st.sql
+	stmt.routes, stmt.cubeState = b.cube.routes, b.cube.state
+	// The history keeps the queries that read data: not constant
+	// SELECTs (a pool's SELECT 1) nor catalog and system views.
+	stmt.record = b.cube.reads && st.stmt != nil && (st.stmt.GetSelectStmt() != nil || st.stmt.GetExplainStmt() != nil)
+	return stmt, nil
 }
 
 // CheckTxn returns 25P02 when the transaction is aborted and stmt cannot

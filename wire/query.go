@@ -26,20 +26,31 @@ func (c *conn) simpleQuery(text string) error {
 	// applies to each (a SET before it changes it).
 	ctx, done := c.statementContext()
 	defer func() { done() }()
-	stmts, err := c.prepare(ctx, text, nil)
-	// Warnings of parse analysis (a reduced TIMESTAMP precision) come first.
-	c.sendNotices()
+	parsed, err := c.parseText(text)
 	switch {
 	case err != nil:
 		c.sendError(err)
-	case len(stmts) == 0:
+	case len(parsed) == 0:
 		c.be.Send(&pgproto3.EmptyQueryResponse{})
 	}
-	for i, st := range stmts {
+	for i, ps := range parsed {
 		if i > 0 {
 			done()
 			ctx, done = c.statementContext()
 		}
+		// Each statement is bound after the ones before it have run:
+		// CREATE TABLE t (...); INSERT INTO t ... finds t.
+		st, err := c.sess.Bind(ctx, text, ps, nil)
+		if err != nil {
+			if terr := c.sess.CheckTxn(nil); terr != nil {
+				err = terr // in a failed block, 25P02 comes first
+			}
+			c.sendError(err)
+			break
+		}
+		// Warnings of parse analysis (a reduced TIMESTAMP precision) come
+		// before the statement's results.
+		c.sendNotices()
 		if err := c.sess.CheckTxn(st); err != nil {
 			c.sendError(err)
 			break
@@ -72,10 +83,26 @@ func (c *conn) simpleQuery(text string) error {
 // prepare parses and binds text, checking that it is valid UTF-8 first.
 // ctx is a statement context (statementContext).
 func (c *conn) prepare(ctx context.Context, text string, paramOIDs []uint32) ([]*planner.Statement, error) {
-	if !utf8.ValidString(text) {
-		return nil, pgerr.New(pgerr.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\"")
+	if err := validText(text); err != nil {
+		return nil, err
 	}
 	return c.sess.Prepare(ctx, text, paramOIDs)
+}
+
+// parseText splits text into its parsed statements, checking that it is
+// valid UTF-8 first.
+func (c *conn) parseText(text string) ([]planner.Parsed, error) {
+	if err := validText(text); err != nil {
+		return nil, err
+	}
+	return c.sess.Parse(text)
+}
+
+func validText(text string) error {
+	if !utf8.ValidString(text) {
+		return pgerr.New(pgerr.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\"")
+	}
+	return nil
 }
 
 // run executes a portal, sending up to maxRows rows (0: all). It reports

@@ -28,6 +28,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/stretchr/testify/require"
 	"github.com/xdg-go/scram"
 	"go.uber.org/goleak"
 
@@ -926,6 +927,33 @@ func TestStatementTimeout(t *testing.T) {
 	if v := show(); v != "100ms" {
 		t.Errorf("statement_timeout is %q, want 100ms", v)
 	}
+	selectOne(t, c)
+}
+
+// TestMultiStatementSeesEarlierStatements runs statements that depend on
+// each other in one Query message: each is bound after the ones before it
+// have run, as in PostgreSQL. A syntax error anywhere runs none of them.
+func TestMultiStatementSeesEarlierStatements(t *testing.T) {
+	ls := startLattice(t, nil)
+	ctx := context.Background()
+	c := ls.Connect(t)
+	res, err := c.PgConn().Exec(ctx, "CREATE TABLE ms (a int, b text); INSERT INTO ms VALUES (1, 'x'), (2, 'y'); SELECT count(*), max(b) FROM ms").ReadAll()
+	require.NoError(t, err)
+	require.Len(t, res, 3)
+	require.Equal(t, "INSERT 0 2", res[1].CommandTag.String())
+	require.Equal(t, [][]byte{[]byte("2"), []byte("y")}, res[2].Rows[0])
+
+	_, err = c.PgConn().Exec(ctx, "INSERT INTO ms VALUES (3, 'z'); SELEC 1").ReadAll()
+	wantPgError(t, err, "42601", `syntax error at or near "SELEC"`)
+	var n int
+	require.NoError(t, c.QueryRow(ctx, "SELECT count(*) FROM ms").Scan(&n))
+	require.Equal(t, 2, n, "a text with a syntax error ran a statement")
+
+	// A later statement's binding error stops the text there.
+	_, err = c.PgConn().Exec(ctx, "INSERT INTO ms VALUES (3, 'z'); SELECT * FROM nosuch; INSERT INTO ms VALUES (4, 'w')").ReadAll()
+	wantPgError(t, err, "42P01", `relation "nosuch" does not exist`)
+	require.NoError(t, c.QueryRow(ctx, "SELECT count(*) FROM ms").Scan(&n))
+	require.Equal(t, 3, n)
 	selectOne(t, c)
 }
 
