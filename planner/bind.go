@@ -28,6 +28,10 @@ type binder struct {
 	keyRefs    []*outerRef     // the outer references made, for memoizing
 	ctx        context.Context // the Prepare's context, for catalog lookups
 	cube       *cubeBinding    // cube routing state of the statement (cube_route.go)
+	// untyped marks the output columns of the SELECT bound here that are
+	// literals of no type ('2', NULL), given text: a set operation gives
+	// them the other branch's type, as PostgreSQL resolves them.
+	untyped []bool
 }
 
 func newBinder(s *Session, text string, declared []types.Oid) *binder {

@@ -197,6 +197,7 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 				return nil, err
 			}
 		}
+		b.untyped = append(b.untyped, e.Type().Oid == types.OidUnknown)
 		e = b.defaultUnknown(e)
 		outCols = append(outCols, Column{Name: t.name, Type: e.Type()})
 		exprs = append(exprs, e)

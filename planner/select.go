@@ -125,6 +125,7 @@ func (b *binder) selectStmt(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 		if err != nil {
 			return nil, err
 		}
+		b.untyped = append(b.untyped, e.Type().Oid == types.OidUnknown)
 		e = b.defaultUnknown(e)
 		name := rt.Name
 		if name == "" {

@@ -133,14 +133,16 @@ func (b *binder) values(ctx context.Context, sel *pg_query.SelectStmt) (*Stateme
 
 // setOp plans UNION / INTERSECT / EXCEPT [ALL].
 func (b *binder) setOp(ctx context.Context, sel *pg_query.SelectStmt) (*Statement, error) {
-	l, err := b.child().selectStmtShare(ctx, sel.Larg, b)
+	lb, rb := b.child(), b.child()
+	l, err := lb.selectStmtShare(ctx, sel.Larg, b)
 	if err != nil {
 		return nil, err
 	}
-	r, err := b.child().selectStmtShare(ctx, sel.Rarg, b)
+	r, err := rb.selectStmtShare(ctx, sel.Rarg, b)
 	if err != nil {
 		return nil, err
 	}
+	untyped := func(bb *binder, i int) bool { return i < len(bb.untyped) && bb.untyped[i] }
 	name := map[pg_query.SetOperation]string{pg_query.SetOperation_SETOP_UNION: "UNION",
 		pg_query.SetOperation_SETOP_INTERSECT: "INTERSECT", pg_query.SetOperation_SETOP_EXCEPT: "EXCEPT"}[sel.Op]
 	if len(l.Columns) != len(r.Columns) {
@@ -150,7 +152,14 @@ func (b *binder) setOp(ctx context.Context, sel *pg_query.SelectStmt) (*Statemen
 	for i := range cols {
 		lt, rt := l.Columns[i].Type, r.Columns[i].Type
 		t := lt
-		if lt != rt {
+		switch {
+		case untyped(lb, i) && !untyped(rb, i):
+			// SELECT 1 UNION SELECT '2': the literal takes the other
+			// branch's type (its text is read as that type).
+			t = types.T{Oid: rt.Oid, Typmod: -1}
+		case untyped(rb, i) && !untyped(lb, i):
+			t = types.T{Oid: lt.Oid, Typmod: -1}
+		case lt != rt:
 			ct, ok := commonType(lt, rt)
 			if !ok {
 				return nil, pgerr.New(pgerr.DatatypeMismatch, "%s types %s and %s cannot be matched", name, lt, rt)

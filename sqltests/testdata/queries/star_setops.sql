@@ -63,3 +63,15 @@ SELECT 1, 2 UNION SELECT 1;
 -- query: union_mismatched_types
 -- error 42804
 SELECT full_date FROM d_date UNION SELECT quantity FROM sales;
+
+-- query: setop_untyped_literals
+-- Literals of no type take the other branch's type, as BI tools' padded
+-- UNIONs need: NULLs of any type, '1' read as an integer.
+SELECT date_key, full_date, holiday, is_weekend FROM d_date WHERE month = 1 AND day_of_month < 3 UNION ALL SELECT 0, NULL, NULL, NULL UNION ALL SELECT '1', '2024-02-29', 'leap', 'yes';
+
+-- query: setop_untyped_literal_first
+SELECT NULL AS k, 'none' AS label UNION SELECT product_id, category FROM d_product WHERE product_id < 5;
+
+-- query: setop_untyped_literal_bad_input
+-- error 22P02
+SELECT product_id FROM d_product UNION SELECT 'abc';
