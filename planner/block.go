@@ -224,6 +224,17 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 			return nil, err
 		}
 		if col < 0 {
+			// An expression written as in the select list is that
+			// column, as PostgreSQL matches them (SQL99 rules).
+			key := astKey(sb.Node)
+			for i, t := range targets {
+				if t.node != nil && astKey(t.node) == key {
+					col = i
+					break
+				}
+			}
+		}
+		if col < 0 {
 			if len(sel.DistinctClause) > 0 {
 				return nil, pgerr.New(pgerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
 			}

@@ -144,3 +144,11 @@ SELECT id, i4 FROM alltypes ORDER BY i4 USING >, id USING <;
 -- query: order_by_using_not_an_ordering_operator
 -- error 42809
 SELECT id FROM alltypes ORDER BY i4 USING <=;
+
+-- query: distinct_order_by_select_list_expression
+-- An ORDER BY expression written as in the select list is that column.
+SELECT DISTINCT lower(t), COALESCE(grp, '-') FROM alltypes ORDER BY COALESCE(grp, '-'), lower(t);
+
+-- query: distinct_order_by_other_expression
+-- error 42P10
+SELECT DISTINCT i4 FROM alltypes ORDER BY i4 + 1;
