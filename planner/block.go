@@ -762,6 +762,13 @@ func (b *binder) aggSpec(fc *pg_query.FuncCall, name string, args []Expr, call *
 			return wrong()
 		}
 		spec.Func, spec.Result, call.arg2 = exec.AggStringAgg, types.Text, d
+		if args[0].Type().Oid == types.OidBpchar {
+			// string_agg(text, text): char(n) converts, losing its padding.
+			if call.arg, err = b.coerce(args[0], types.Text, fc.Location); err != nil {
+				return err
+			}
+			spec.ArgType = types.Text
+		}
 		if len(fc.AggOrder) > 0 {
 			return pgerr.New(pgerr.FeatureNotSupported, "string_agg with ORDER BY is not supported yet")
 		}

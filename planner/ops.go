@@ -523,8 +523,12 @@ func (b *binder) likeOp(ln, rn *pg_query.Node, fold, negate bool, op string, loc
 	if err != nil {
 		return nil, err
 	}
-	if l, err = b.coerce(l, types.Text, loc); err != nil {
-		return nil, err
+	// char(n) matches with its padding (PostgreSQL's bpcharlike):
+	// 'ab'::char(4) LIKE 'ab' is false. Converting it to text would trim it.
+	if l.Type().Oid != types.OidBpchar {
+		if l, err = b.coerce(l, types.Text, loc); err != nil {
+			return nil, err
+		}
 	}
 	if r, err = b.coerce(r, types.Text, loc); err != nil {
 		return nil, err

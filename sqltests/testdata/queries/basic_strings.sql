@@ -58,3 +58,10 @@ SELECT id, length(c), octet_length(c), c = '' AS is_blank FROM alltypes;
 
 -- query: string_to_number_roundtrip
 SELECT id, (i4::text || '0')::int FROM alltypes WHERE i4 BETWEEN -100 AND 100;
+
+-- query: char_like_keeps_padding
+-- char(n) matches LIKE with its padding, as PostgreSQL's bpcharlike.
+SELECT id, c, c LIKE 'ab', c LIKE 'ab%', c LIKE '%  ', c ILIKE 'AB___', c NOT LIKE 'a%' FROM alltypes;
+
+-- query: string_agg_of_char_trims
+SELECT id, string_agg(c, '|'), string_agg(c || '', ',') FROM alltypes GROUP BY id;
