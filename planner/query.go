@@ -176,7 +176,24 @@ func (b *binder) localColumnRef(cr *pg_query.ColumnRef) (Expr, error) {
 	if rel == "" && found.usingPos > 0 && found.partner >= 0 {
 		p := b.scope.cols[found.partner]
 		p.mark()
-		return &coalesceExpr{args: []Expr{&colRef{idx: found.idx, typ: found.typ}, &colRef{idx: p.idx, typ: p.typ}}, typ: found.typ}, nil
+		// The merged column is of both sides' common type: a typmod only
+		// when both have it (numeric(10,2) with numeric(6,1) is numeric,
+		// each value keeping its scale).
+		ct, ok := commonType(found.typ, p.typ)
+		if !ok {
+			ct = found.typ
+		}
+		args := []Expr{&colRef{idx: found.idx, typ: found.typ}, &colRef{idx: p.idx, typ: p.typ}}
+		for i, a := range args {
+			if a.Type().Oid != ct.Oid {
+				c, err := b.cast(a, ct, cr.Location, false)
+				if err != nil {
+					return nil, err
+				}
+				args[i] = c
+			}
+		}
+		return &coalesceExpr{args: args, typ: ct}, nil
 	}
 	return &colRef{idx: found.idx, typ: found.typ}, nil
 }

@@ -145,6 +145,11 @@ func (b *binder) windowCall(fc *pg_query.FuncCall) (Expr, error) {
 			if args[2], err = b.coerce(args[2], t, fc.Location); err != nil {
 				return nil, err
 			}
+			// The result is of the common type, without the value's
+			// typmod when the default has another: lag(n, 1, 0) over a
+			// numeric(10,2) gives 0 for the default, not 0.00.
+			f.Result = t
+			break
 		}
 		f.Result = argType(0)
 	case "first_value", "last_value", "nth_value":

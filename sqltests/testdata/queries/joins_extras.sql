@@ -12,3 +12,12 @@ SELECT k, l.id, r.id FROM l FULL JOIN r USING (k);
 
 -- query: natural_join
 SELECT * FROM one NATURAL JOIN dup;
+
+-- query: full_join_using_merged_type
+-- The merged column is of both sides' common type (integer with bigint
+-- is bigint; numeric(6,2) with numeric is numeric, each value keeping its
+-- scale).
+SELECT k, pg_typeof(k), rv FROM (SELECT k, rv FROM r) a FULL JOIN (SELECT k, k::numeric / 4 AS rv FROM wide) b USING (k, rv);
+
+-- query: right_join_using_int_bigint
+SELECT k, l.id, wide.id FROM l RIGHT JOIN wide USING (k);

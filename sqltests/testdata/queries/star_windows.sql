@@ -66,3 +66,8 @@ SELECT sale_id, count(*) FILTER (WHERE quantity > 2) OVER (), sum(quantity) FILT
 -- query: window_filter_on_non_aggregate
 -- error 0A000
 SELECT row_number() FILTER (WHERE quantity > 2) OVER () FROM sales;
+
+-- query: lag_default_of_another_type
+-- lag/lead with a default of another type are of the common type, the
+-- default not cast to the column's typmod (0, not 0.00).
+SELECT product_id, lag(list_price, 1, 0) OVER (ORDER BY product_id), lead(list_price, 2, 9.5) OVER (ORDER BY product_id) FROM d_product WHERE product_id < 10;
