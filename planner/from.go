@@ -220,12 +220,18 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 		if rs.Lateral {
 			return relPlan{}, pgerr.New(pgerr.FeatureNotSupported, "LATERAL subqueries are not supported yet")
 		}
+		// A derived table does not see this query's other FROM items (that
+		// takes LATERAL), but in a subquery it sees the enclosing query's
+		// columns, and reading them makes this query correlated.
 		sub := b.child()
+		sub.outer = b.outer
 		st, err := sub.selectStmt(ctx, rs.Subquery.GetSelectStmt())
 		if err != nil {
 			return relPlan{}, err
 		}
 		b.params = sub.params
+		b.correlated = b.correlated || sub.correlated
+		b.keyRefs = append(b.keyRefs, sub.keyRefs...)
 		alias := ""
 		if rs.Alias != nil {
 			alias = rs.Alias.Aliasname

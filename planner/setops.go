@@ -133,7 +133,11 @@ func (b *binder) values(ctx context.Context, sel *pg_query.SelectStmt) (*Stateme
 
 // setOp plans UNION / INTERSECT / EXCEPT [ALL].
 func (b *binder) setOp(ctx context.Context, sel *pg_query.SelectStmt) (*Statement, error) {
+	// The branches are at this query's level: in a subquery they may
+	// refer to the enclosing query as it may, and their references make
+	// it correlated.
 	lb, rb := b.child(), b.child()
+	lb.outer, rb.outer = b.outer, b.outer
 	l, err := lb.selectStmtShare(ctx, sel.Larg, b)
 	if err != nil {
 		return nil, err
@@ -142,6 +146,8 @@ func (b *binder) setOp(ctx context.Context, sel *pg_query.SelectStmt) (*Statemen
 	if err != nil {
 		return nil, err
 	}
+	b.correlated = b.correlated || lb.correlated || rb.correlated
+	b.keyRefs = append(b.keyRefs, append(lb.keyRefs, rb.keyRefs...)...)
 	untyped := func(bb *binder, i int) bool { return i < len(bb.untyped) && bb.untyped[i] }
 	name := map[pg_query.SetOperation]string{pg_query.SetOperation_SETOP_UNION: "UNION",
 		pg_query.SetOperation_SETOP_INTERSECT: "INTERSECT", pg_query.SetOperation_SETOP_EXCEPT: "EXCEPT"}[sel.Op]

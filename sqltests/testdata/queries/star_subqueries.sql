@@ -101,3 +101,14 @@ SELECT channel, (SELECT count(*) FROM d_product p WHERE p.product_id = s.product
 
 -- query: scalar_subquery_column_names
 SELECT (SELECT count(*) FROM d_product), (SELECT max(list_price) AS top FROM d_product), (SELECT category FROM d_product ORDER BY product_id LIMIT 1) FROM d_date LIMIT 1;
+
+-- query: correlated_set_operation_branch
+-- The branches of a set operation in a subquery may refer to the outer
+-- query, as may a derived table inside the subquery.
+SELECT product_id, category FROM d_product p WHERE product_id < 40 AND product_id IN (SELECT product_id FROM sales WHERE quantity > 9 UNION ALL SELECT p.product_id WHERE p.category = 'Books');
+
+-- query: correlated_derived_table
+SELECT customer_id, (SELECT sum(x) FROM (SELECT quantity * c.customer_id AS x FROM sales s WHERE s.customer_id = c.customer_id) t) FROM d_customer c WHERE customer_id < 30;
+
+-- query: correlated_intersect_in_exists
+SELECT product_id FROM d_product p WHERE product_id < 60 AND EXISTS (SELECT channel FROM sales WHERE product_id = p.product_id AND quantity > 5 INTERSECT SELECT channel FROM sales WHERE product_id = p.product_id AND quantity < 3);
