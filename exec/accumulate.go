@@ -208,6 +208,7 @@ type varAcc struct {
 	sx, sxx   float64
 	cnt       int64
 	dsx, dsxx apd.Decimal
+	nonFinite bool // a numeric NaN or infinity was added: the result is NaN
 }
 
 func (a *varAcc) add(v, _ types.Datum) error {
@@ -234,6 +235,10 @@ func (a *varAcc) add(v, _ types.Datum) error {
 			d = apd.New(x.(int64), 0)
 		}
 		a.cnt++
+		if d.Form != apd.Finite {
+			a.nonFinite = true
+			return nil
+		}
 		sq := new(apd.Decimal)
 		if _, err := exact.Mul(sq, d, d); err != nil {
 			return err
@@ -267,6 +272,9 @@ func (a *varAcc) result(div func(a, b *apd.Decimal) (*apd.Decimal, error)) (type
 	}
 	if a.cnt == 0 || (sample && a.cnt == 1) {
 		return nil, nil
+	}
+	if a.nonFinite {
+		return &apd.Decimal{Form: apd.NaN}, nil
 	}
 	n := apd.New(a.cnt, 0)
 	num := new(apd.Decimal)

@@ -211,8 +211,12 @@ func numericArith(op string) (evalFn, types.T, bool) {
 		return nil, types.Numeric, false
 	}
 	return func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+		a, b := v[0].(*apd.Decimal), v[1].(*apd.Decimal)
+		if a.Form != apd.Finite || b.Form != apd.Finite {
+			return nonFiniteArith(op, a, b)
+		}
 		r := new(apd.Decimal)
-		if err := f(r, v[0].(*apd.Decimal), v[1].(*apd.Decimal)); err != nil {
+		if err := f(r, a, b); err != nil {
 			if _, ok := err.(*pgerr.Error); ok {
 				return nil, err
 			}
@@ -220,6 +224,66 @@ func numericArith(op string) (evalFn, types.T, bool) {
 		}
 		return r, nil
 	}, types.Numeric, true
+}
+
+// nonFiniteArith is numeric +, -, *, / and % when an operand is NaN or
+// infinite, as PostgreSQL defines them: NaN in, NaN out; Inf - Inf,
+// 0 * Inf, Inf / Inf and Inf % x are NaN; x / Inf is 0 and x % Inf is x;
+// otherwise an infinity with the operands' combined sign.
+func nonFiniteArith(op string, a, b *apd.Decimal) (types.Datum, error) {
+	nan := &apd.Decimal{Form: apd.NaN}
+	inf := func(neg bool) *apd.Decimal { return &apd.Decimal{Form: apd.Infinite, Negative: neg} }
+	isNaN := func(d *apd.Decimal) bool { return d.Form == apd.NaN || d.Form == apd.NaNSignaling }
+	isInf := func(d *apd.Decimal) bool { return d.Form == apd.Infinite }
+	if isNaN(a) || isNaN(b) {
+		return nan, nil
+	}
+	switch op {
+	case "+", "-":
+		bneg := b.Negative
+		if op == "-" {
+			bneg = !bneg
+		}
+		switch {
+		case isInf(a) && isInf(b):
+			if a.Negative != bneg {
+				return nan, nil
+			}
+			return inf(a.Negative), nil
+		case isInf(a):
+			return inf(a.Negative), nil
+		default:
+			return inf(bneg), nil
+		}
+	case "*":
+		if (isInf(a) && b.IsZero() && !isInf(b)) || (isInf(b) && a.IsZero() && !isInf(a)) {
+			return nan, nil
+		}
+		return inf(a.Negative != b.Negative), nil
+	case "/":
+		switch {
+		case isInf(a) && isInf(b):
+			return nan, nil
+		case isInf(a):
+			if b.IsZero() {
+				return nil, divByZero()
+			}
+			return inf(a.Negative != b.Negative), nil
+		default: // finite / infinite
+			return apd.New(0, 0), nil
+		}
+	case "%":
+		if isInf(a) {
+			if !isInf(b) && b.IsZero() {
+				return nil, divByZero()
+			}
+			return nan, nil
+		}
+		r := new(apd.Decimal)
+		r.Set(a)
+		return r, nil
+	}
+	return nil, pgerr.New(pgerr.FeatureNotSupported, "numeric %s is not supported for NaN or infinite operands", op)
 }
 
 // numericDiv divides with PostgreSQL's result scale (select_div_scale): at

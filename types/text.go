@@ -475,10 +475,14 @@ func ParseNumeric(s string) (*apd.Decimal, error) {
 // CoerceNumeric rounds d to t's scale and checks its precision, as a cast to
 // numeric(p,s) does.
 func CoerceNumeric(d *apd.Decimal, t T) (*apd.Decimal, error) {
-	if t.Typmod < 0 || d.Form != apd.Finite {
+	if t.Typmod < 0 || d.Form == apd.NaN || d.Form == apd.NaNSignaling {
 		return d, nil
 	}
 	p, s := t.NumericPrecisionScale()
+	if d.Form == apd.Infinite {
+		return nil, pgerr.New(pgerr.NumericValueOutOfRange, "numeric field overflow").
+			WithDetail("A field with precision %d, scale %d cannot hold an infinite value.", p, s)
+	}
 	r := new(apd.Decimal)
 	ctx := apd.BaseContext.WithPrecision(1000)
 	ctx.Rounding = apd.RoundHalfUp

@@ -197,3 +197,17 @@ SELECT id, r4 + n12, r4 * i4, r4 = 0.25, r4 < 1.0000001, r4 IN (0.25, 1.5), r4 +
 
 -- query: real_equal_to_a_decimal_constant
 SELECT count(*) FILTER (WHERE r = 0.1), count(*) FILTER (WHERE r IN (0.1, 3.75)), count(*) FILTER (WHERE r = 0.1::real), count(*) FILTER (WHERE 1::real = 1.0000000001) FROM (VALUES (0.1::real), (0.5::real), (3.75::real)) v(r);
+
+-- query: numeric_infinity_arithmetic
+SELECT 'Infinity'::numeric / 7, '-Infinity'::numeric / 7, 7 / '-Infinity'::numeric, 'Infinity'::numeric - 'Infinity'::numeric, 0 * 'Infinity'::numeric, 'Infinity'::numeric % 2, 'Infinity'::numeric / 'Infinity'::numeric, 'Infinity'::numeric + '-Infinity'::numeric, 5 - 'Infinity'::numeric, -2 * 'Infinity'::numeric, 'NaN'::numeric + 1, 5 % 'Infinity'::numeric;
+
+-- query: numeric_infinity_into_typmod
+-- error 22003
+SELECT 'Infinity'::numeric(10,2);
+
+-- query: numeric_infinity_divided_by_zero
+-- error 22012
+SELECT 'Infinity'::numeric / 0;
+
+-- query: numeric_variance_with_infinity
+SELECT variance(x), var_pop(x), stddev_samp(x), sum(x), avg(x) FROM (VALUES ('-Infinity'::numeric), (1), (NULL)) v(x);
