@@ -122,7 +122,12 @@ func (s *sumAcc) add(v, _ types.Datum) error {
 		}
 		s.i = sum
 	case float64:
-		s.f += x
+		single := s.spec.Func == AggSum && s.spec.Result.Oid == types.OidFloat4
+		sum, err := addFloat(s.f, x, single)
+		if err != nil {
+			return err
+		}
+		s.f = sum
 	case *apd.Decimal:
 		if s.d == nil {
 			s.d = new(apd.Decimal)
@@ -217,12 +222,20 @@ func (a *varAcc) add(v, _ types.Datum) error {
 	}
 	switch x := v.(type) {
 	case float64:
-		old := a.n
+		old, oldSx := a.n, a.sx
 		a.n++
 		a.sx += x
 		if old > 0 {
 			tmp := x*a.n - a.sx
 			a.sxx += tmp * tmp / (a.n * old)
+			// As PostgreSQL's float8_accum: finite input that makes a
+			// sum infinite is an overflow; infinite input makes Sxx NaN.
+			if math.IsInf(a.sx, 0) || math.IsInf(a.sxx, 0) {
+				if !math.IsInf(oldSx, 0) && !math.IsInf(x, 0) {
+					return errFloatOverflow
+				}
+				a.sxx = math.NaN()
+			}
 		} else {
 			a.sxx = 0
 			if math.IsNaN(x) || math.IsInf(x, 0) {

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -339,6 +340,7 @@ func (c *sumFloatCol) update(rec arrow.RecordBatch, gids []int32) error {
 	f := filterOf(rec, c.spec)
 	arr := rec.Column(c.spec.Arg)
 	nulls := arr.NullN() > 0
+	single := c.spec.Result.Oid == types.OidFloat4
 	switch a := arr.(type) {
 	case *array.Float64:
 		vals := a.Float64Values()
@@ -347,7 +349,11 @@ func (c *sumFloatCol) update(rec arrow.RecordBatch, gids []int32) error {
 				continue
 			}
 			c.seen[g] = true
-			c.sums[g] += vals[i]
+			sum, err := addFloat(c.sums[g], vals[i], single)
+			if err != nil {
+				return err
+			}
+			c.sums[g] = sum
 		}
 	case *array.Float32:
 		vals := a.Float32Values()
@@ -356,13 +362,32 @@ func (c *sumFloatCol) update(rec arrow.RecordBatch, gids []int32) error {
 				continue
 			}
 			c.seen[g] = true
-			c.sums[g] += float64(vals[i])
+			sum, err := addFloat(c.sums[g], float64(vals[i]), single)
+			if err != nil {
+				return err
+			}
+			c.sums[g] = sum
 		}
 	default:
 		return fmt.Errorf("exec: float sum over %s", arr.DataType())
 	}
 	return nil
 }
+
+// addFloat adds as PostgreSQL's float8pl does (float4pl, in single
+// precision, when single): 22003 when finite operands overflow.
+func addFloat(a, b float64, single bool) (float64, error) {
+	sum := a + b
+	if single {
+		sum = float64(float32(a) + float32(b))
+	}
+	if math.IsInf(sum, 0) && !math.IsInf(a, 0) && !math.IsInf(b, 0) {
+		return 0, errFloatOverflow
+	}
+	return sum, nil
+}
+
+var errFloatOverflow = pgerr.New(pgerr.NumericValueOutOfRange, "value out of range: overflow")
 
 func (c *sumFloatCol) result(from, to int, t types.T, _ func(a, b *apd.Decimal) (*apd.Decimal, error)) (arrow.Array, error) {
 	b := newResult(t, to-from)

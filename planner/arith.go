@@ -145,20 +145,23 @@ func checkFloat(r float64, inputsFinite bool, single bool) (types.Datum, error) 
 
 func floatArith(op string, t types.T) (evalFn, types.T, bool) {
 	single := t.Oid == types.OidFloat4
-	var f func(a, b float64) (float64, error)
+	// f computes a op b and says whether a zero result may come from these
+	// operands (a zero from nonzero ones is an underflow: 22003), as
+	// PostgreSQL's float8_mul and float8_div check.
+	var f func(a, b float64) (r float64, zeroOK bool, err error)
 	switch op {
 	case "+":
-		f = func(a, b float64) (float64, error) { return a + b, nil }
+		f = func(a, b float64) (float64, bool, error) { return a + b, true, nil }
 	case "-":
-		f = func(a, b float64) (float64, error) { return a - b, nil }
+		f = func(a, b float64) (float64, bool, error) { return a - b, true, nil }
 	case "*":
-		f = func(a, b float64) (float64, error) { return a * b, nil }
+		f = func(a, b float64) (float64, bool, error) { return a * b, a == 0 || b == 0, nil }
 	case "/":
-		f = func(a, b float64) (float64, error) {
-			if b == 0 {
-				return 0, divByZero()
+		f = func(a, b float64) (float64, bool, error) {
+			if b == 0 && !math.IsNaN(a) {
+				return 0, true, divByZero()
 			}
-			return a / b, nil
+			return a / b, a == 0 || math.IsInf(b, 0), nil
 		}
 	case "^":
 		return floatPower, types.Float8, true
@@ -167,11 +170,17 @@ func floatArith(op string, t types.T) (evalFn, types.T, bool) {
 	}
 	return func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
 		a, b := v[0].(float64), v[1].(float64)
-		r, err := f(a, b)
+		r, zeroOK, err := f(a, b)
 		if err != nil {
 			return nil, err
 		}
-		return checkFloat(r, !math.IsInf(a, 0) && !math.IsInf(b, 0), single)
+		if single {
+			r = float64(float32(r))
+		}
+		if r == 0 && !zeroOK {
+			return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value out of range: underflow")
+		}
+		return checkFloat(r, !math.IsInf(a, 0) && !math.IsInf(b, 0), false)
 	}, t, true
 }
 

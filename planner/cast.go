@@ -92,7 +92,8 @@ func castDatum(s *Session, v types.Datum, from, to types.T) (types.Datum, error)
 				bits = 32
 			}
 			var err error
-			if f, err = strconv.ParseFloat(str, bits); err != nil && x.Form == apd.Finite {
+			if f, err = strconv.ParseFloat(str, bits); (err != nil || (f == 0 && !x.IsZero())) && x.Form == apd.Finite {
+				// Past the type's range, or so small it would be zero.
 				return nil, pgerr.New(pgerr.NumericValueOutOfRange, "%q is out of range for type %s", str, types.T{Oid: to.Oid, Typmod: -1})
 			}
 		default:
@@ -101,6 +102,9 @@ func castDatum(s *Session, v types.Datum, from, to types.T) (types.Datum, error)
 		if to.Oid == types.OidFloat4 {
 			if !math.IsInf(f, 0) && math.Abs(f) > math.MaxFloat32 {
 				return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value out of range: overflow")
+			}
+			if f != 0 && float32(f) == 0 {
+				return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value out of range: underflow")
 			}
 			f = float64(float32(f))
 		}

@@ -429,6 +429,18 @@ func parseFloatField(v []byte, bits int) (float64, bool) {
 		}
 	}
 	f, err := strconv.ParseFloat(unsafe.String(&v[0], len(v)), bits)
+	if f == 0 {
+		// A nonzero value too small for the type is out of range (the
+		// datum path reports it); a written zero is zero.
+		for _, c := range v {
+			if c == 'e' || c == 'E' {
+				break
+			}
+			if c >= '1' && c <= '9' {
+				return 0, false
+			}
+		}
+	}
 	return f, err == nil
 }
 

@@ -451,7 +451,26 @@ func parseFloat(t T, s string) (Datum, error) {
 		}
 		return nil, invalidInput(t, s)
 	}
+	if f == 0 && hasNonzeroMantissa(v) {
+		// An underflow to zero is out of range too (float4in/float8in);
+		// a subnormal result is not.
+		return nil, pgerr.New(pgerr.NumericValueOutOfRange, "%q is out of range for type %s", s, t.String())
+	}
 	return f, nil
+}
+
+// hasNonzeroMantissa reports whether a float literal's digits before its
+// exponent are not all zero.
+func hasNonzeroMantissa(v string) bool {
+	for _, c := range v {
+		switch {
+		case c == 'e' || c == 'E':
+			return false
+		case c >= '1' && c <= '9':
+			return true
+		}
+	}
+	return false
 }
 
 // ParseNumeric parses a numeric literal.

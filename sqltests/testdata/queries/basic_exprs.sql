@@ -211,3 +211,24 @@ SELECT 'Infinity'::numeric / 0;
 
 -- query: numeric_variance_with_infinity
 SELECT variance(x), var_pop(x), stddev_samp(x), sum(x), avg(x) FROM (VALUES ('-Infinity'::numeric), (1), (NULL)) v(x);
+
+-- query: float_underflow
+-- error 22003
+SELECT x * 1e-308 FROM (VALUES (1e-308::float8)) v(x);
+
+-- query: float_sum_overflow
+-- error 22003
+SELECT sum(x) FROM (VALUES (1e308::float8), (1e308)) v(x);
+
+-- query: float_variance_overflow
+-- error 22003
+SELECT variance(x) FROM (VALUES (1e200::float8), (-1e200)) v(x);
+
+-- query: float_real_literal_underflow
+-- error 22003
+SELECT 1e-46::real;
+
+-- query: float_specials_without_errors
+-- NaN / 0 is NaN; an infinite input makes sums infinite, not an error;
+-- sum(real) adds in single precision as PostgreSQL's float4pl.
+SELECT 'NaN'::float8 / 0, 5::float8 / 'Infinity', (SELECT sum(x) FROM (VALUES ('Infinity'::float8), (1e308), (1e308)) v(x)), (SELECT sum(x) FROM (VALUES (0.1::real), (0.2), (0.3), (1e7)) v(x)), 1e-40::real;
