@@ -398,15 +398,19 @@ func (b *binder) dateTimeOp(op string, l, r Expr, loc int32) (Expr, bool, error)
 			sign = -1
 		}
 		return mk(types.Date, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
-			return types.DDate(int64(v[0].(types.DDate)) + sign*v[1].(int64)), nil
+			return addDays(v[0].(types.DDate), sign*v[1].(int64))
 		})
 	case lt.Family() == types.IntFamily && rt.Oid == types.OidDate && op == "+":
 		return mk(types.Date, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
-			return types.DDate(v[0].(int64) + int64(v[1].(types.DDate))), nil
+			return addDays(v[1].(types.DDate), v[0].(int64))
 		})
 	case lt.Oid == types.OidDate && rt.Oid == types.OidDate && op == "-":
 		return mk(types.Int4, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
-			return int64(v[0].(types.DDate) - v[1].(types.DDate)), nil
+			a, b := v[0].(types.DDate), v[1].(types.DDate)
+			if !a.IsFinite() || !b.IsFinite() {
+				return nil, pgerr.New(pgerr.DatetimeValueOutOfRange, "cannot subtract infinite dates")
+			}
+			return int64(a - b), nil
 		})
 	case (lf == types.DateFamily || lf == types.TimestampFamily) && rt.Oid == types.OidInterval && (op == "+" || op == "-"):
 		res := lt
@@ -417,6 +421,9 @@ func (b *binder) dateTimeOp(op string, l, r Expr, loc int32) (Expr, bool, error)
 		tz := res.Oid == types.OidTimestampTZ
 		return mk(res, func(e *evalCtx, v []types.Datum) (types.Datum, error) {
 			ts := toTime(v[0])
+			if !types.FiniteTime(ts) {
+				return ts, nil // infinity plus anything stays infinity
+			}
 			iv := v[1].(types.DInterval)
 			if neg {
 				iv = types.DInterval{Months: -iv.Months, Days: -iv.Days, Micros: -iv.Micros}
@@ -425,13 +432,18 @@ func (b *binder) dateTimeOp(op string, l, r Expr, loc int32) (Expr, bool, error)
 		})
 	case lt.Oid == types.OidInterval && (rf == types.DateFamily || rf == types.TimestampFamily) && op == "+":
 		l, r = r, l
-		res := r.Type()
+		res := l.Type()
 		if res.Oid == types.OidDate {
 			res = types.Timestamp
 		}
 		tz := res.Oid == types.OidTimestampTZ
+		// The operands were swapped above: v[0] is the date or timestamp.
 		return mk(res, func(e *evalCtx, v []types.Datum) (types.Datum, error) {
-			return addInterval(toTime(v[1]), v[0].(types.DInterval), tz, e.sess.Settings.Location()), nil
+			ts := toTime(v[0])
+			if !types.FiniteTime(ts) {
+				return ts, nil
+			}
+			return addInterval(ts, v[1].(types.DInterval), tz, e.sess.Settings.Location()), nil
 		})
 	case op == "-" && ((lf == types.DateFamily && rf == types.TimestampFamily) || (lf == types.TimestampFamily && rf == types.DateFamily)):
 		// date - timestamp: the date is midnight of that day.
@@ -446,17 +458,9 @@ func (b *binder) dateTimeOp(op string, l, r Expr, loc int32) (Expr, bool, error)
 		if r, err = b.cast(r, t, loc, false); err != nil {
 			return nil, true, err
 		}
-		return mk(types.Interval, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
-			d := v[0].(time.Time).UnixMicro() - v[1].(time.Time).UnixMicro()
-			days := d / 86400e6
-			return types.DInterval{Days: int32(days), Micros: d - days*86400e6}, nil
-		})
+		return mk(types.Interval, subtractTimes)
 	case lf == types.TimestampFamily && rf == types.TimestampFamily && op == "-":
-		return mk(types.Interval, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
-			d := v[0].(time.Time).UnixMicro() - v[1].(time.Time).UnixMicro()
-			days := d / 86400e6
-			return types.DInterval{Days: int32(days), Micros: d - days*86400e6}, nil
-		})
+		return mk(types.Interval, subtractTimes)
 	case lt.Oid == types.OidInterval && rt.IsNumericKind() && (op == "*" || op == "/"):
 		return mk(types.Interval, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
 			return types.MulInterval(v[0].(types.DInterval), toFloat(v[1]), op == "/")
@@ -472,11 +476,43 @@ func (b *binder) dateTimeOp(op string, l, r Expr, loc int32) (Expr, bool, error)
 	return nil, true, b.noOperator(op, l, r, loc)
 }
 
+// toTime is a date or timestamp as a timestamp; an infinite date is the
+// infinite timestamp of its sign.
 func toTime(v types.Datum) time.Time {
 	if d, ok := v.(types.DDate); ok {
+		switch d {
+		case types.DateInfinity:
+			return types.TimestampInfinity
+		case types.DateNegInfinity:
+			return types.TimestampNegInfinity
+		}
 		return d.Time()
 	}
 	return v.(time.Time)
+}
+
+// addDays is date + integer: infinity stays infinity, and a result past
+// PostgreSQL's dates is 22008.
+func addDays(d types.DDate, n int64) (types.Datum, error) {
+	if !d.IsFinite() {
+		return d, nil
+	}
+	r := int64(d) + n
+	if r < types.MinDate || r > types.MaxDate {
+		return nil, pgerr.New(pgerr.DatetimeValueOutOfRange, "date out of range")
+	}
+	return types.DDate(r), nil
+}
+
+// subtractTimes is timestamp - timestamp, in days and microseconds.
+func subtractTimes(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+	a, b := v[0].(time.Time), v[1].(time.Time)
+	if !types.FiniteTime(a) || !types.FiniteTime(b) {
+		return nil, pgerr.New(pgerr.DatetimeValueOutOfRange, "cannot subtract infinite timestamps")
+	}
+	d := a.UnixMicro() - b.UnixMicro()
+	days := d / 86400e6
+	return types.DInterval{Days: int32(days), Micros: d - days*86400e6}, nil
 }
 
 func toFloat(v types.Datum) float64 {

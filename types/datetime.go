@@ -17,6 +17,19 @@ var (
 	TimestampNegInfinity = time.Date(-4713, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
+// MinDate and MaxDate bound the finite dates, in days from 2000-01-01:
+// 4714-11-24 BC to 5874897-12-31, PostgreSQL's range.
+const (
+	MinDate = -2451545
+	MaxDate = 2145031948
+)
+
+// IsFinite reports whether d is neither infinity nor -infinity.
+func (d DDate) IsFinite() bool { return d != DateInfinity && d != DateNegInfinity }
+
+// FiniteTime reports whether t is neither infinite timestamp.
+func FiniteTime(t time.Time) bool { return !t.Equal(TimestampInfinity) && !t.Equal(TimestampNegInfinity) }
+
 // Date input forms accepted, beyond ISO 8601: what drivers and people
 // commonly send (pgjdbc sends "2024-02-29 +00" for a date).
 var (

@@ -131,3 +131,24 @@ SELECT INTERVAL '14 months' / 3, INTERVAL '1 mon' / 9, INTERVAL '1 year' / 365, 
 
 -- query: interval_avg
 SELECT avg(v), sum(v) FROM (VALUES (INTERVAL '1 mon 2 days'), (INTERVAL '-3 days 5 hours'), (INTERVAL '7 mons'), (INTERVAL '1 day')) t(v);
+
+-- query: infinite_dates_in_arithmetic
+-- Infinity plus or minus anything stays infinity.
+SELECT DATE 'infinity' - 1, DATE '-infinity' + 5, 3 + DATE 'infinity', DATE 'infinity' + INTERVAL '1 day', 'infinity'::timestamp + INTERVAL '1 day', '-infinity'::timestamptz - INTERVAL '1 mon', INTERVAL '2 days' + DATE '-infinity';
+
+-- query: subtract_infinite_dates
+-- error 22008
+SELECT DATE 'infinity' - DATE '2020-01-01';
+
+-- query: subtract_infinite_timestamps
+-- error 22008
+SELECT 'infinity'::timestamp - '2020-01-01'::timestamp;
+
+-- query: date_plus_days_out_of_range
+-- error 22008
+SELECT DATE '5874897-12-31' + 1;
+
+-- query: interval_plus_date_or_timestamp
+-- interval + date is a timestamp, interval + timestamptz a timestamptz
+-- (the operands once came swapped and closed the connection).
+SELECT INTERVAL '1 day 2 hours' + d, INTERVAL '1 mon' + ts, INTERVAL '1 mon' + tz FROM alltypes WHERE id < 4;
