@@ -50,6 +50,13 @@ func init() {
 				midnight := localToUTC(todayMidnight(e), e.sess.Settings.Location())
 				return ageFn(tz)(e, []types.Datum{midnight, v[0]})
 			}, tz)),
+		// x AT TIME ZONE zone: a timestamptz's wall clock in zone, or the
+		// instant of a timestamp's wall clock in zone.
+		"timezone": overloaded("timezone",
+			sig(ts, atTimeZone, t, tz),
+			sig(tz, fromTimeZone, t, ts),
+			sig(ts, atTimeZone, iv, tz),
+			sig(tz, fromTimeZone, iv, ts)),
 		"make_date":      overloaded("make_date", sig(date, makeDate, i4, i4, i4)),
 		"make_timestamp": overloaded("make_timestamp", sig(ts, makeTimestamp, i4, i4, i4, i4, i4, f8)),
 		"make_timestamptz": overloaded("make_timestamptz",
@@ -161,34 +168,9 @@ func isoYearWeek(y, m, d int) (year int, week int64) {
 	return year, week
 }
 
-// localToUTC converts a wall clock (held in UTC) in loc to an instant, as
-// DetermineTimeZoneOffset does: a time skipped by a spring-forward
-// transition is read with the offset before it, an ambiguous time after a
-// fall-back with the offset after it.
-func localToUTC(wall time.Time, loc *time.Location) time.Time {
-	l := wall.Unix()
-	offsetAt := func(sec int64) int64 {
-		_, off := time.Unix(sec, 0).In(loc).Zone()
-		return int64(off)
-	}
-	before, after := offsetAt(l-86400), offsetAt(l+86400)
-	off := before
-	if before != after {
-		bt, at := l-before, l-after
-		bBefore, aBefore := offsetAt(bt) == before, offsetAt(at) == before
-		switch {
-		case bBefore && aBefore:
-			off = before
-		case !bBefore && !aBefore:
-			off = after
-		case bt > at:
-			off = before
-		default:
-			off = after
-		}
-	}
-	return wall.Add(-time.Duration(off) * time.Second).UTC()
-}
+// localToUTC converts a wall clock (held in UTC) in loc to an instant
+// (types.LocalToUTC).
+func localToUTC(wall time.Time, loc *time.Location) time.Time { return types.LocalToUTC(wall, loc) }
 
 // pgTM is PostgreSQL's struct pg_tm with fractional seconds: a date and
 // time broken into fields, or an interval's fields.
@@ -432,6 +414,53 @@ func truncTimestampTZ(e *evalCtx, v []types.Datum) (types.Datum, error) {
 		return r.Add(-time.Duration(off) * time.Second), nil
 	}
 	return localToUTC(r, loc), nil
+}
+
+// timeZoneOf is the zone of AT TIME ZONE: a name or abbreviation, or an
+// interval east of UTC (of hours, minutes and seconds only).
+func timeZoneOf(z types.Datum) (*time.Location, error) {
+	switch x := z.(type) {
+	case types.DInterval:
+		if x.Months != 0 || x.Days != 0 {
+			return nil, pgerr.New(pgerr.InvalidParameterValue, "interval time zone %q must not include months or days", string(types.AppendText(nil, types.Interval, x, nil)))
+		}
+		return time.FixedZone("", int(x.Micros/1e6)), nil
+	case string:
+		loc, err := types.LoadZone(strings.TrimSpace(x))
+		if err != nil || x == "" {
+			return nil, pgerr.New(pgerr.InvalidParameterValue, "time zone %q not recognized", x)
+		}
+		return loc, nil
+	}
+	return nil, pgerr.New(pgerr.InternalError, "timezone: zone of type %T", z)
+}
+
+// atTimeZone is timezone(zone, timestamptz): the wall clock in zone.
+func atTimeZone(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+	loc, err := timeZoneOf(v[0])
+	if err != nil {
+		return nil, err
+	}
+	t := v[1].(time.Time)
+	if !types.FiniteTime(t) {
+		return t, nil
+	}
+	lt := t.In(loc)
+	return time.Date(lt.Year(), lt.Month(), lt.Day(), lt.Hour(), lt.Minute(), lt.Second(), lt.Nanosecond(), time.UTC), nil
+}
+
+// fromTimeZone is timezone(zone, timestamp): the instant of the wall
+// clock in zone.
+func fromTimeZone(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+	loc, err := timeZoneOf(v[0])
+	if err != nil {
+		return nil, err
+	}
+	t := v[1].(time.Time)
+	if !types.FiniteTime(t) {
+		return t, nil
+	}
+	return types.LocalToUTC(t, loc), nil
 }
 
 func zoneNamed(name string) (*time.Location, error) {

@@ -121,7 +121,41 @@ func parseDateTimeIn(v string, zoned bool, loc *time.Location) (time.Time, error
 		(h == 24 && (mi > 0 || sec > 0 || nsec > 0)) {
 		return time.Time{}, errFieldRange
 	}
-	return time.Date(y, time.Month(mo), d, h, mi, sec, nsec, loc), nil
+	wall := time.Date(y, time.Month(mo), d, h, mi, sec, nsec, time.UTC)
+	if loc == time.UTC {
+		return wall, nil
+	}
+	return LocalToUTC(wall, loc), nil
+}
+
+// LocalToUTC converts a wall clock (held in UTC) in loc to an instant, as
+// PostgreSQL's DetermineTimeZoneOffset does: a time skipped by a
+// spring-forward transition is read with the offset before it, an
+// ambiguous time after a fall-back with the offset after it. (time.Date
+// leaves both cases unspecified.)
+func LocalToUTC(wall time.Time, loc *time.Location) time.Time {
+	l := wall.Unix()
+	offsetAt := func(sec int64) int64 {
+		_, off := time.Unix(sec, 0).In(loc).Zone()
+		return int64(off)
+	}
+	before, after := offsetAt(l-86400), offsetAt(l+86400)
+	off := before
+	if before != after {
+		bt, at := l-before, l-after
+		bBefore, aBefore := offsetAt(bt) == before, offsetAt(at) == before
+		switch {
+		case bBefore && aBefore:
+			off = before
+		case !bBefore && !aBefore:
+			off = after
+		case bt > at:
+			off = before
+		default:
+			off = after
+		}
+	}
+	return wall.Add(-time.Duration(off) * time.Second).UTC()
 }
 
 // parseDatePart reads the date at the start of s and returns its fields and

@@ -3,6 +3,7 @@ package types
 import (
 	"encoding/hex"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -744,8 +745,11 @@ func parseZone(z string) (*time.Location, error) {
 
 var locations sync.Map // zone name -> *time.Location
 
-// LoadLocation resolves a time zone name as the TimeZone setting accepts it.
-// Results are cached: the zone database is read once per name.
+// LoadLocation resolves a time zone name as the TimeZone setting accepts it:
+// a zone of the database, or a POSIX-style offset ("+05:30", "UTC-3"),
+// whose sign is west-positive as in POSIX and PostgreSQL ("+05" is five
+// hours behind UTC). Results are cached: the zone database is read once
+// per name.
 func LoadLocation(name string) (*time.Location, error) {
 	switch strings.ToUpper(name) {
 	case "UTC", "GMT", "Z", "ZULU":
@@ -754,12 +758,61 @@ func LoadLocation(name string) (*time.Location, error) {
 	if loc, ok := locations.Load(name); ok {
 		return loc.(*time.Location), nil
 	}
-	loc, err := time.LoadLocation(name)
+	loc, err := posixOffset(name)
+	if loc == nil && err == nil {
+		loc, err = time.LoadLocation(name)
+	}
 	if err != nil {
 		return nil, err
 	}
 	locations.Store(name, loc)
 	return loc, nil
+}
+
+var rePosixOffset = regexp.MustCompile(`^(?i:UTC|GMT)?([+-])(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?$`)
+
+// posixOffset reads "+05:30" or "UTC-3" as a fixed zone, west-positive;
+// nil without an error for a string of another form.
+func posixOffset(name string) (*time.Location, error) {
+	m := rePosixOffset.FindStringSubmatch(name)
+	if m == nil {
+		return nil, nil
+	}
+	h, _ := strconv.Atoi(m[2])
+	mi, _ := strconv.Atoi(m[3] + "0")
+	sec, _ := strconv.Atoi(m[4] + "0")
+	secs := h*3600 + mi/10*60 + sec/10
+	if secs > 15*3600+59*60+59 || mi/10 > 59 || sec/10 > 59 {
+		return nil, errFieldRange
+	}
+	if m[1] == "+" {
+		secs = -secs
+	}
+	return time.FixedZone(name, secs), nil
+}
+
+// zoneAbbrevs are the time zone abbreviations of PostgreSQL's Default set
+// that AT TIME ZONE and timezone() accept beside zone names (the TimeZone
+// setting does not), as fixed offsets east of UTC, in seconds.
+var zoneAbbrevs = map[string]int{
+	"PST": -8 * 3600, "PDT": -7 * 3600, "MST": -7 * 3600, "MDT": -6 * 3600,
+	"CST": -6 * 3600, "CDT": -5 * 3600, "EST": -5 * 3600, "EDT": -4 * 3600,
+	"AKST": -9 * 3600, "AKDT": -8 * 3600, "HST": -10 * 3600, "AST": -4 * 3600, "ADT": -3 * 3600,
+	"NST": -(3*3600 + 1800), "NDT": -(2*3600 + 1800),
+	"WET": 0, "WEST": 3600, "BST": 3600, "CET": 3600, "CEST": 2 * 3600,
+	"EET": 2 * 3600, "EEST": 3 * 3600, "MSK": 3 * 3600,
+	"JST": 9 * 3600, "KST": 9 * 3600, "HKT": 8 * 3600, "AWST": 8 * 3600,
+	"ACST": 9*3600 + 1800, "ACDT": 10*3600 + 1800, "AEST": 10 * 3600, "AEDT": 11 * 3600,
+	"NZST": 12 * 3600, "NZDT": 13 * 3600,
+}
+
+// LoadZone resolves the zone of AT TIME ZONE and timezone(): an
+// abbreviation (PST, CET), else as LoadLocation.
+func LoadZone(name string) (*time.Location, error) {
+	if off, ok := zoneAbbrevs[strings.ToUpper(name)]; ok {
+		return time.FixedZone(strings.ToUpper(name), off), nil
+	}
+	return LoadLocation(name)
 }
 
 // ParseInterval parses the postgres and ISO-ish verbose interval forms:

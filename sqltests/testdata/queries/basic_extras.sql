@@ -115,3 +115,15 @@ SELECT sqrt(-1::float8);
 -- query: invalid_regular_expression
 -- error 2201B
 SELECT 'a' ~ '(';
+
+-- query: at_time_zone_forms
+-- Zone names, abbreviations, POSIX offsets (west-positive) and intervals
+-- (east-positive); times in a DST gap or overlap resolve as PostgreSQL's.
+SELECT id, tz AT TIME ZONE 'PST', tz AT TIME ZONE '+05', tz AT TIME ZONE 'UTC-3', tz AT TIME ZONE INTERVAL '05:30', ts AT TIME ZONE 'Europe/Berlin', timezone('Asia/Tokyo', ts) FROM alltypes;
+
+-- query: timestamptz_input_in_dst_gap_and_overlap
+SELECT TIMESTAMPTZ '2024-03-10 02:30 America/New_York', TIMESTAMPTZ '2024-11-03 01:30 America/New_York', TIMESTAMP '2024-11-03 01:30' AT TIME ZONE 'America/New_York', TIMESTAMPTZ '2024-03-31 02:30 Europe/Berlin';
+
+-- query: at_time_zone_unknown_zone
+-- error 22023
+SELECT TIMESTAMPTZ '2024-01-01 00:00+00' AT TIME ZONE 'nowhere';
