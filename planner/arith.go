@@ -117,6 +117,31 @@ func intArith(op string, t types.T) (evalFn, types.T, bool) {
 			}
 			return a ^ b, nil
 		}, t, true
+	case "<<", ">>":
+		// As PostgreSQL's int4shl and friends, in the type's width: bits
+		// shifted out are lost (no overflow error), and the count is taken
+		// modulo the width, as the C shift compiles.
+		return func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+			a, n := v[0].(int64), uint(v[1].(int64))
+			left := op == "<<"
+			switch t.Oid {
+			case types.OidInt2:
+				x := int32(int16(a))
+				if left {
+					return int64(int16(x << (n & 31))), nil
+				}
+				return int64(int16(x >> (n & 31))), nil
+			case types.OidInt4:
+				if left {
+					return int64(int32(a) << (n & 31)), nil
+				}
+				return int64(int32(a) >> (n & 31)), nil
+			}
+			if left {
+				return a << (n & 63), nil
+			}
+			return a >> (n & 63), nil
+		}, t, true
 	default:
 		return nil, t, false
 	}

@@ -6,7 +6,9 @@ package planner
 import (
 	"bytes"
 	"crypto/md5"
+	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -84,6 +86,12 @@ func init() {
 		"overlay": overloaded("overlay",
 			sig(t, textOverlay, t, t, i4, i4), sig(t, textOverlay, t, t, i4),
 			sig(ba, byteaOverlay, ba, ba, i4, i4), sig(ba, byteaOverlay, ba, ba, i4)),
+		"regexp_replace": overloaded("regexp_replace", sig(t, regexpReplace, t, t, t), sig(t, regexpReplace, t, t, t, t)),
+		"quote_ident":    overloaded("quote_ident", sig(t, textFn(func(s string) types.Datum { return quoteIdent(s) }), t)),
+		"quote_literal":  overloaded("quote_literal", sig(t, textFn(func(s string) types.Datum { return pgQuoteLiteral(s) }), t)),
+		"quote_nullable": quoteNullable,
+		"encode":         overloaded("encode", sig(t, encodeBytea, ba, t)),
+		"decode":         overloaded("decode", sig(ba, decodeText, t, t)),
 		"to_hex": overloaded("to_hex",
 			sig(t, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
 				return strconv.FormatUint(uint64(uint32(v[0].(int64))), 16), nil
@@ -196,8 +204,11 @@ var nonGreedy = regexp.MustCompile(`[*+?}]\?`)
 // stands in for PostgreSQL's advanced regular expressions, which it shares
 // for common patterns; like ARE, a pattern matches leftmost-longest unless
 // it uses non-greedy quantifiers.
-func regexSubstr(_ *evalCtx, v []types.Datum) (types.Datum, error) {
-	re, err := regexCache.get(v[1].(string), func(pattern string) (*regexp.Regexp, error) {
+// compileRegex compiles a PostgreSQL regular expression (cached): RE2
+// syntax covers the common ones; a pattern without a non-greedy
+// quantifier matches leftmost-longest, as POSIX regular expressions do.
+func compileRegex(pattern string) (*regexp.Regexp, error) {
+	return regexCache.get(pattern, func(pattern string) (*regexp.Regexp, error) {
 		re, err := regexp.Compile(pattern)
 		if err != nil {
 			return nil, pgerr.New(pgerr.InvalidRegularExpression, "invalid regular expression: %v", err)
@@ -207,6 +218,10 @@ func regexSubstr(_ *evalCtx, v []types.Datum) (types.Datum, error) {
 		}
 		return re, nil
 	})
+}
+
+func regexSubstr(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+	re, err := compileRegex(v[1].(string))
 	if err != nil {
 		return nil, err
 	}
@@ -1213,3 +1228,205 @@ func numProcess(nodes []numNode, d *numDesc, number string, preSpaces int, sign 
 	}
 	return string(out), nil
 }
+
+// regexpReplace is regexp_replace(source, pattern, replacement [, flags]):
+// the first match replaced, or every one with flag g; flag i ignores case.
+// In the replacement \1..\9 are the groups, \& the match, \\ a
+// backslash.
+func regexpReplace(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+	src, pattern, repl := v[0].(string), v[1].(string), v[2].(string)
+	// PostgreSQL's default: a newline is an ordinary character (. matches
+	// it, ^ and $ match only at the ends).
+	all, icase, newlines, quote := false, false, false, false
+	if len(v) > 3 {
+		for _, f := range v[3].(string) {
+			switch f {
+			case 'g':
+				all = true
+			case 'i':
+				icase = true
+			case 'c':
+				icase = false
+			case 'n', 'm':
+				newlines = true
+			case 's':
+				newlines = false
+			case 'q':
+				quote = true
+			default:
+				return nil, pgerr.New(pgerr.InvalidParameterValue, "invalid regular expression option: \"%c\"", f)
+			}
+		}
+	}
+	if quote {
+		pattern = regexp.QuoteMeta(pattern)
+	}
+	prefix := "(?s)"
+	if newlines {
+		prefix = "(?m)"
+	}
+	if icase {
+		prefix += "(?i)"
+	}
+	re, err := compileRegex(prefix + pattern)
+	if err != nil {
+		return nil, err
+	}
+	n := 1
+	if all {
+		n = -1
+	}
+	matches := re.FindAllStringSubmatchIndex(src, n)
+	if matches == nil {
+		return src, nil
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range matches {
+		b.WriteString(src[last:m[0]])
+		for i := 0; i < len(repl); i++ {
+			c := repl[i]
+			if c != '\\' || i+1 == len(repl) {
+				b.WriteByte(c)
+				continue
+			}
+			i++
+			switch d := repl[i]; {
+			case d >= '1' && d <= '9':
+				if g := int(d - '0'); 2*g+1 < len(m) && m[2*g] >= 0 {
+					b.WriteString(src[m[2*g]:m[2*g+1]])
+				}
+			case d == '&':
+				b.WriteString(src[m[0]:m[1]])
+			case d == '\\':
+				b.WriteByte('\\')
+			default:
+				b.WriteByte('\\')
+				b.WriteByte(d)
+			}
+		}
+		last = m[1]
+	}
+	b.WriteString(src[last:])
+	return b.String(), nil
+}
+
+// pgQuoteLiteral is quote_literal: quotes and backslashes doubled, and an
+// E prefix when there is a backslash.
+func pgQuoteLiteral(s string) string {
+	var b strings.Builder
+	if strings.Contains(s, "\\") {
+		b.WriteByte('E')
+	}
+	b.WriteByte('\'')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' || s[i] == '\\' {
+			b.WriteByte(s[i])
+		}
+		b.WriteByte(s[i])
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// quoteNullable is quote_nullable(text): quote_literal, or NULL unquoted.
+func quoteNullable(b *binder, args []Expr, loc int32) (Expr, error) {
+	if len(args) != 1 {
+		return nil, wrongArgs("quote_nullable", args, loc, b)
+	}
+	a, err := b.coerce(args[0], types.Text, loc)
+	if err != nil {
+		return nil, wrongArgs("quote_nullable", args, loc, b)
+	}
+	return &funcExpr{name: "quote_nullable", args: []Expr{a}, typ: types.Text, fn: func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+		if v[0] == nil {
+			return "NULL", nil
+		}
+		return pgQuoteLiteral(v[0].(string)), nil
+	}}, nil
+}
+
+// encodeBytea is encode(bytea, format): hex, base64 (lines of 76), or
+// escape (\ooo for zero and high bytes, backslashes doubled).
+func encodeBytea(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+	data := v[0].([]byte)
+	switch strings.ToLower(v[1].(string)) {
+	case "hex":
+		return hex.EncodeToString(data), nil
+	case "base64":
+		enc := base64.StdEncoding.EncodeToString(data)
+		var b strings.Builder
+		for len(enc) > 76 {
+			b.WriteString(enc[:76])
+			b.WriteByte('\n')
+			enc = enc[76:]
+		}
+		b.WriteString(enc)
+		return b.String(), nil
+	case "escape":
+		var b strings.Builder
+		for _, c := range data {
+			switch {
+			case c == '\\':
+				b.WriteString("\\\\")
+			case c == 0 || c >= 0x80:
+				b.WriteString(fmt.Sprintf("\\%03o", c))
+			default:
+				b.WriteByte(c)
+			}
+		}
+		return b.String(), nil
+	}
+	return nil, pgerr.New(pgerr.InvalidParameterValue, "unrecognized encoding: \"%s\"", v[1].(string))
+}
+
+// decodeText is decode(text, format), the inverse of encode; hex and
+// base64 skip whitespace.
+func decodeText(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+	s := v[0].(string)
+	dropSpace := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	switch strings.ToLower(v[1].(string)) {
+	case "hex":
+		b, err := hex.DecodeString(dropSpace(s))
+		if err != nil {
+			return nil, pgerr.New(pgerr.InvalidParameterValue, "invalid hexadecimal data")
+		}
+		return b, nil
+	case "base64":
+		b, err := base64.StdEncoding.DecodeString(dropSpace(s))
+		if err != nil {
+			return nil, pgerr.New(pgerr.InvalidParameterValue, "invalid base64 data")
+		}
+		return b, nil
+	case "escape":
+		var out []byte
+		for i := 0; i < len(s); i++ {
+			if s[i] != '\\' {
+				out = append(out, s[i])
+				continue
+			}
+			switch {
+			case i+1 < len(s) && s[i+1] == '\\':
+				out = append(out, '\\')
+				i++
+			case i+3 < len(s) && isOctal(s[i+1]) && isOctal(s[i+2]) && isOctal(s[i+3]):
+				n, _ := strconv.ParseUint(s[i+1:i+4], 8, 8)
+				out = append(out, byte(n))
+				i += 3
+			default:
+				return nil, pgerr.New(pgerr.InvalidTextRepresentation, "invalid input syntax for type bytea")
+			}
+		}
+		return out, nil
+	}
+	return nil, pgerr.New(pgerr.InvalidParameterValue, "unrecognized encoding: \"%s\"", v[1].(string))
+}
+
+func isOctal(c byte) bool { return c >= '0' && c <= '7' }

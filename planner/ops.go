@@ -173,6 +173,12 @@ func (b *binder) unaryOp(op string, arg *pg_query.Node, loc int32) (Expr, error)
 			}
 			return e, nil
 		}
+	case "~":
+		if t.Family() == types.IntFamily {
+			return &funcExpr{name: "~", args: []Expr{e}, typ: t, strict: true, fn: func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+				return ^v[0].(int64), nil
+			}}, nil
+		}
 	case "-":
 		switch t.Family() {
 		case types.IntFamily:
@@ -327,6 +333,19 @@ func (b *binder) binaryOpExprs(op string, l, r Expr, loc int32) (Expr, error) {
 	if lt0.Oid == types.OidUnknown && rt0.Oid == types.OidUnknown && isArith(op) {
 		return nil, b.errorf(loc, pgerr.AmbiguousFunction, "operator is not unique: unknown %s unknown", op).
 			WithHint("Could not choose a best candidate operator. You might need to add explicit type casts.")
+	}
+	if (op == "<<" || op == ">>") && lt0.Family() == types.IntFamily && (rt0.Family() == types.IntFamily || rt0.Oid == types.OidUnknown) {
+		// int2/int4/int8 shifted by an int4 count keeps its own type.
+		if rt0.Oid != types.OidInt4 && rt0.Oid != types.OidInt2 && rt0.Oid != types.OidUnknown {
+			return nil, b.noOperator(op, l, r, loc)
+		}
+		cnt, err := b.coerce(r, types.Int4, loc)
+		if err != nil {
+			return nil, err
+		}
+		t := types.T{Oid: lt0.Oid, Typmod: -1}
+		fn, _, _ := intArith(op, t)
+		return &funcExpr{name: op, args: []Expr{l, cnt}, typ: t, strict: true, fn: fn}, nil
 	}
 	ul, ur, err := b.unify(l, r, loc)
 	if err != nil {

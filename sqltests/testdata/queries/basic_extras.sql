@@ -127,3 +127,13 @@ SELECT TIMESTAMPTZ '2024-03-10 02:30 America/New_York', TIMESTAMPTZ '2024-11-03 
 -- query: at_time_zone_unknown_zone
 -- error 22023
 SELECT TIMESTAMPTZ '2024-01-01 00:00+00' AT TIME ZONE 'nowhere';
+
+-- query: bit_shifts_in_width
+-- Shifts keep the left operand's type and lose the bits shifted out.
+SELECT i2 << 4, i4 << 31, i8 >> 3, ~i2, i4 # 255 FROM alltypes;
+
+-- query: regexp_replace_flags_and_references
+SELECT id, regexp_replace(t, '(.)(.)', '\2\1', 'g'), regexp_replace(t, 'A', '[\&]', 'gi'), regexp_replace(vc, '.', '-', 'gq') FROM alltypes;
+
+-- query: encode_decode_round_trip
+SELECT id, encode(bin, 'escape'), decode(encode(bin, 'base64'), 'base64') = bin, decode(encode(bin, 'hex'), 'hex') = bin, quote_nullable(t) FROM alltypes;
