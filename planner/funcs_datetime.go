@@ -66,7 +66,8 @@ func init() {
 		"justify_hours":    overloaded("justify_hours", sig(iv, justifyFn(true, false), iv)),
 		"justify_interval": overloaded("justify_interval", sig(iv, justifyFn(true, true), iv)),
 		"date_bin":         overloaded("date_bin", sig(ts, dateBin, iv, ts, ts), sig(tz, dateBin, iv, tz, tz)),
-		"to_timestamp":     overloaded("to_timestamp", sig(tz, toTimestamp, f8)),
+		"to_timestamp":     overloaded("to_timestamp", sig(tz, toTimestamp, f8), stableSig("to_timestamp(text, text)", tz, toTimestampFn, t, t)),
+		"to_date":          overloaded("to_date", sig(date, toDateFn, t, t)),
 		"isfinite": overloaded("isfinite",
 			sig(types.Bool, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
 				d := v[0].(types.DDate)

@@ -17,11 +17,11 @@ var (
 	TimestampNegInfinity = time.Date(-4713, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
-// MinDate and MaxDate bound the finite dates, in days from 2000-01-01:
+// MinDate and MaxDate bound the finite dates (days from 1970-01-01):
 // 4714-11-24 BC to 5874897-12-31, PostgreSQL's range.
 const (
-	MinDate = -2451545
-	MaxDate = 2145031948
+	MinDate = -2440588
+	MaxDate = 2145042905
 )
 
 // IsFinite reports whether d is neither infinity nor -infinity.

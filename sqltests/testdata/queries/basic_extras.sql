@@ -137,3 +137,14 @@ SELECT id, regexp_replace(t, '(.)(.)', '\2\1', 'g'), regexp_replace(t, 'A', '[\&
 
 -- query: encode_decode_round_trip
 SELECT id, encode(bin, 'escape'), decode(encode(bin, 'base64'), 'base64') = bin, decode(encode(bin, 'hex'), 'hex') = bin, quote_nullable(t) FROM alltypes;
+
+-- query: to_date_to_timestamp_templates
+SELECT to_date('20240229', 'YYYYMMDD'), to_date('2024-2-9', 'YYYY-MM-DD'), to_date('05 Mar 2021', 'DD Mon YYYY'), to_date('March 5, 2021', 'Month DD, YYYY'), to_date('24-01-02', 'YY-MM-DD'), to_date('2024', 'YYYY'), to_date('2024 060', 'YYYY DDD'), to_timestamp('2024-01-02 03:04:05.678', 'YYYY-MM-DD HH24:MI:SS.MS'), to_timestamp('01/02/2024 11:30 PM', 'MM/DD/YYYY HH:MI AM'), to_timestamp('2024-01-02 10:00 +05:30', 'YYYY-MM-DD HH24:MI TZH:TZM');
+
+-- query: to_date_out_of_range
+-- error 22008
+SELECT to_date('2024-02-30', 'YYYY-MM-DD');
+
+-- query: to_date_not_a_number
+-- error 22007
+SELECT to_date('abcd-01-01', 'YYYY-MM-DD');
