@@ -153,7 +153,7 @@ func AppendKey(b []byte, t types.T, v types.Datum) []byte {
 		b = binary.AppendUvarint(b, uint64(len(x)))
 		return append(b, x...)
 	case time.Time:
-		return binary.BigEndian.AppendUint64(b, uint64(x.UnixMicro()))
+		return binary.BigEndian.AppendUint64(b, uint64(types.TimestampMicros(x)))
 	case types.DInterval:
 		// Intervals that compare equal are one key: '1 mon', '30 days'
 		// and '720:00:00' group together, as in PostgreSQL, whose hash

@@ -110,7 +110,7 @@ func Value(arr arrow.Array, i int, t types.T) types.Datum {
 	case *array.Date32:
 		return types.DDate(a.Value(i))
 	case *array.Timestamp:
-		return time.UnixMicro(int64(a.Value(i))).UTC()
+		return types.TimestampFromMicros(int64(a.Value(i)))
 	case *array.MonthDayNanoInterval:
 		v := a.Value(i)
 		return types.DInterval{Months: v.Months, Days: v.Days, Micros: v.Nanoseconds / 1000}
@@ -182,7 +182,7 @@ func Append(b array.Builder, t types.T, d types.Datum) error {
 	case *array.Date32Builder:
 		bb.Append(arrow.Date32(d.(types.DDate)))
 	case *array.TimestampBuilder:
-		bb.Append(arrow.Timestamp(d.(time.Time).UnixMicro()))
+		bb.Append(arrow.Timestamp(types.TimestampMicros(d.(time.Time))))
 	case *array.MonthDayNanoIntervalBuilder:
 		iv := d.(types.DInterval)
 		bb.Append(arrow.MonthDayNanoInterval{Months: iv.Months, Days: iv.Days, Nanoseconds: iv.Micros * 1000})

@@ -48,10 +48,14 @@ func (b *binder) aExpr(a *pg_query.A_Expr) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		l, r, err = b.unify(l, r, a.Location)
+		ul, ur, err := b.unify(l, r, a.Location)
 		if err != nil {
 			return nil, err
 		}
+		if ul == nil {
+			return nil, b.noOperator("=", l, r, a.Location)
+		}
+		l, r = ul, ur
 		cmp, ok := compareFunc(l.Type())
 		if !ok {
 			return nil, b.errorf(a.Location, pgerr.UndefinedFunction, "operator does not exist: %s = %s", l.Type(), r.Type())

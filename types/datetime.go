@@ -27,6 +27,30 @@ const (
 // IsFinite reports whether d is neither infinity nor -infinity.
 func (d DDate) IsFinite() bool { return d != DateInfinity && d != DateNegInfinity }
 
+// TimestampMicros is t in microseconds from 1970 as a column stores it:
+// the infinities, which are past int64 microseconds from 1970 (PostgreSQL
+// counts from 2000), are the int64 extremes, as PostgreSQL stores them.
+func TimestampMicros(t time.Time) int64 {
+	switch {
+	case t.Equal(TimestampInfinity):
+		return math.MaxInt64
+	case t.Equal(TimestampNegInfinity):
+		return math.MinInt64
+	}
+	return t.UnixMicro()
+}
+
+// TimestampFromMicros is the inverse of TimestampMicros.
+func TimestampFromMicros(us int64) time.Time {
+	switch us {
+	case math.MaxInt64:
+		return TimestampInfinity
+	case math.MinInt64:
+		return TimestampNegInfinity
+	}
+	return time.UnixMicro(us).UTC()
+}
+
 // FiniteTime reports whether t is neither infinite timestamp.
 func FiniteTime(t time.Time) bool { return !t.Equal(TimestampInfinity) && !t.Equal(TimestampNegInfinity) }
 

@@ -25,15 +25,31 @@ const (
 	pgEpochMicros = pgEpochDays * 86400 * 1e6
 )
 
-// DateFromTime returns the date of t in t's location.
+// DateFromTime returns the date of t in t's location; the infinite
+// timestamps are the infinite dates.
 func DateFromTime(t time.Time) DDate {
+	switch {
+	case t.Equal(TimestampInfinity):
+		return DateInfinity
+	case t.Equal(TimestampNegInfinity):
+		return DateNegInfinity
+	}
 	y, m, d := t.Date()
 	u := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	return DDate(floorDiv(u.Unix(), 86400))
 }
 
-// Time returns midnight UTC of the date.
-func (d DDate) Time() time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
+// Time returns midnight UTC of the date; the infinite dates are the
+// infinite timestamps.
+func (d DDate) Time() time.Time {
+	switch d {
+	case DateInfinity:
+		return TimestampInfinity
+	case DateNegInfinity:
+		return TimestampNegInfinity
+	}
+	return time.Unix(int64(d)*86400, 0).UTC()
+}
 
 func floorDiv(a, b int64) int64 {
 	q := a / b

@@ -662,7 +662,7 @@ func ParseTimestamp(s string, tz bool, loc *time.Location) (Datum, error) {
 // away from zero in PostgreSQL's epoch as AdjustTimestampForTypmod does; a
 // negative precision (no typmod) leaves t as it is.
 func RoundTimestamp(t time.Time, precision int32) time.Time {
-	if precision < 0 || precision >= 6 {
+	if precision < 0 || precision >= 6 || !FiniteTime(t) {
 		return t
 	}
 	scale := int64(1)

@@ -93,3 +93,17 @@ INSERT INTO extremes VALUES (1, 32767, 2147483647, 9223372036854775807, 99999999
 INSERT INTO extremes VALUES (2, -32768, -2147483648, -9223372036854775808, -9999999999.99);
 INSERT INTO extremes VALUES (3, 0, 0, 0, 0);
 INSERT INTO extremes (id) VALUES (4);
+
+-- moments holds infinite dates and timestamps, stored.
+CREATE TABLE moments (
+    id integer NOT NULL,
+    d date,
+    ts timestamp,
+    tz timestamptz
+);
+
+INSERT INTO moments VALUES
+    (1, 'infinity', 'infinity', 'infinity'),
+    (2, '-infinity', '-infinity', '-infinity'),
+    (3, '2024-02-29', '2024-02-29 12:00', '2024-02-29 12:00+00'),
+    (4, NULL, NULL, NULL);

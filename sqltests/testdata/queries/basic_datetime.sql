@@ -152,3 +152,17 @@ SELECT DATE '5874897-12-31' + 1;
 -- interval + date is a timestamp, interval + timestamptz a timestamptz
 -- (the operands once came swapped and closed the connection).
 SELECT INTERVAL '1 day 2 hours' + d, INTERVAL '1 mon' + ts, INTERVAL '1 mon' + tz FROM alltypes WHERE id < 4;
+
+-- query: infinite_timestamps_stored_and_compared
+-- Infinite timestamps and dates survive a table and compare and cast as
+-- in PostgreSQL (they are past int64 microseconds from 1970).
+SELECT id, ts, tz, d, ts > TIMESTAMP '2000-01-01', tz < TIMESTAMPTZ '2000-01-01 00:00+00', ts::date, d::timestamp, d = ts, date_trunc('day', ts) FROM moments ORDER BY id;
+
+-- query: infinite_timestamps_aggregated
+SELECT max(ts), min(ts), max(d), min(tz), count(DISTINCT ts) FROM moments;
+
+-- query: infinite_timestamp_filter
+SELECT id FROM moments WHERE ts = 'infinity' OR tz = '-infinity' OR d > '9999-12-31';
+
+-- query: infinite_date_casts
+SELECT DATE 'infinity'::timestamp, DATE '-infinity'::timestamptz, TIMESTAMP 'infinity'::date, 'infinity'::timestamp(0), DATE 'infinity' = TIMESTAMP 'infinity';
