@@ -202,7 +202,7 @@ func (b *binder) rewriteBlock(m *cubeMatch) (*pg_query.SelectStmt, error) {
 			partCol = pgQuoteIdent(qalias[m.d.Fact.Alias]) + "." + pgQuoteIdent(m.d.Partition.Col.Column)
 		}
 		where := append(joinConds, partConds...)
-		sub, err := unionWithRaw(m.d, name, dims, measures, qalias, fromSQL, where, partCol, m.gaps)
+		sub, err := unionWithRaw(m.d, name, dims, measures, qalias, fromSQL, where, partCol, m.gaps, m.rawNulls())
 		if err != nil {
 			return nil, err
 		}
@@ -299,7 +299,8 @@ func realias(expr string, alias map[string]string) (string, error) {
 
 // unionWithRaw is a FROM item: the cuboid's rows for the READY segments
 // and the raw rows of gaps aggregated to the same dimensions and measures.
-func unionWithRaw(d *cube.Def, cuboidRel string, dims, measures []int, alias map[string]string, fromSQL string, where []string, partCol string, gaps []cube.Range) (*pg_query.Node, error) {
+// With nulls, the rows whose partition value is NULL come from raw rows too.
+func unionWithRaw(d *cube.Def, cuboidRel string, dims, measures []int, alias map[string]string, fromSQL string, where []string, partCol string, gaps []cube.Range, nulls bool) (*pg_query.Node, error) {
 	var cubeCols, rawCols, groupBy []string
 	for k, i := range dims {
 		dim := d.Dimensions[i]
@@ -325,6 +326,9 @@ func unionWithRaw(d *cube.Def, cuboidRel string, dims, measures []int, alias map
 		} else {
 			ranges = append(ranges, "true")
 		}
+	}
+	if nulls {
+		ranges = append(ranges, partCol+" IS NULL")
 	}
 	where = append(where, "("+strings.Join(ranges, " OR ")+")")
 	sql := "SELECT " + strings.Join(cubeCols, ", ") + " FROM " + pgQuoteIdent(cuboidRel) +
@@ -516,7 +520,7 @@ func (b *binder) cubeRelation(ctx context.Context, sel *pg_query.SelectStmt, d *
 		if d.Partition != nil {
 			partCol = colText(d.Partition.Col)
 		}
-		sub, err := unionWithRaw(d, name, cuboid.Dims(), measures, self, fromText(d, nil), where, partCol, m.gaps)
+		sub, err := unionWithRaw(d, name, cuboid.Dims(), measures, self, fromText(d, nil), where, partCol, m.gaps, m.rawNulls())
 		if err != nil {
 			return nil, err
 		}

@@ -61,6 +61,7 @@ type routeInfo struct {
 	pruned   []string // segment ids skipped by the partition filter
 	stale    []string // segment ids whose tables changed since their build
 	rawFills []cube.Range
+	rawNull  bool // rows whose partition value is NULL come from raw rows too
 }
 
 func (r *routeInfo) String() string {
@@ -76,9 +77,19 @@ func (r *routeInfo) String() string {
 		for _, g := range r.rawFills {
 			parts = append(parts, g.String())
 		}
+		if r.rawNull {
+			parts = append(parts, "NULL")
+		}
 		s += "; from raw rows: " + strings.Join(parts, ", ")
 	}
 	return s
+}
+
+// rawNulls reports whether the rows whose partition value is NULL come
+// from raw rows: a row in no segment's range, which a query without a
+// filter on the partition column reads (one with a filter leaves it out).
+func (m *cubeMatch) rawNulls() bool {
+	return m.d.Partition != nil && len(m.gaps) > 0 && len(m.part) == 0
 }
 
 func listOrNone(l []string) string {
@@ -522,8 +533,11 @@ func matchCube(p *Planner, d *cube.Def, q *qBlock, segs []metastore.Segment, tab
 		if onPart && len(refs) > 0 {
 			if _, ok := partitionBound(d.Partition, c); ok {
 				m.part = append(m.part, c)
-				if d.DimensionOf(d.Partition.Col) >= 0 {
+				if i := d.DimensionOf(d.Partition.Col); i >= 0 {
+					// The conjunct stays in the query, over the cuboid:
+					// the cuboid must have the partition dimension.
 					m.keepPart = true
+					m.needed |= 1 << i
 				}
 				continue
 			}
@@ -946,7 +960,7 @@ func (b *binder) addFileRel(d *cube.Def, c cube.Cuboid, files []metastore.TableF
 }
 
 func (m *cubeMatch) route() *routeInfo {
-	r := &routeInfo{cube: m.d.Name, rows: m.rows, pruned: m.pruned, stale: m.stale, rawFills: m.gaps}
+	r := &routeInfo{cube: m.d.Name, rows: m.rows, pruned: m.pruned, stale: m.stale, rawFills: m.gaps, rawNull: m.rawNulls()}
 	for _, i := range m.cuboid.Dims() {
 		r.cuboid = append(r.cuboid, m.d.Dimensions[i].Name)
 	}

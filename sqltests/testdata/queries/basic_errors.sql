@@ -241,3 +241,8 @@ SELECT id FROM alltypes LIMIT -1;
 -- query: error_after_good_rows_is_still_error
 -- error 22012
 SELECT id, 1 / (24 - id) FROM alltypes;
+
+-- query: is_distinct_from_without_equality
+-- It once closed the connection.
+-- error 42883
+SELECT 1 IS DISTINCT FROM true;
