@@ -392,27 +392,46 @@ func (b *binder) dateTimeOp(op string, l, r Expr, loc int32) (Expr, bool, error)
 	if !isDT(lf) && !isDT(rf) {
 		return nil, false, nil
 	}
-	// An untyped literal beside a date/time value: an interval when added
-	// to or subtracted from a timestamp or date, else the other side's type.
-	var err error
-	if l.Type().Oid == types.OidUnknown {
-		if l, err = b.cast(l, r.Type(), loc, true); err != nil {
+	// An untyped literal (or NULL, or an untyped parameter) beside a
+	// date/time value takes a type as PostgreSQL resolves the operator:
+	// the other side's type when that operator exists (date - date,
+	// timestamp - timestamp, interval ± interval), else the one candidate
+	// (timestamp + interval); date + unknown has several (integer,
+	// interval) and is 42725.
+	unknownAs := func(known types.T, knownLeft bool) (types.T, error) {
+		switch {
+		case op == "-" || known.Family() == types.IntervalFamily || (op != "+" && op != "-"):
+			return known, nil
+		case known.Family() == types.TimestampFamily:
+			return types.Interval, nil
+		}
+		if knownLeft {
+			return types.T{}, b.errorf(loc, pgerr.AmbiguousFunction, "operator is not unique: %s %s unknown", known, op).
+				WithHint("Could not choose a best candidate operator. You might need to add explicit type casts.")
+		}
+		return types.T{}, b.errorf(loc, pgerr.AmbiguousFunction, "operator is not unique: unknown %s %s", op, known).
+			WithHint("Could not choose a best candidate operator. You might need to add explicit type casts.")
+	}
+	if l.Type().Oid == types.OidUnknown && r.Type().Oid != types.OidUnknown {
+		want, err := unknownAs(r.Type(), false)
+		if err != nil {
+			return nil, true, err
+		}
+		if l, err = b.cast(l, want, loc, true); err != nil {
 			return nil, true, err
 		}
 	}
 	if r.Type().Oid == types.OidUnknown {
-		want := l.Type()
-		if (op == "+" || op == "-") && (lf == types.TimestampFamily || lf == types.DateFamily) {
-			want = types.Interval
-			if op == "-" && lf == r.Type().Family() {
-				want = l.Type()
-			}
+		want, err := unknownAs(l.Type(), true)
+		if err != nil {
+			return nil, true, err
 		}
 		if r, err = b.cast(r, want, loc, true); err != nil {
 			return nil, true, err
 		}
 	}
 	lt, rt := l.Type(), r.Type()
+	lf, rf = lt.Family(), rt.Family()
 	mk := func(t types.T, fn evalFn) (Expr, bool, error) {
 		return &funcExpr{name: op, args: []Expr{l, r}, typ: t, strict: true, fn: fn}, true, nil
 	}

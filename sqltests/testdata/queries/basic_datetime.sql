@@ -166,3 +166,12 @@ SELECT id FROM moments WHERE ts = 'infinity' OR tz = '-infinity' OR d > '9999-12
 
 -- query: infinite_date_casts
 SELECT DATE 'infinity'::timestamp, DATE '-infinity'::timestamptz, TIMESTAMP 'infinity'::date, 'infinity'::timestamp(0), DATE 'infinity' = TIMESTAMP 'infinity';
+
+-- query: untyped_literal_beside_dates
+-- An untyped literal takes the type PostgreSQL resolves the operator to:
+-- the other side's (date - date is an integer), else the one candidate.
+SELECT d - '2000-01-01', ts - '2000-01-01', '1 day' + ts, NULL + ts, ts + '1 day', pg_typeof(d - NULL), pg_typeof(ts - NULL), INTERVAL '1 day' + '2 hours', '2000-01-05' - d FROM alltypes;
+
+-- query: untyped_literal_plus_date_is_ambiguous
+-- error 42725
+SELECT DATE '2024-02-29' + '1';
