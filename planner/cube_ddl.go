@@ -426,8 +426,10 @@ func (b *binder) typeMeasures(ctx context.Context, d *cube.Def, args []string) e
 			if _, ok := types.CompareFunc(m.ArgType); !ok {
 				return pgerr.New(pgerr.InvalidObjectDefinition, "%s of type %s is not a measure", m.Kind, m.ArgType)
 			}
+			// As PostgreSQL's min/max: of char(n) a (padded) bpchar, of
+			// other strings text.
 			m.Type = types.T{Oid: m.ArgType.Oid, Typmod: -1}
-			if m.ArgType.Family() == types.StringFamily {
+			if m.ArgType.Family() == types.StringFamily && m.ArgType.Oid != types.OidBpchar {
 				m.Type = types.Text
 			}
 		case cube.Sum:

@@ -272,7 +272,11 @@ func measureAgg(me cube.Measure, expr string) string {
 	case cube.CountDistinct:
 		return "lattice_value_set(" + expr + ")"
 	case cube.Min, cube.Max:
-		return "CAST(" + me.Kind + "(" + expr + ") AS " + me.Type.String() + ")"
+		t := me.Type.String()
+		if me.Type.Oid == types.OidBpchar && me.Type.Typmod < 0 {
+			t = "bpchar" // "character" would mean char(1)
+		}
+		return "CAST(" + me.Kind + "(" + expr + ") AS " + t + ")"
 	}
 	return "sum(" + expr + ")"
 }
