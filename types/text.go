@@ -107,7 +107,7 @@ func FormatNumeric(v *apd.Decimal) string {
 		}
 		return "Infinity"
 	}
-	s := v.Text('f')
+	s := wholeExponent(v).Text('f')
 	if s == "-0" {
 		return "0"
 	}
@@ -489,7 +489,22 @@ func ParseNumeric(s string) (*apd.Decimal, error) {
 	if err != nil || d.Form != apd.Finite {
 		return nil, invalidInput(Numeric, s)
 	}
-	return d, nil
+	return wholeExponent(d), nil
+}
+
+// wholeExponent writes d with exponent 0 when it has a positive one: a
+// numeric has a display scale, never a negative one, so 1e5 is 100000 of
+// scale 0 (and 1e3 * 1.5 is 1500.0, 1e5 - 1e5 is 0).
+func wholeExponent(d *apd.Decimal) *apd.Decimal {
+	if d.Form != apd.Finite || d.Exponent <= 0 {
+		return d
+	}
+	r := new(apd.Decimal)
+	ctx := apd.BaseContext.WithPrecision(uint32(d.NumDigits()) + uint32(d.Exponent) + 1)
+	if _, err := ctx.Quantize(r, d, 0); err != nil {
+		return d
+	}
+	return r
 }
 
 // CoerceNumeric rounds d to t's scale and checks its precision, as a cast to

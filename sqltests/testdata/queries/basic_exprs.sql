@@ -232,3 +232,7 @@ SELECT 1e-46::real;
 -- NaN / 0 is NaN; an infinite input makes sums infinite, not an error;
 -- sum(real) adds in single precision as PostgreSQL's float4pl.
 SELECT 'NaN'::float8 / 0, 5::float8 / 'Infinity', (SELECT sum(x) FROM (VALUES ('Infinity'::float8), (1e308), (1e308)) v(x)), (SELECT sum(x) FROM (VALUES (0.1::real), (0.2), (0.3), (1e7)) v(x)), 1e-40::real;
+
+-- query: numeric_literals_with_exponents
+-- A numeric has no negative display scale: 1e5 is 100000.
+SELECT 1e5 - 1e5, 1e20 * 0, 1e3 * 1.5, 1e5, -2.5e3, 12e2::numeric(10,2), '1.5e2'::numeric + 0.01, round(1234.5, -2), round(1234.5, -2) + 0.5, n * 1e2 FROM alltypes;
