@@ -48,13 +48,17 @@ func arithFunc(op string, t types.T) (evalFn, types.T, bool) {
 	case types.IntervalFamily:
 		switch op {
 		case "+", "-":
-			sign := int64(1)
-			if op == "-" {
-				sign = -1
-			}
 			return func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
 				a, b := v[0].(types.DInterval), v[1].(types.DInterval)
-				return types.DInterval{Months: a.Months + int32(sign)*b.Months, Days: a.Days + int32(sign)*b.Days, Micros: a.Micros + sign*b.Micros}, nil
+				ok := true
+				if op == "-" {
+					b, ok = b.Negate()
+				}
+				r, ok2 := types.AddIntervals(a, b)
+				if !ok || !ok2 {
+					return nil, intervalOutOfRange()
+				}
+				return r, nil
 			}, t, true
 		}
 	}

@@ -199,8 +199,11 @@ func (b *binder) unaryOp(op string, arg *pg_query.Node, loc int32) (Expr, error)
 			}}, nil
 		case types.IntervalFamily:
 			return &funcExpr{name: "-", args: []Expr{e}, typ: t, strict: true, fn: func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
-				iv := v[0].(types.DInterval)
-				return types.DInterval{Months: -iv.Months, Days: -iv.Days, Micros: -iv.Micros}, nil
+				neg, ok := v[0].(types.DInterval).Negate()
+				if !ok {
+					return nil, intervalOutOfRange()
+				}
+				return neg, nil
 			}}, nil
 		}
 	}

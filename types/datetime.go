@@ -52,7 +52,9 @@ func TimestampFromMicros(us int64) time.Time {
 }
 
 // FiniteTime reports whether t is neither infinite timestamp.
-func FiniteTime(t time.Time) bool { return !t.Equal(TimestampInfinity) && !t.Equal(TimestampNegInfinity) }
+func FiniteTime(t time.Time) bool {
+	return !t.Equal(TimestampInfinity) && !t.Equal(TimestampNegInfinity)
+}
 
 // Date input forms accepted, beyond ISO 8601: what drivers and people
 // commonly send (pgjdbc sends "2024-02-29 +00" for a date).

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 	_ "time/tzdata" // zone names work on hosts without a zone database
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/cockroachdb/apd/v3"
@@ -868,48 +869,112 @@ func ParseInterval(s string) (Datum, error) {
 			unit = fields[i+1]
 			i++
 		}
+		if strings.Trim(num, "+-.0123456789") != "" || strings.IndexFunc(num, unicode.IsDigit) < 0 {
+			return nil, dateTimeError(errBadTime, Interval, s) // no NaN, Inf
+		}
 		n, err := strconv.ParseFloat(num, 64)
 		if err != nil {
 			return nil, dateTimeError(errBadTime, Interval, s)
 		}
+		ok := true
 		switch strings.TrimSuffix(unit, "s") {
 		case "microsecond", "us", "usec":
-			iv.Micros += int64(n)
+			ok = iv.addMicros(n)
 		case "millisecond", "ms", "msec":
-			iv.Micros += int64(math.Round(n * 1e3))
+			ok = iv.addMicros(n * 1e3)
 		case "second", "sec", "":
-			iv.Micros += int64(math.Round(n * 1e6))
+			ok = iv.addMicros(n * 1e6)
 		case "minute", "min", "m":
-			iv.Micros += int64(math.Round(n * 60e6))
+			ok = iv.addMicros(n * 60e6)
 		case "hour", "hr", "h":
-			iv.Micros += int64(math.Round(n * 3600e6))
+			ok = iv.addMicros(n * 3600e6)
 		case "day", "d":
 			whole := math.Trunc(n)
-			iv.Days += int32(whole)
-			iv.Micros += int64(math.Round((n - whole) * 86400e6))
+			ok = iv.addDays(whole) && iv.addMicros((n-whole)*86400e6)
 		case "week", "w":
 			d := n * 7
 			whole := math.Trunc(d)
-			iv.Days += int32(whole)
-			iv.Micros += int64(math.Round((d - whole) * 86400e6))
+			ok = iv.addDays(whole) && iv.addMicros((d-whole)*86400e6)
 		case "mon", "month":
 			whole := math.Trunc(n)
-			iv.Months += int32(whole)
-			iv.Days += int32(math.Round((n - whole) * 30))
+			ok = iv.addMonths(whole) && iv.addDays(math.Round((n-whole)*30))
 		case "year", "yr", "y":
-			iv.Months += int32(math.Round(n * 12))
+			ok = iv.addMonths(math.Round(n * 12))
 		case "decade":
-			iv.Months += int32(math.Round(n * 120))
+			ok = iv.addMonths(math.Round(n * 120))
 		case "century", "centurie":
-			iv.Months += int32(math.Round(n * 1200))
+			ok = iv.addMonths(math.Round(n * 1200))
 		default:
 			return nil, dateTimeError(errBadTime, Interval, s)
 		}
+		if !ok {
+			return nil, pgerr.New(pgerr.IntervalFieldOverflow, "interval field value out of range: %q", s)
+		}
 	}
 	if ago {
-		iv = DInterval{-iv.Months, -iv.Days, -iv.Micros}
+		neg, ok := iv.Negate()
+		if !ok {
+			return nil, pgerr.New(pgerr.IntervalFieldOverflow, "interval field value out of range: %q", s)
+		}
+		iv = neg
 	}
 	return iv, nil
+}
+
+// addMicros, addDays and addMonths add to one field of iv (rounded to a
+// whole number), reporting false when it leaves the field's range.
+func (iv *DInterval) addMicros(x float64) bool {
+	r := math.RoundToEven(x)
+	if math.IsNaN(r) || r < math.MinInt64 || r >= math.MaxInt64 {
+		return false
+	}
+	sum := iv.Micros + int64(r)
+	if (r > 0 && sum < iv.Micros) || (r < 0 && sum > iv.Micros) {
+		return false
+	}
+	iv.Micros = sum
+	return true
+}
+
+func (iv *DInterval) addDays(x float64) bool {
+	r, ok := checkedAdd(float64(iv.Days), x, math.MinInt32, math.MaxInt32)
+	iv.Days = int32(r)
+	return ok
+}
+
+func (iv *DInterval) addMonths(x float64) bool {
+	r, ok := checkedAdd(float64(iv.Months), x, math.MinInt32, math.MaxInt32)
+	iv.Months = int32(r)
+	return ok
+}
+
+// checkedAdd is a + round(x) when it lies in [lo, hi].
+func checkedAdd(a, x, lo, hi float64) (float64, bool) {
+	r := a + math.RoundToEven(x)
+	if math.IsNaN(r) || r < lo || r >= hi+1 {
+		return 0, false
+	}
+	return r, true
+}
+
+// Negate is -iv, false when a field has no negation in range.
+func (iv DInterval) Negate() (DInterval, bool) {
+	if iv.Months == math.MinInt32 || iv.Days == math.MinInt32 || iv.Micros == math.MinInt64 {
+		return DInterval{}, false
+	}
+	return DInterval{-iv.Months, -iv.Days, -iv.Micros}, true
+}
+
+// AddIntervals is a + b field by field (interval_pl), false on overflow.
+func AddIntervals(a, b DInterval) (DInterval, bool) {
+	m := int64(a.Months) + int64(b.Months)
+	d := int64(a.Days) + int64(b.Days)
+	us := a.Micros + b.Micros
+	if m < math.MinInt32 || m > math.MaxInt32 || d < math.MinInt32 || d > math.MaxInt32 ||
+		(a.Micros > 0 && b.Micros > 0 && us < 0) || (a.Micros < 0 && b.Micros < 0 && us >= 0) {
+		return DInterval{}, false
+	}
+	return DInterval{int32(m), int32(d), us}, true
 }
 
 func parseClockInterval(f string) (int64, error) {

@@ -175,3 +175,22 @@ SELECT d - '2000-01-01', ts - '2000-01-01', '1 day' + ts, NULL + ts, ts + '1 day
 -- query: untyped_literal_plus_date_is_ambiguous
 -- error 42725
 SELECT DATE '2024-02-29' + '1';
+
+-- query: interval_input_out_of_range
+-- error 22015
+SELECT '2562047789 hours'::interval;
+
+-- query: interval_input_nan
+-- error 22007
+SELECT 'NaN'::interval;
+
+-- query: interval_sum_out_of_range
+-- error 22008
+SELECT INTERVAL '2147483647 days' + INTERVAL '1 day';
+
+-- query: interval_negation_out_of_range
+-- error 22008
+SELECT -INTERVAL '-2147483648 days';
+
+-- query: interval_input_near_limits
+SELECT INTERVAL '2562047788 hours', '1.5 days'::interval, '-1.5 months'::interval, '3 days ago'::interval, INTERVAL '2147483647 days' - INTERVAL '1 day';
