@@ -70,7 +70,7 @@ func startLattice(tb testing.TB, configure func(*wire.Config)) *latticeServer {
 		tb.Fatal(err)
 	}
 	cfg := wire.Config{
-		Planner:        planner.New(planner.Config{Store: store, Version: "test"}),
+		Planner:        planner.New(planner.Config{Store: store, Version: "test", DataDir: tb.TempDir()}),
 		Store:          store,
 		MaxConnections: 20,
 		MaxMessageSize: 1 << 20,
