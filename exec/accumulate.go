@@ -2,6 +2,8 @@ package exec
 
 import (
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cockroachdb/apd/v3"
@@ -40,7 +42,14 @@ func newAccumulator(s AggSpec) accumulator {
 	case AggBoolAnd, AggBoolOr:
 		a = &boolAcc{and: s.Func == AggBoolAnd}
 	case AggStringAgg:
+		if s.HasOrder {
+			cmp, _ := types.CompareFunc(s.OrderType)
+			return &orderedStringAgg{spec: s, cmp: cmp}
+		}
 		a = &stringAggAcc{}
+	case AggPercentileCont, AggPercentileDisc, AggMode:
+		cmp, _ := types.CompareFunc(s.ArgType)
+		return &orderedSetAcc{spec: s, cmp: cmp}
 	case AggValueSet, AggValueSetUnion, AggValueSetCount:
 		return &valueSetAcc{fn: s.Func}
 	}
@@ -384,4 +393,127 @@ func (s *stringAggAcc) result(func(a, b *apd.Decimal) (*apd.Decimal, error)) (ty
 		return nil, nil
 	}
 	return s.sb.String(), nil
+}
+
+// orderedSetAcc is percentile_cont, percentile_disc and mode: it keeps
+// the group's non-NULL values and sorts them for the result.
+type orderedSetAcc struct {
+	spec     AggSpec
+	cmp      func(a, b types.Datum) int
+	vals     []types.Datum
+	frac     types.Datum
+	fracRead bool
+}
+
+func (a *orderedSetAcc) add(v, frac types.Datum) error {
+	if !a.fracRead {
+		a.frac, a.fracRead = frac, true
+	}
+	if v != nil {
+		a.vals = append(a.vals, v)
+	}
+	return nil
+}
+
+func (a *orderedSetAcc) result(func(a, b *apd.Decimal) (*apd.Decimal, error)) (types.Datum, error) {
+	var f float64
+	if a.spec.Func != AggMode {
+		if !a.fracRead || a.frac == nil {
+			return nil, nil
+		}
+		f = a.frac.(float64)
+		if math.IsNaN(f) || f < 0 || f > 1 {
+			return nil, pgerr.New(pgerr.NumericValueOutOfRange, "percentile value %s is not between 0 and 1", strconv.FormatFloat(f, 'g', -1, 64))
+		}
+	}
+	n := len(a.vals)
+	if n == 0 {
+		return nil, nil
+	}
+	slices.SortStableFunc(a.vals, func(x, y types.Datum) int {
+		if a.spec.Desc {
+			return a.cmp(y, x)
+		}
+		return a.cmp(x, y)
+	})
+	switch a.spec.Func {
+	case AggPercentileCont:
+		// As PostgreSQL: interpolate between the rows around f × (n-1).
+		pos := f * float64(n-1)
+		lo, hi := math.Floor(pos), math.Ceil(pos)
+		x, y := a.vals[int(lo)].(float64), a.vals[int(hi)].(float64)
+		if lo == hi {
+			return x, nil
+		}
+		return x + (y-x)*(pos-lo), nil
+	case AggPercentileDisc:
+		row := int(math.Ceil(f * float64(n)))
+		if row <= 1 {
+			return a.vals[0], nil
+		}
+		return a.vals[row-1], nil
+	}
+	// mode: the most frequent value, the first in sort order on a tie.
+	best, bestN := a.vals[0], 0
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && a.cmp(a.vals[i], a.vals[j]) == 0 {
+			j++
+		}
+		if j-i > bestN {
+			best, bestN = a.vals[i], j-i
+		}
+		i = j
+	}
+	return best, nil
+}
+
+// orderedStringAgg is string_agg(value, delimiter ORDER BY key): the rows
+// are kept and sorted by key (stably, so ties keep their input order).
+type orderedStringAgg struct {
+	spec AggSpec
+	rows []orderedRow
+	cmp  func(a, b types.Datum) int
+}
+
+type orderedRow struct{ v, delim, key types.Datum }
+
+func (s *orderedStringAgg) add(v, delim types.Datum) error { return s.addKeyed(v, delim, nil) }
+
+func (s *orderedStringAgg) addKeyed(v, delim, key types.Datum) error {
+	if v != nil {
+		s.rows = append(s.rows, orderedRow{v, delim, key})
+	}
+	return nil
+}
+
+func (s *orderedStringAgg) result(func(a, b *apd.Decimal) (*apd.Decimal, error)) (types.Datum, error) {
+	if len(s.rows) == 0 {
+		return nil, nil
+	}
+	slices.SortStableFunc(s.rows, func(x, y orderedRow) int {
+		switch {
+		case x.key == nil && y.key == nil:
+			return 0
+		case x.key == nil || y.key == nil:
+			// NULLS FIRST puts a NULL key before the others.
+			if (x.key == nil) == s.spec.NullsFirst {
+				return -1
+			}
+			return 1
+		}
+		c := s.cmp(x.key, y.key)
+		if s.spec.Desc {
+			return -c
+		}
+		return c
+	})
+	var sb strings.Builder
+	for i, r := range s.rows {
+		if i > 0 && r.delim != nil {
+			sb.WriteString(r.delim.(string))
+		}
+		sb.WriteString(r.v.(string))
+	}
+	return sb.String(), nil
 }

@@ -516,6 +516,13 @@ func (c *genericCol) update(rec arrow.RecordBatch, gids []int32) error {
 		if c.spec.Arg2 >= 0 {
 			arg2 = Value(rec.Column(c.spec.Arg2), i, c.in[c.spec.Arg2].Type)
 		}
+		if c.spec.HasOrder {
+			key := Value(rec.Column(c.spec.Order), i, c.in[c.spec.Order].Type)
+			if err := c.accs[g].(*orderedStringAgg).addKeyed(arg, arg2, key); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := c.accs[g].add(arg, arg2); err != nil {
 			return err
 		}

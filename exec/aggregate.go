@@ -36,6 +36,11 @@ const (
 	AggValueSet      // the distinct values as an encoded set (valueset.go)
 	AggValueSetUnion // the union of encoded sets
 	AggValueSetCount // the number of values in the union of encoded sets
+	// Ordered-set aggregates: f(fraction) WITHIN GROUP (ORDER BY Arg),
+	// the fraction in Arg2 (read from a group's first row).
+	AggPercentileCont
+	AggPercentileDisc
+	AggMode
 )
 
 // AggSpec is one aggregate of a HashAgg. Arg, Arg2 and Filter index input
@@ -48,6 +53,13 @@ type AggSpec struct {
 	Filter   int
 	ArgType  types.T
 	Result   types.T
+	// HasOrder orders string_agg's rows by input column Order. Desc and
+	// NullsFirst are the direction of that ORDER BY, or of an ordered-set
+	// aggregate's WITHIN GROUP.
+	HasOrder         bool
+	Order            int
+	OrderType        types.T
+	Desc, NullsFirst bool
 }
 
 // HashAgg groups its input by the first nGroups columns and computes aggs;

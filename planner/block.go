@@ -76,6 +76,7 @@ type aggCall struct {
 	spec      exec.AggSpec
 	arg, arg2 Expr
 	filter    Expr
+	order     Expr // string_agg's ORDER BY key
 }
 
 // selectFrom plans a query block with a FROM clause.
@@ -507,6 +508,9 @@ func (b *binder) aggregate(sel *pg_query.SelectStmt, src relPlan, ordinal func(i
 			if a.filter != nil {
 				spec.Filter = add(a.filter)
 			}
+			if a.order != nil {
+				spec.Order = add(a.order)
+			}
 			specs[i] = spec
 		}
 		if len(pre) == 0 {
@@ -675,6 +679,15 @@ func (b *binder) aggSpec(fc *pg_query.FuncCall, name string, args []Expr, call *
 	}
 	spec := &call.spec
 	spec.ArgType = argType
+	if fc.AggWithinGroup && name != "percentile_cont" && name != "percentile_disc" && name != "mode" {
+		// PostgreSQL looks for f(direct args, ordered args): none exists.
+		for _, o := range fc.AggOrder {
+			if e, err := b.expr(o.GetSortBy().Node); err == nil {
+				args = append(args, e)
+			}
+		}
+		return wrong()
+	}
 	switch {
 	case name == "count" && fc.AggStar:
 		spec.Func, spec.Result, call.arg = exec.AggCountStar, types.Int8, nil
@@ -769,11 +782,93 @@ func (b *binder) aggSpec(fc *pg_query.FuncCall, name string, args []Expr, call *
 			}
 			spec.ArgType = types.Text
 		}
-		if len(fc.AggOrder) > 0 {
-			return pgerr.New(pgerr.FeatureNotSupported, "string_agg with ORDER BY is not supported yet")
+		if len(fc.AggOrder) > 1 {
+			return pgerr.New(pgerr.FeatureNotSupported, "string_agg ORDER BY with more than one key is not supported yet")
 		}
+		if len(fc.AggOrder) == 1 {
+			if fc.AggDistinct {
+				return pgerr.New(pgerr.FeatureNotSupported, "string_agg(DISTINCT ... ORDER BY ...) is not supported yet")
+			}
+			sb := fc.AggOrder[0].GetSortBy()
+			key, err := b.expr(sb.Node)
+			if err != nil {
+				return err
+			}
+			key = b.defaultUnknown(key)
+			if _, ok := types.CompareFunc(key.Type()); !ok {
+				return pgerr.New(pgerr.UndefinedFunction, "could not identify an ordering operator for type %s", key.Type())
+			}
+			if spec.Desc, spec.NullsFirst, err = sortDirection(sb); err != nil {
+				return err
+			}
+			call.order, spec.HasOrder, spec.OrderType = key, true, key.Type()
+		}
+	case name == "percentile_cont" || name == "percentile_disc" || name == "mode":
+		return b.orderedSetAgg(fc, name, args, call)
 	default:
 		return wrong()
+	}
+	return nil
+}
+
+// orderedSetAgg types percentile_cont(f), percentile_disc(f) and mode()
+// WITHIN GROUP (ORDER BY x): the value sorted is the argument, the
+// fraction (read from a group's first row) the second one.
+func (b *binder) orderedSetAgg(fc *pg_query.FuncCall, name string, args []Expr, call *aggCall) error {
+	if !fc.AggWithinGroup || len(fc.AggOrder) != 1 {
+		var ts []string
+		for _, a := range args {
+			ts = append(ts, a.Type().String())
+		}
+		return b.errorf(fc.Location, pgerr.UndefinedFunction, "function %s(%s) does not exist", name, strings.Join(ts, ", ")).
+			WithHint("To use an ordered-set aggregate, write it with WITHIN GROUP (ORDER BY ...).")
+	}
+	if fc.AggDistinct {
+		return b.errorf(fc.Location, pgerr.FeatureNotSupported, "DISTINCT is not supported for ordered-set aggregates")
+	}
+	want := 1
+	if name == "mode" {
+		want = 0
+	}
+	if len(args) != want {
+		return b.errorf(fc.Location, pgerr.UndefinedFunction, "function %s with %d direct arguments does not exist", name, len(args))
+	}
+	sb := fc.AggOrder[0].GetSortBy()
+	x, err := b.expr(sb.Node)
+	if err != nil {
+		return err
+	}
+	x = b.defaultUnknown(x)
+	spec := &call.spec
+	if spec.Desc, spec.NullsFirst, err = sortDirection(sb); err != nil {
+		return err
+	}
+	if _, ok := types.CompareFunc(x.Type()); !ok {
+		return pgerr.New(pgerr.UndefinedFunction, "could not identify an ordering operator for type %s", x.Type())
+	}
+	switch name {
+	case "percentile_cont":
+		if x, err = b.coerce(x, types.Float8, fc.Location); err != nil {
+			return b.errorf(fc.Location, pgerr.UndefinedFunction, "function percentile_cont(double precision) WITHIN GROUP (ORDER BY %s) does not exist", x.Type())
+		}
+		spec.Func, spec.Result = exec.AggPercentileCont, types.Float8
+	case "percentile_disc":
+		spec.Func, spec.Result = exec.AggPercentileDisc, x.Type()
+	default:
+		spec.Func, spec.Result = exec.AggMode, x.Type()
+	}
+	spec.ArgType = x.Type()
+	call.arg = x
+	call.arg2 = nil
+	if want == 1 {
+		if c, ok := args[0].(*constExpr); ok && c.v == nil {
+			args[0] = &constExpr{t: types.Float8} // NULL: the result is NULL
+		}
+		frac, err := b.coerce(args[0], types.Float8, fc.Location)
+		if err != nil {
+			return err
+		}
+		call.arg2 = frac
 	}
 	return nil
 }

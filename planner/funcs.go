@@ -88,6 +88,7 @@ func (b *binder) funcCall(fc *pg_query.FuncCall) (Expr, error) {
 func isAggregate(name string) bool {
 	switch name {
 	case "count", "sum", "avg", "min", "max", "stddev", "variance", "stddev_samp", "stddev_pop", "var_samp", "var_pop", "bool_and", "bool_or", "every", "string_agg", "array_agg",
+		"percentile_cont", "percentile_disc", "mode",
 		"lattice_value_set", "lattice_value_set_union", "lattice_value_set_count", "lattice_sum_int8":
 		return true
 	}

@@ -173,6 +173,12 @@ func (b *binder) windowCall(fc *pg_query.FuncCall) (Expr, error) {
 		if fc.AggDistinct {
 			return nil, b.errorf(fc.Location, pgerr.FeatureNotSupported, "DISTINCT is not implemented for window functions")
 		}
+		if fc.AggWithinGroup || name == "percentile_cont" || name == "percentile_disc" || name == "mode" {
+			return nil, b.errorf(fc.Location, pgerr.FeatureNotSupported, "OVER is not supported for ordered-set aggregate %s", name)
+		}
+		if len(fc.AggOrder) > 0 {
+			return nil, b.errorf(fc.Location, pgerr.FeatureNotSupported, "aggregate ORDER BY is not implemented for window functions")
+		}
 		var ac aggCall
 		if err := b.aggSpec(fc, name, args, &ac); err != nil {
 			return nil, err

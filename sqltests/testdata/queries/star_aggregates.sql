@@ -157,3 +157,18 @@ SELECT sum(weight_kg), avg(weight_kg), max(weight_kg), stddev(weight_kg) FROM d_
 
 -- query: aggregate_double_dimension
 SELECT country, sum(credit_limit), avg(credit_limit), min(credit_limit) FROM d_customer GROUP BY country;
+
+-- query: ordered_set_aggregates
+-- percentile_cont interpolates, percentile_disc picks a row, mode is the
+-- most frequent value (the first in sort order on a tie).
+SELECT channel, percentile_cont(0.5) WITHIN GROUP (ORDER BY quantity), percentile_cont(0.9) WITHIN GROUP (ORDER BY revenue DESC), percentile_disc(0.25) WITHIN GROUP (ORDER BY sold_at), mode() WITHIN GROUP (ORDER BY quantity), mode() WITHIN GROUP (ORDER BY product_id DESC) FROM sales GROUP BY channel;
+
+-- query: median_by_category_with_filter
+SELECT p.category, percentile_cont(0.5) WITHIN GROUP (ORDER BY s.unit_price) FILTER (WHERE s.quantity > 2), percentile_disc(0.5) WITHIN GROUP (ORDER BY p.name) FROM sales s JOIN d_product p ON s.product_id = p.product_id GROUP BY p.category;
+
+-- query: string_agg_ordered_by_key
+SELECT customer_id, string_agg(channel, ',' ORDER BY sale_id DESC), string_agg(channel, '|' ORDER BY -sale_id), string_agg(note, ';' ORDER BY sale_id NULLS FIRST) FROM sales WHERE customer_id < 8 GROUP BY customer_id;
+
+-- query: percentile_out_of_range
+-- error 22003
+SELECT percentile_cont(1.5) WITHIN GROUP (ORDER BY quantity) FROM sales;
