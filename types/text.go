@@ -637,6 +637,8 @@ func ParseDate(s string) (Datum, error) {
 		return DateInfinity, nil
 	case "-infinity":
 		return DateNegInfinity, nil
+	case "epoch":
+		return DDate(0), nil
 	}
 	t, err := parseDateTime(v, false)
 	if err != nil {
@@ -657,6 +659,8 @@ func ParseTimestamp(s string, tz bool, loc *time.Location) (Datum, error) {
 		return TimestampInfinity, nil
 	case "-infinity":
 		return TimestampNegInfinity, nil
+	case "epoch":
+		return time.Unix(0, 0).UTC(), nil
 	}
 	t, err := parseDateTimeIn(v, tz, loc)
 	if err != nil {
@@ -756,7 +760,7 @@ func parseZone(z string) (*time.Location, error) {
 		}
 		return time.FixedZone("", sign*secs), nil
 	}
-	return LoadLocation(z)
+	return LoadZone(z) // names and abbreviations (PST, CET), as PostgreSQL's input takes
 }
 
 var locations sync.Map // zone name -> *time.Location

@@ -194,3 +194,6 @@ SELECT -INTERVAL '-2147483648 days';
 
 -- query: interval_input_near_limits
 SELECT INTERVAL '2562047788 hours', '1.5 days'::interval, '-1.5 months'::interval, '3 days ago'::interval, INTERVAL '2147483647 days' - INTERVAL '1 day';
+
+-- query: epoch_and_zone_abbreviations_in_input
+SELECT 'epoch'::date, 'epoch'::timestamp, 'epoch'::timestamptz, TIMESTAMPTZ '2024-01-01 10:00 PST', TIMESTAMPTZ '2024-07-01 10:00 CEST', '2024-01-01 10:00 EST'::timestamptz;
