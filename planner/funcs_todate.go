@@ -37,6 +37,9 @@ func toDateFn(e *evalCtx, v []types.Datum) (types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
+	if wall.Year() > 5874897 || wall.Year() < -4713 {
+		return nil, pgerr.New(pgerr.DatetimeValueOutOfRange, "date out of range: %q", v[0].(string))
+	}
 	return types.DateFromTime(wall), nil
 }
 
@@ -48,6 +51,9 @@ func toTimestampFn(e *evalCtx, v []types.Datum) (types.Datum, error) {
 	wall, err := p.wallClock(v[0].(string))
 	if err != nil {
 		return nil, err
+	}
+	if wall.Year() > 294276 || wall.Year() < -4713 {
+		return nil, pgerr.New(pgerr.DatetimeValueOutOfRange, "timestamp out of range: %q", v[0].(string))
 	}
 	if p.tzSet {
 		return wall.Add(-time.Duration(p.tzOff) * time.Second).UTC(), nil
