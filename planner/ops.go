@@ -337,6 +337,25 @@ func (b *binder) binaryOpExprs(op string, l, r Expr, loc int32) (Expr, error) {
 		}}, nil
 	}
 	lt0, rt0 := l.Type(), r.Type()
+	if op == "^" && (lt0.Oid == types.OidUnknown) != (rt0.Oid == types.OidUnknown) {
+		// No integer ^ exists: beside an integer or float, an untyped
+		// literal resolves to double precision, PostgreSQL's preferred
+		// numeric type ('2.5' ^ 2 is 6.25).
+		known := lt0
+		if known.Oid == types.OidUnknown {
+			known = rt0
+		}
+		if f := known.Family(); f == types.IntFamily || f == types.FloatFamily {
+			var err error
+			if l, err = b.coerce(l, types.Float8, loc); err != nil {
+				return nil, err
+			}
+			if r, err = b.coerce(r, types.Float8, loc); err != nil {
+				return nil, err
+			}
+			lt0, rt0 = types.Float8, types.Float8
+		}
+	}
 	if lt0.Oid == types.OidUnknown && rt0.Oid == types.OidUnknown && isArith(op) {
 		return nil, b.errorf(loc, pgerr.AmbiguousFunction, "operator is not unique: unknown %s unknown", op).
 			WithHint("Could not choose a best candidate operator. You might need to add explicit type casts.")

@@ -236,3 +236,6 @@ SELECT 'NaN'::float8 / 0, 5::float8 / 'Infinity', (SELECT sum(x) FROM (VALUES ('
 -- query: numeric_literals_with_exponents
 -- A numeric has no negative display scale: 1e5 is 100000.
 SELECT 1e5 - 1e5, 1e20 * 0, 1e3 * 1.5, 1e5, -2.5e3, 12e2::numeric(10,2), '1.5e2'::numeric + 0.01, round(1234.5, -2), round(1234.5, -2) + 0.5, n * 1e2 FROM alltypes;
+
+-- query: power_with_untyped_literal
+SELECT '2.5' ^ 2, 2 ^ '0.5', i4 ^ '2', 2.0 ^ '3', pg_typeof('2' ^ 2) FROM alltypes WHERE id < 4;
