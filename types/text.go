@@ -644,8 +644,15 @@ func ParseDate(s string) (Datum, error) {
 	if err != nil {
 		return nil, dateTimeError(err, Date, s)
 	}
+	if reClock24.MatchString(v) {
+		// date_in keeps the date of '2024-02-29 24:00:00'; the clock
+		// rolled it over to the next day.
+		t = t.AddDate(0, 0, -1)
+	}
 	return DateFromTime(t), nil
 }
+
+var reClock24 = regexp.MustCompile(`(^|[ T])24:00(:00(\.0*)?)?($|[ +-])`)
 
 // ParseTimestamp parses ISO timestamps: a date, optionally a time with
 // fractional seconds, optionally (for timestamptz) an offset or zone name.

@@ -197,3 +197,7 @@ SELECT INTERVAL '2562047788 hours', '1.5 days'::interval, '-1.5 months'::interva
 
 -- query: epoch_and_zone_abbreviations_in_input
 SELECT 'epoch'::date, 'epoch'::timestamp, 'epoch'::timestamptz, TIMESTAMPTZ '2024-01-01 10:00 PST', TIMESTAMPTZ '2024-07-01 10:00 CEST', '2024-01-01 10:00 EST'::timestamptz;
+
+-- query: date_input_at_24_00
+-- A date keeps its day at 24:00:00; a timestamp rolls over.
+SELECT '2024-02-29 24:00:00'::date, '2024-12-31T24:00:00'::date, '2024-02-24 00:00'::date, '2024-02-29 24:00:00'::timestamp;
