@@ -67,11 +67,33 @@ func (b *binder) aExpr(a *pg_query.A_Expr) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		eq, err := b.binaryOp("=", l, nil, a.Rexpr, a.Location)
+		r, err := b.expr(a.Rexpr)
+		if err != nil {
+			return nil, err
+		}
+		eq, err := b.binaryOpExprs("=", l, r, a.Location)
 		if err != nil {
 			return nil, err
 		}
 		l = b.defaultUnknown(l)
+		// The result is of the = operator's left input type, as in
+		// PostgreSQL: nullif(int, numeric) is numeric, and varchar
+		// compares with text's = (there is no varchar =), so it is text.
+		lf, rf := l.Type().Family(), r.Type().Family()
+		crossType := (lf == types.IntFamily && rf == types.IntFamily) || (lf == types.FloatFamily && (rf == types.IntFamily || rf == types.FloatFamily))
+		if fe, ok := eq.(*funcExpr); ok && len(fe.args) == 2 && !crossType {
+			// (PostgreSQL has cross-type = for the integers and the
+			// floats, which keep the left type.)
+			t := types.T{Oid: fe.args[0].Type().Oid, Typmod: -1}
+			if t.Oid == types.OidVarchar {
+				t = types.Text
+			}
+			if t.Oid != l.Type().Oid && t.Oid != types.OidUnknown {
+				if l, err = b.cast(l, t, a.Location, false); err != nil {
+					return nil, err
+				}
+			}
+		}
 		return &funcExpr{name: "nullif", args: []Expr{l, eq}, typ: l.Type(), fn: func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
 			if v[1] == true {
 				return nil, nil

@@ -239,3 +239,9 @@ SELECT 1e5 - 1e5, 1e20 * 0, 1e3 * 1.5, 1e5, -2.5e3, 12e2::numeric(10,2), '1.5e2'
 
 -- query: power_with_untyped_literal
 SELECT '2.5' ^ 2, 2 ^ '0.5', i4 ^ '2', 2.0 ^ '3', pg_typeof('2' ^ 2) FROM alltypes WHERE id < 4;
+
+-- query: nullif_result_type
+-- NULLIF is of its = operator's left input type: integer with numeric
+-- compares as numeric, varchar with text's =; integers and floats have
+-- cross-type = and keep theirs.
+SELECT nullif(i4, n12), pg_typeof(nullif(i4, n12)), pg_typeof(nullif(vc, vc)), nullif(c, 'ab') || '|', pg_typeof(nullif(i2, i8)), pg_typeof(nullif(r4, i4)) FROM alltypes;
