@@ -590,6 +590,16 @@ func (b *binder) likeOp(ln, rn *pg_query.Node, fold, negate bool, op string, loc
 	if err != nil {
 		return nil, err
 	}
+	if f := l.Type().Family(); f != types.StringFamily && l.Type().Oid != types.OidUnknown && l.Type().Oid != types.OidBytea {
+		name := "~~"
+		if fold {
+			name = "~~*"
+		}
+		if negate {
+			name = "!" + name
+		}
+		return nil, b.noOperator(name, l, r, loc)
+	}
 	// char(n) matches with its padding (PostgreSQL's bpcharlike):
 	// 'ab'::char(4) LIKE 'ab' is false. Converting it to text would trim it.
 	if l.Type().Oid != types.OidBpchar {

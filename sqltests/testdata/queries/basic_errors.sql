@@ -246,3 +246,7 @@ SELECT id, 1 / (24 - id) FROM alltypes;
 -- It once closed the connection.
 -- error 42883
 SELECT 1 IS DISTINCT FROM true;
+
+-- query: like_on_integer
+-- error 42883
+SELECT 1 LIKE 'a';
