@@ -136,12 +136,16 @@ func (b *binder) setOp(ctx context.Context, sel *pg_query.SelectStmt) (*Statemen
 	// The branches are at this query's level: in a subquery they may
 	// refer to the enclosing query as it may, and their references make
 	// it correlated.
-	lb, rb := b.child(), b.child()
-	lb.outer, rb.outer = b.outer, b.outer
+	// The right branch's binder is made after the left is bound: it
+	// takes the parameters the left one found (a child copies them).
+	lb := b.child()
+	lb.outer = b.outer
 	l, err := lb.selectStmtShare(ctx, sel.Larg, b)
 	if err != nil {
 		return nil, err
 	}
+	rb := b.child()
+	rb.outer = b.outer
 	r, err := rb.selectStmtShare(ctx, sel.Rarg, b)
 	if err != nil {
 		return nil, err
