@@ -59,12 +59,15 @@ func newAccumulator(s AggSpec) accumulator {
 	return a
 }
 
-// distinctAcc passes each distinct non-NULL value once.
+// distinctAcc passes each distinct non-NULL value once, in sorted order
+// as PostgreSQL does (it sorts a DISTINCT aggregate's input): string_agg
+// (DISTINCT x, ',') lists them in order, and float sums add them in it.
 type distinctAcc struct {
 	inner accumulator
 	t     types.T
 	seen  map[string]bool
 	key   []byte
+	vals  [][2]types.Datum
 }
 
 func (d *distinctAcc) add(v, v2 types.Datum) error {
@@ -76,10 +79,20 @@ func (d *distinctAcc) add(v, v2 types.Datum) error {
 		return nil
 	}
 	d.seen[string(d.key)] = true
-	return d.inner.add(v, v2)
+	d.vals = append(d.vals, [2]types.Datum{v, v2})
+	return nil
 }
 
 func (d *distinctAcc) result(div func(a, b *apd.Decimal) (*apd.Decimal, error)) (types.Datum, error) {
+	if cmp, ok := types.CompareFunc(d.t); ok {
+		slices.SortStableFunc(d.vals, func(a, b [2]types.Datum) int { return cmp(a[0], b[0]) })
+	}
+	for _, v := range d.vals {
+		if err := d.inner.add(v[0], v[1]); err != nil {
+			return nil, err
+		}
+	}
+	d.vals = nil
 	return d.inner.result(div)
 }
 

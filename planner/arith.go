@@ -404,6 +404,8 @@ func (b *binder) dateTimeOp(op string, l, r Expr, loc int32) (Expr, bool, error)
 	// interval) and is 42725.
 	unknownAs := func(known types.T, knownLeft bool) (types.T, error) {
 		switch {
+		case (op == "*" || op == "/") && known.Family() == types.IntervalFamily:
+			return types.Float8, nil // interval * float8, the one candidate
 		case op == "-" || known.Family() == types.IntervalFamily || (op != "+" && op != "-"):
 			return known, nil
 		case known.Family() == types.TimestampFamily:

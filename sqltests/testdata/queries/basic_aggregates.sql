@@ -128,3 +128,8 @@ SELECT DISTINCT extract(year FROM d) FROM alltypes;
 
 -- query: distinct_char_padding
 SELECT DISTINCT c FROM alltypes;
+
+-- query: distinct_aggregates_see_sorted_input
+-- PostgreSQL sorts a DISTINCT aggregate's input: string_agg lists the
+-- values in order, and float sums and variances add them in it.
+SELECT grp, string_agg(DISTINCT t, ','), sum(DISTINCT f8), variance(DISTINCT f8), count(DISTINCT t) FROM alltypes GROUP BY grp;

@@ -201,3 +201,6 @@ SELECT 'epoch'::date, 'epoch'::timestamp, 'epoch'::timestamptz, TIMESTAMPTZ '202
 -- query: date_input_at_24_00
 -- A date keeps its day at 24:00:00; a timestamp rolls over.
 SELECT '2024-02-29 24:00:00'::date, '2024-12-31T24:00:00'::date, '2024-02-24 00:00'::date, '2024-02-29 24:00:00'::timestamp;
+
+-- query: interval_times_untyped_literal
+SELECT INTERVAL '1 day' * '2', INTERVAL '1 day' / '2', '1.5' * INTERVAL '1 hour', INTERVAL '1 day' * NULL;
