@@ -368,7 +368,13 @@ func (b *Builder) Len() int { return b.n }
 
 // Batch returns the rows added so far as a batch and starts a new one.
 func (b *Builder) Batch() arrow.RecordBatch {
+	n := b.n
 	b.n = 0
+	if len(b.cols) == 0 {
+		// No column holds the row count: a batch of rows of no columns
+		// (SELECT FROM t, a derived table (SELECT)) says it itself.
+		return array.NewRecordBatch(b.rb.Schema(), nil, int64(n))
+	}
 	return b.rb.NewRecordBatch()
 }
 

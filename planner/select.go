@@ -6,6 +6,7 @@ import (
 	"time"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/lattice-olap/lattice/pgerr"
 	"github.com/lattice-olap/lattice/types"
@@ -103,6 +104,27 @@ func (b *binder) selectStmt(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 			sel = rewritten
 		}
 		return b.selectFrom(ctx, sel)
+	}
+	if aggregatesWithoutFrom(sel) {
+		// SELECT count(*), SELECT row_number() OVER (): aggregates and
+		// windows over the one row a SELECT without FROM has, read from
+		// a one-row derived table (its one column is out of reach: *
+		// is refused above).
+		for _, t := range sel.TargetList {
+			if cr := t.GetResTarget().Val.GetColumnRef(); cr != nil && len(cr.Fields) > 0 && cr.Fields[len(cr.Fields)-1].GetAStar() != nil {
+				return nil, b.errorf(cr.Location, pgerr.SyntaxError, "SELECT * with no tables specified is not valid")
+			}
+		}
+		one, err := pg_query.Parse("SELECT NULL::int AS lattice_no_from")
+		if err != nil {
+			return nil, err
+		}
+		withFrom := proto.Clone(sel).(*pg_query.SelectStmt)
+		withFrom.FromClause = []*pg_query.Node{{Node: &pg_query.Node_RangeSubselect{RangeSubselect: &pg_query.RangeSubselect{
+			Subquery: one.Stmts[0].Stmt,
+			Alias:    &pg_query.Alias{Aliasname: "lattice_no_from"},
+		}}}}
+		return b.selectFrom(ctx, withFrom)
 	}
 	for _, f := range sel.FromClause {
 		if rv := f.GetRangeVar(); rv != nil {
@@ -330,4 +352,41 @@ func figureColnameInternal(n *pg_query.Node) (string, int) {
 		}
 	}
 	return "", 0
+}
+
+// aggregatesWithoutFrom reports a SELECT without FROM that aggregates or
+// has window functions, which the plain one-row evaluation cannot run.
+func aggregatesWithoutFrom(sel *pg_query.SelectStmt) bool {
+	if len(sel.FromClause) > 0 {
+		return false
+	}
+	if len(sel.GroupClause) > 0 || sel.HavingClause != nil || len(sel.WindowClause) > 0 {
+		return true
+	}
+	nodes := append([]*pg_query.Node(nil), sel.TargetList...)
+	for _, n := range sel.SortClause {
+		nodes = append(nodes, n.GetSortBy().Node)
+	}
+	for _, n := range nodes {
+		if hasAggregate(n) || hasWindow(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasWindow finds a window function call outside subqueries.
+func hasWindow(n *pg_query.Node) bool {
+	found := false
+	walkNodes(n, func(m *pg_query.Node) bool {
+		if found || m.GetSubLink() != nil || m.GetRangeSubselect() != nil {
+			return false
+		}
+		if fc := m.GetFuncCall(); fc != nil && fc.Over != nil {
+			found = true
+			return false
+		}
+		return true
+	})
+	return found
 }

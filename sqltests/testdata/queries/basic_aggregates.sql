@@ -133,3 +133,13 @@ SELECT DISTINCT c FROM alltypes;
 -- PostgreSQL sorts a DISTINCT aggregate's input: string_agg lists the
 -- values in order, and float sums and variances add them in it.
 SELECT grp, string_agg(DISTINCT t, ','), sum(DISTINCT f8), variance(DISTINCT f8), count(DISTINCT t) FROM alltypes GROUP BY grp;
+
+-- query: aggregates_without_from
+-- A SELECT without FROM has one row to aggregate and window over.
+SELECT count(*), max(1), sum(2), string_agg('x', ','), row_number() OVER ();
+
+-- query: aggregates_without_from_filtered
+SELECT count(*), max(1) WHERE false;
+
+-- query: zero_column_derived_tables_keep_their_rows
+SELECT (SELECT count(*) FROM (SELECT) s), (SELECT count(*) FROM (SELECT FROM alltypes) s), (SELECT count(*) FROM (SELECT FROM alltypes WHERE i4 > 0) s);
