@@ -122,6 +122,9 @@ type sumAcc struct {
 	f    float64
 	d    *apd.Decimal
 	iv   types.DInterval
+	// sxx is avg(float8)'s sum of squared deviations: PostgreSQL's
+	// float8_accum keeps it for avg too, and its overflow is avg's.
+	sxx float64
 }
 
 func (s *sumAcc) add(v, _ types.Datum) error {
@@ -145,11 +148,25 @@ func (s *sumAcc) add(v, _ types.Datum) error {
 		s.i = sum
 	case float64:
 		single := s.spec.Func == AggSum && s.spec.Result.Oid == types.OidFloat4
+		oldSx := s.f
 		sum, err := addFloat(s.f, x, single)
 		if err != nil {
 			return err
 		}
 		s.f = sum
+		if s.spec.Func == AggAvg {
+			// s.n already counts x.
+			if n := float64(s.n); n > 1 {
+				tmp := x*n - sum
+				s.sxx += tmp * tmp / (n * (n - 1))
+				if math.IsInf(s.sxx, 0) {
+					if !math.IsInf(oldSx, 0) && !math.IsInf(x, 0) {
+						return errFloatOverflow
+					}
+					s.sxx = math.NaN()
+				}
+			}
+		}
 	case *apd.Decimal:
 		if s.d == nil {
 			s.d = new(apd.Decimal)

@@ -245,3 +245,8 @@ SELECT '2.5' ^ 2, 2 ^ '0.5', i4 ^ '2', 2.0 ^ '3', pg_typeof('2' ^ 2) FROM alltyp
 -- compares as numeric, varchar with text's =; integers and floats have
 -- cross-type = and keep theirs.
 SELECT nullif(i4, n12), pg_typeof(nullif(i4, n12)), pg_typeof(nullif(vc, vc)), nullif(c, 'ab') || '|', pg_typeof(nullif(i2, i8)), pg_typeof(nullif(r4, i4)) FROM alltypes;
+
+-- query: float_avg_overflow
+-- avg(float8) keeps PostgreSQL's sum of squares too, and fails with it.
+-- error 22003
+SELECT avg(x) FROM (VALUES (1e200::float8), (-1e200)) v(x);
