@@ -17,7 +17,7 @@ import (
 )
 
 // parsedTime collects the fields a template reads; unset fields default
-// as in PostgreSQL (year 1, January, day 1, midnight).
+// as in PostgreSQL (1 BC, January, day 1, midnight).
 type parsedTime struct {
 	year, mon, mday, yday   int
 	hour, min, sec, usec    int
@@ -82,7 +82,7 @@ func (p *parsedTime) wallClock(input string) (time.Time, error) {
 	}
 	y := p.year
 	if !p.hasYear {
-		y = 1
+		y = 0 // PostgreSQL's default: year 0, 1 BC
 	}
 	if p.bc {
 		y = 1 - y

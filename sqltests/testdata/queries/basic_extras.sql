@@ -148,3 +148,7 @@ SELECT to_date('2024-02-30', 'YYYY-MM-DD');
 -- query: to_date_not_a_number
 -- error 22007
 SELECT to_date('abcd-01-01', 'YYYY-MM-DD');
+
+-- query: to_date_without_a_year
+-- Without a year the date is in 1 BC, as in PostgreSQL.
+SELECT to_date('', 'YYYY-MM-DD'), to_date('12', 'MM'), to_timestamp('10:30', 'HH24:MI');
