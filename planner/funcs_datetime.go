@@ -438,21 +438,21 @@ func timeZoneOf(z types.Datum) (*time.Location, error) {
 
 // atTimeZone is timezone(zone, timestamptz): the wall clock in zone.
 func atTimeZone(_ *evalCtx, v []types.Datum) (types.Datum, error) {
-	loc, err := timeZoneOf(v[0])
-	if err != nil {
-		return nil, err
-	}
-	t := v[1].(time.Time)
-	if !types.FiniteTime(t) {
-		return t, nil
-	}
-	lt := t.In(loc)
-	return time.Date(lt.Year(), lt.Month(), lt.Day(), lt.Hour(), lt.Minute(), lt.Second(), lt.Nanosecond(), time.UTC), nil
+	return inZone(v, func(t time.Time, loc *time.Location) time.Time {
+		lt := t.In(loc)
+		return time.Date(lt.Year(), lt.Month(), lt.Day(), lt.Hour(), lt.Minute(), lt.Second(), lt.Nanosecond(), time.UTC)
+	})
 }
 
 // fromTimeZone is timezone(zone, timestamp): the instant of the wall
 // clock in zone.
 func fromTimeZone(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+	return inZone(v, types.LocalToUTC)
+}
+
+// inZone applies conv to timezone()'s timestamp and zone; an infinite
+// timestamp stays as it is.
+func inZone(v []types.Datum, conv func(time.Time, *time.Location) time.Time) (types.Datum, error) {
 	loc, err := timeZoneOf(v[0])
 	if err != nil {
 		return nil, err
@@ -461,7 +461,7 @@ func fromTimeZone(_ *evalCtx, v []types.Datum) (types.Datum, error) {
 	if !types.FiniteTime(t) {
 		return t, nil
 	}
-	return types.LocalToUTC(t, loc), nil
+	return conv(t, loc), nil
 }
 
 func zoneNamed(name string) (*time.Location, error) {

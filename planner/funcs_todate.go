@@ -29,36 +29,40 @@ type parsedTime struct {
 }
 
 func toDateFn(e *evalCtx, v []types.Datum) (types.Datum, error) {
-	p, err := parseWithTemplate(v[0].(string), v[1].(string))
+	_, wall, err := readTemplate(v, 5874897, "date")
 	if err != nil {
 		return nil, err
-	}
-	wall, err := p.wallClock(v[0].(string))
-	if err != nil {
-		return nil, err
-	}
-	if wall.Year() > 5874897 || wall.Year() < -4713 {
-		return nil, pgerr.New(pgerr.DatetimeValueOutOfRange, "date out of range: %q", v[0].(string))
 	}
 	return types.DateFromTime(wall), nil
 }
 
 func toTimestampFn(e *evalCtx, v []types.Datum) (types.Datum, error) {
-	p, err := parseWithTemplate(v[0].(string), v[1].(string))
+	p, wall, err := readTemplate(v, 294276, "timestamp")
 	if err != nil {
 		return nil, err
-	}
-	wall, err := p.wallClock(v[0].(string))
-	if err != nil {
-		return nil, err
-	}
-	if wall.Year() > 294276 || wall.Year() < -4713 {
-		return nil, pgerr.New(pgerr.DatetimeValueOutOfRange, "timestamp out of range: %q", v[0].(string))
 	}
 	if p.tzSet {
 		return wall.Add(-time.Duration(p.tzOff) * time.Second).UTC(), nil
 	}
 	return types.LocalToUTC(wall, e.sess.Settings.Location()), nil
+}
+
+// readTemplate reads v[0] by template v[1] into a wall clock, 22008 past
+// the type's last year.
+func readTemplate(v []types.Datum, lastYear int, typ string) (*parsedTime, time.Time, error) {
+	input := v[0].(string)
+	p, err := parseWithTemplate(input, v[1].(string))
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	wall, err := p.wallClock(input)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if wall.Year() > lastYear || wall.Year() < -4713 {
+		return nil, time.Time{}, pgerr.New(pgerr.DatetimeValueOutOfRange, "%s out of range: %q", typ, input)
+	}
+	return p, wall, nil
 }
 
 func fieldRange(s string) error {
