@@ -66,12 +66,16 @@
 //
 // The operators work on Arrow arrays, not Datums, on their hot paths:
 //
-//   - HashAgg hashes group keys straight from the arrays (AppendArrowKey),
-//     copies each group's key values into Arrow builders and keeps one
+//   - HashAgg hashes group keys straight from the arrays (AppendArrowKey)
+//     into a group table whose keys sit in fixed-size chunks (never moved
+//     as it grows; grouptable.go), copies each group's key values into
+//     Arrow builders and keeps one
 //     column of state per aggregate indexed by group number (aggcols.go):
 //     typed for counts, integer, decimal and float sums and integer, date
 //     and text minimums and maximums; the Datum accumulators
-//     (accumulate.go) for the rest.
+//     (accumulate.go) for the rest, among them DISTINCT aggregates (fed
+//     their distinct values sorted, as PostgreSQL does) and the
+//     ordered-set aggregates (percentile_cont/disc, mode).
 //   - Sort keeps its input batches and sorts rows by memcomparable
 //     normalized keys (sortkey.go), comparing as Datums only key columns
 //     with no byte encoding (unbounded numeric, arrays), and gathers its

@@ -12,8 +12,11 @@
 //	numeric                       *apd.Decimal
 //	text, varchar, bpchar, name   string
 //	bytea                         []byte
-//	date                          DDate (days since 1970-01-01)
-//	timestamp, timestamptz        time.Time (UTC)
+//	date                          DDate (days since 1970-01-01; the
+//	                              int32 extremes are ±infinity)
+//	timestamp, timestamptz        time.Time (UTC; TimestampInfinity and
+//	                              TimestampNegInfinity, stored in columns
+//	                              as the int64 extremes: TimestampMicros)
 //	interval                      DInterval
 //	"char", json                  string
 //	xid, regclass and other reg*  int64 (the OID; output prints the name)
