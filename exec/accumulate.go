@@ -233,7 +233,10 @@ func (m *minMaxAcc) add(v, _ types.Datum) error {
 		m.v = v
 		return nil
 	}
-	if c := m.cmp(v, m.v); (m.max && c > 0) || (!m.max && c < 0) {
+	// On a tie the later value wins, as in PostgreSQL's numeric_smaller
+	// and friends: equal numerics (2.0, 2.000) and intervals ('1 mon',
+	// '30 days') differ in how they print.
+	if c := m.cmp(v, m.v); (m.max && c >= 0) || (!m.max && c <= 0) {
 		m.v = v
 	}
 	return nil

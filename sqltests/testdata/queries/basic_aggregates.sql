@@ -143,3 +143,8 @@ SELECT count(*), max(1) WHERE false;
 
 -- query: zero_column_derived_tables_keep_their_rows
 SELECT (SELECT count(*) FROM (SELECT) s), (SELECT count(*) FROM (SELECT FROM alltypes) s), (SELECT count(*) FROM (SELECT FROM alltypes WHERE i4 > 0) s);
+
+-- query: min_max_ties_take_the_later_value
+-- Equal values that print differently: the later one wins, as in
+-- PostgreSQL's numeric_smaller/larger.
+SELECT min(x), max(x), min(i), max(i) FROM (VALUES (2.000::numeric, INTERVAL '1 mon'), (2.0, INTERVAL '30 days'), (3, INTERVAL '720 hours'), (3.00, INTERVAL '1 day')) v(x, i);
