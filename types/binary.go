@@ -104,10 +104,12 @@ func appendNumericBinary(b []byte, v *apd.Decimal) []byte {
 	case apd.NaN, apd.NaNSignaling:
 		return put(0, 0, numericNaN, 0, nil)
 	case apd.Infinite:
+		// PostgreSQL sends the infinities with display scale 32 (the
+		// NUMERIC_DSCALE of their header), NaN with 0.
 		if v.Negative {
-			return put(0, 0, numericNInf, 0, nil)
+			return put(0, 0, numericNInf, 32, nil)
 		}
-		return put(0, 0, numericPInf, 0, nil)
+		return put(0, 0, numericPInf, 32, nil)
 	}
 	s := v.Coeff.String()
 	e := int(v.Exponent)
