@@ -31,7 +31,8 @@
 // aggregated in order, without a hash table);
 // Merge interleaves inputs each sorted by the same keys into one sorted
 // stream, holding a batch per input (a cuboid's files: a merge's segments,
-// a base cuboid's slices); Limit cuts the stream; Instrument counts rows and time for EXPLAIN
+// a base cuboid's slices); FirstOfGroup keeps the first row of each run
+// of equal keys (DISTINCT ON, after a Sort); Limit cuts the stream; Instrument counts rows and time for EXPLAIN
 // ANALYZE (summed over the workers that run a stage). Results stream to
 // the client as batches arrive.
 //

@@ -217,43 +217,70 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 	// ORDER BY: an output ordinal or name, or an expression computed as a
 	// hidden column after the outputs.
 	projected := append([]Expr(nil), exprs...)
-	var keys []exec.SortKey
-	for _, n := range sel.SortClause {
-		sb := n.GetSortBy()
-		col, err := b.outputSortColumn(sb, outCols)
+	distinct := len(sel.DistinctClause) > 0
+	distinctOn := distinct && sel.DistinctClause[0] != nil && sel.DistinctClause[0].Node != nil
+	// hidden holds the AST keys of the hidden columns after the outputs,
+	// so DISTINCT ON and ORDER BY share one for the same expression.
+	hidden := map[string]int{}
+	column := func(n *pg_query.Node, clause string) (int, error) {
+		col, err := b.outputColumn(n, outCols, clause)
+		if err != nil || col >= 0 {
+			return col, err
+		}
+		// An expression written as in the select list is that column, as
+		// PostgreSQL matches them (SQL99 rules).
+		key := astKey(n)
+		for i, t := range targets {
+			if t.node != nil && astKey(t.node) == key {
+				return i, nil
+			}
+		}
+		if i, ok := hidden[key]; ok {
+			return i, nil
+		}
+		if distinct && !distinctOn {
+			return -1, pgerr.New(pgerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+		}
+		e, err := b.expr(n)
 		if err != nil {
-			return nil, err
+			return -1, err
 		}
-		if col < 0 {
-			// An expression written as in the select list is that
-			// column, as PostgreSQL matches them (SQL99 rules).
-			key := astKey(sb.Node)
-			for i, t := range targets {
-				if t.node != nil && astKey(t.node) == key {
-					col = i
-					break
-				}
-			}
+		if _, ok := types.CompareFunc(e.Type()); !ok {
+			return -1, pgerr.New(pgerr.UndefinedFunction, "could not identify an ordering operator for type %s", e.Type())
 		}
-		if col < 0 {
-			if len(sel.DistinctClause) > 0 {
-				return nil, pgerr.New(pgerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
-			}
-			e, err := b.expr(sb.Node)
+		hidden[key] = len(projected)
+		projected = append(projected, b.defaultUnknown(e))
+		return len(projected) - 1, nil
+	}
+	var onCols []int
+	if distinctOn {
+		for _, n := range sel.DistinctClause {
+			col, err := column(n, "DISTINCT ON")
 			if err != nil {
 				return nil, err
 			}
-			if _, ok := types.CompareFunc(e.Type()); !ok {
-				return nil, pgerr.New(pgerr.UndefinedFunction, "could not identify an ordering operator for type %s", e.Type())
+			if !slices.Contains(onCols, col) {
+				onCols = append(onCols, col)
 			}
-			col = len(projected)
-			projected = append(projected, b.defaultUnknown(e))
+		}
+	}
+	var keys []exec.SortKey
+	for _, n := range sel.SortClause {
+		sb := n.GetSortBy()
+		col, err := column(sb.Node, "ORDER BY")
+		if err != nil {
+			return nil, err
 		}
 		desc, nullsFirst, err := sortDirection(sb)
 		if err != nil {
 			return nil, err
 		}
 		keys = append(keys, exec.SortKey{Col: col, Desc: desc, NullsFirst: nullsFirst})
+	}
+	if distinctOn {
+		if keys, err = distinctOnKeys(onCols, keys); err != nil {
+			return nil, err
+		}
 	}
 	limit, err := b.optionalInt(sel.LimitCount, "LIMIT")
 	if err != nil {
@@ -262,10 +289,6 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 	offset, err := b.optionalInt(sel.LimitOffset, "OFFSET")
 	if err != nil {
 		return nil, err
-	}
-	distinct := len(sel.DistinctClause) > 0
-	if distinct && sel.DistinctClause[0] != nil && sel.DistinctClause[0].Node != nil {
-		return nil, pgerr.New(pgerr.FeatureNotSupported, "SELECT DISTINCT ON is not supported yet")
 	}
 	params, err := b.paramTypes()
 	if err != nil {
@@ -288,7 +311,7 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 		windowNode = newNode("WindowAgg", top)
 		top = windowNode
 	}
-	if distinct {
+	if distinct && !distinctOn {
 		distinctNode = newNode("HashAggregate (DISTINCT)", top)
 		top = distinctNode
 	}
@@ -305,6 +328,13 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 			sortNode.detail("Sort Key: %s", sortKeyName(k, outCols))
 		}
 		top = sortNode
+	}
+	if distinctOn {
+		distinctNode = newNode("Unique", top)
+		for _, c := range onCols {
+			distinctNode.detail("Key: %s", sortKeyName(exec.SortKey{Col: c}, outCols))
+		}
+		top = distinctNode
 	}
 	if limit != nil || offset != nil {
 		limitNode = newNode("Limit", top)
@@ -341,15 +371,18 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 			bexprs[i] = batchExpr{x, ec}
 		}
 		op = exec.NewProject(op, bexprs, pcols)
-		if distinct {
+		if distinct && !distinctOn {
 			op = distinctNode.instrument(exec.NewHashAgg(op, len(projected), nil, numericDivide), ec)
 		}
 		if len(keys) > 0 {
 			srt := exec.NewSort(op, keys)
-			if lim >= 0 {
+			if lim >= 0 && !distinctOn {
 				srt.TopN = lim + off
 			}
 			op = sortNode.instrument(srt, ec)
+		}
+		if distinctOn {
+			op = distinctNode.instrument(exec.NewFirstOfGroup(op, onCols), ec)
 		}
 		if lim >= 0 || off > 0 {
 			op = exec.NewLimit(op, lim, off)
@@ -359,6 +392,36 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 		}
 		return &opResult{rows: exec.NewRows(op), n: nOut}, nil
 	}}, nil
+}
+
+// distinctOnKeys checks that ORDER BY begins with the DISTINCT ON columns
+// (in any order, as PostgreSQL requires) and returns the sort keys that
+// bring each group's rows together: ORDER BY's, then any DISTINCT ON
+// column it lacks, ascending.
+func distinctOnKeys(on []int, keys []exec.SortKey) ([]exec.SortKey, error) {
+	mismatch := pgerr.New(pgerr.InvalidColumnReference, "SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
+	skipped := false
+	covered := map[int]bool{}
+	for _, k := range keys {
+		if !slices.Contains(on, k.Col) {
+			skipped = true
+			continue
+		}
+		if skipped {
+			return nil, mismatch
+		}
+		covered[k.Col] = true
+	}
+	out := slices.Clone(keys)
+	for _, c := range on {
+		if !covered[c] {
+			if skipped {
+				return nil, mismatch
+			}
+			out = append(out, exec.SortKey{Col: c})
+		}
+	}
+	return out, nil
 }
 
 // sortKeyName names a sort key in EXPLAIN.
@@ -898,17 +961,18 @@ func sortDirection(sb *pg_query.SortBy) (desc, nullsFirst bool, err error) {
 	return desc, nullsFirst, nil
 }
 
-// outputSortColumn resolves an ORDER BY item that names an output column,
-// by ordinal or by name; it returns -1 for any other expression.
-func (b *binder) outputSortColumn(sb *pg_query.SortBy, cols []Column) (int, error) {
-	if c := sb.Node.GetAConst(); c != nil && c.GetIval() != nil {
+// outputColumn resolves an ORDER BY (or DISTINCT ON: clause names it)
+// item that names an output column, by ordinal or by name; it returns -1
+// for any other expression.
+func (b *binder) outputColumn(n *pg_query.Node, cols []Column, clause string) (int, error) {
+	if c := n.GetAConst(); c != nil && c.GetIval() != nil {
 		k := int(c.GetIval().Ival)
 		if k < 1 || k > len(cols) {
-			return -1, b.errorf(c.Location, pgerr.InvalidColumnReference, "ORDER BY position %d is not in select list", k)
+			return -1, b.errorf(c.Location, pgerr.InvalidColumnReference, "%s position %d is not in select list", clause, k)
 		}
 		return k - 1, nil
 	}
-	cr := sb.Node.GetColumnRef()
+	cr := n.GetColumnRef()
 	if cr == nil || len(cr.Fields) != 1 || cr.Fields[0].GetString_() == nil {
 		return -1, nil
 	}
@@ -916,7 +980,7 @@ func (b *binder) outputSortColumn(sb *pg_query.SortBy, cols []Column) (int, erro
 	for i, oc := range cols {
 		if oc.Name == name {
 			if col >= 0 {
-				return -1, b.errorf(cr.Location, pgerr.AmbiguousColumn, "ORDER BY %q is ambiguous", name)
+				return -1, b.errorf(cr.Location, pgerr.AmbiguousColumn, "%s %q is ambiguous", clause, name)
 			}
 			col = i
 		}

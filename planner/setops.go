@@ -293,7 +293,7 @@ func (b *binder) orderLimit(ctx context.Context, sel *pg_query.SelectStmt, body 
 	var keys []exec.SortKey
 	for _, n := range sel.SortClause {
 		sb := n.GetSortBy()
-		col, err := b.outputSortColumn(sb, body.Columns)
+		col, err := b.outputColumn(sb.Node, body.Columns, "ORDER BY")
 		if err != nil {
 			return nil, err
 		}

@@ -250,3 +250,15 @@ SELECT 1 IS DISTINCT FROM true;
 -- query: like_on_integer
 -- error 42883
 SELECT 1 LIKE 'a';
+
+-- query: distinct_on_not_leading_order_by
+-- error 42P10
+SELECT DISTINCT ON (grp) grp, id FROM alltypes ORDER BY id, grp;
+
+-- query: distinct_on_missing_after_other_key
+-- error 42P10
+SELECT DISTINCT ON (grp, k) grp, id FROM alltypes ORDER BY grp, id;
+
+-- query: distinct_on_position_out_of_range
+-- error 42P10
+SELECT DISTINCT ON (3) grp, id FROM alltypes ORDER BY 1;

@@ -152,3 +152,36 @@ SELECT DISTINCT lower(t), COALESCE(grp, '-') FROM alltypes ORDER BY COALESCE(grp
 -- query: distinct_order_by_other_expression
 -- error 42P10
 SELECT DISTINCT i4 FROM alltypes ORDER BY i4 + 1;
+
+-- query: distinct_on_first_per_group
+SELECT DISTINCT ON (grp) grp, id, t FROM alltypes ORDER BY grp, id DESC;
+
+-- query: distinct_on_nulls_first_limit_offset
+SELECT DISTINCT ON (grp) grp, id FROM alltypes ORDER BY grp NULLS FIRST, id LIMIT 3 OFFSET 1;
+
+-- query: distinct_on_hidden_expression
+SELECT DISTINCT ON (k % 3) id, k FROM alltypes WHERE k IS NOT NULL ORDER BY k % 3, id;
+
+-- query: distinct_on_ordinal_and_name
+SELECT DISTINCT ON (1, kk) grp, k AS kk, id FROM alltypes ORDER BY 1, kk DESC, id;
+
+-- query: distinct_on_order_by_in_other_order
+SELECT DISTINCT ON (grp, b) grp, b, id FROM alltypes ORDER BY b DESC, grp, id;
+
+-- query: distinct_on_without_order_by
+SELECT DISTINCT ON (grp) grp FROM alltypes;
+
+-- query: distinct_on_order_by_shorter
+SELECT DISTINCT ON (grp, k) grp, k FROM alltypes ORDER BY grp;
+
+-- query: distinct_on_numeric_scales_equal
+SELECT DISTINCT ON (n) n, id FROM alltypes WHERE n IN (1, 15, 16, 2.5, -2.5) ORDER BY n, id DESC;
+
+-- query: distinct_on_grouped
+SELECT DISTINCT ON (grp) grp, k, count(*) FROM alltypes GROUP BY grp, k ORDER BY grp, count(*) DESC, k;
+
+-- query: distinct_on_with_window
+SELECT DISTINCT ON (grp) grp, id, row_number() OVER (PARTITION BY grp ORDER BY id) AS rn FROM alltypes ORDER BY grp, id DESC;
+
+-- query: distinct_on_in_subquery
+SELECT count(*), sum(id) FROM (SELECT DISTINCT ON (grp) grp, id FROM alltypes ORDER BY grp, id) s;
