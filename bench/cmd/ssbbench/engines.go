@@ -185,7 +185,8 @@ func (p *postgres) Close() {
 
 // duck is an in-memory DuckDB in this process.
 type duck struct {
-	db *sql.DB
+	db  *sql.DB
+	tmp string // where DuckDB spills what does not fit in memory
 }
 
 func newDuckDB(ctx context.Context, threads int) (*duck, error) {
@@ -196,11 +197,21 @@ func newDuckDB(ctx context.Context, threads int) (*duck, error) {
 	// One connection: an in-memory database lives as long as the connector,
 	// and one client connection matches the other engines' single session.
 	db.SetMaxOpenConns(1)
-	if _, err := db.ExecContext(ctx, fmt.Sprintf("SET threads = %d", threads)); err != nil {
+	// DuckDB spills to ./.tmp by default: keep it out of the work tree,
+	// and remove it at the end.
+	tmp, err := os.MkdirTemp("", "ssbbench-duckdb-")
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	return &duck{db: db}, nil
+	d := &duck{db: db, tmp: tmp}
+	for _, set := range []string{fmt.Sprintf("SET threads = %d", threads), fmt.Sprintf("SET temp_directory = '%s'", tmp)} {
+		if _, err := db.ExecContext(ctx, set); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	return d, nil
 }
 
 func (d *duck) name() string { return "DuckDB" }
@@ -255,7 +266,10 @@ func (d *duck) version(ctx context.Context) string {
 	return "DuckDB " + v
 }
 
-func (d *duck) Close() { d.db.Close() }
+func (d *duck) Close() {
+	d.db.Close()
+	os.RemoveAll(d.tmp)
+}
 
 // norm renders a database/sql value as PostgreSQL's text output would.
 func norm(v any) string {
