@@ -43,10 +43,11 @@ func newAccumulator(s AggSpec) accumulator {
 		a = &boolAcc{and: s.Func == AggBoolAnd}
 	case AggStringAgg:
 		if s.HasOrder {
-			cmp, _ := types.CompareFunc(s.OrderType)
-			return &orderedStringAgg{spec: s, cmp: cmp}
+			return &orderedStringAgg{keyedRows: newKeyedRows(s)}
 		}
 		a = &stringAggAcc{}
+	case AggArrayAgg:
+		a = &arrayAggAcc{keyedRows: newKeyedRows(s)}
 	case AggPercentileCont, AggPercentileDisc, AggMode:
 		cmp, _ := types.CompareFunc(s.ArgType)
 		return &orderedSetAcc{spec: s, cmp: cmp}
@@ -54,7 +55,7 @@ func newAccumulator(s AggSpec) accumulator {
 		return &valueSetAcc{fn: s.Func}
 	}
 	if s.Distinct {
-		return &distinctAcc{inner: a, t: s.ArgType, seen: map[string]bool{}}
+		return &distinctAcc{inner: a, t: s.ArgType, seen: map[string]bool{}, keepNull: s.Func == AggArrayAgg}
 	}
 	return a
 }
@@ -62,16 +63,23 @@ func newAccumulator(s AggSpec) accumulator {
 // distinctAcc passes each distinct non-NULL value once, in sorted order
 // as PostgreSQL does (it sorts a DISTINCT aggregate's input): string_agg
 // (DISTINCT x, ',') lists them in order, and float sums add them in it.
+// array_agg, which keeps NULLs, gets one NULL, last.
 type distinctAcc struct {
-	inner accumulator
-	t     types.T
-	seen  map[string]bool
-	key   []byte
-	vals  [][2]types.Datum
+	inner    accumulator
+	t        types.T
+	seen     map[string]bool
+	key      []byte
+	vals     [][2]types.Datum
+	keepNull bool
+	null     bool // a NULL was kept
 }
 
 func (d *distinctAcc) add(v, v2 types.Datum) error {
 	if v == nil {
+		if d.keepNull && !d.null {
+			d.null = true
+			d.vals = append(d.vals, [2]types.Datum{nil, v2})
+		}
 		return nil
 	}
 	d.key = AppendKey(d.key[:0], d.t, v)
@@ -85,7 +93,13 @@ func (d *distinctAcc) add(v, v2 types.Datum) error {
 
 func (d *distinctAcc) result(div func(a, b *apd.Decimal) (*apd.Decimal, error)) (types.Datum, error) {
 	if cmp, ok := types.CompareFunc(d.t); ok {
-		slices.SortStableFunc(d.vals, func(a, b [2]types.Datum) int { return cmp(a[0], b[0]) })
+		slices.SortStableFunc(d.vals, func(a, b [2]types.Datum) int {
+			switch {
+			case a[0] == nil || b[0] == nil:
+				return compareNullsLast(a[0] == nil, b[0] == nil)
+			}
+			return cmp(a[0], b[0])
+		})
 	}
 	for _, v := range d.vals {
 		if err := d.inner.add(v[0], v[1]); err != nil {
@@ -501,15 +515,65 @@ func (a *orderedSetAcc) result(func(a, b *apd.Decimal) (*apd.Decimal, error)) (t
 	return best, nil
 }
 
-// orderedStringAgg is string_agg(value, delimiter ORDER BY key): the rows
-// are kept and sorted by key (stably, so ties keep their input order).
-type orderedStringAgg struct {
+// keyedAcc is an aggregate whose rows are ordered by a key of their own
+// (an aggregate ORDER BY).
+type keyedAcc interface {
+	addKeyed(v, v2, key types.Datum) error
+}
+
+// keyedRows keeps an aggregate's rows with their ORDER BY key (if any),
+// and sorts them by it, stably, so ties keep their input order.
+type keyedRows struct {
 	spec AggSpec
 	rows []orderedRow
-	cmp  func(a, b types.Datum) int
+	cmp  func(a, b types.Datum) int // nil: no ORDER BY
 }
 
 type orderedRow struct{ v, delim, key types.Datum }
+
+func newKeyedRows(s AggSpec) keyedRows {
+	k := keyedRows{spec: s}
+	if s.HasOrder {
+		k.cmp, _ = types.CompareFunc(s.OrderType)
+	}
+	return k
+}
+
+func (k *keyedRows) sorted() []orderedRow {
+	if k.cmp == nil {
+		return k.rows
+	}
+	slices.SortStableFunc(k.rows, func(x, y orderedRow) int {
+		if x.key == nil || y.key == nil {
+			c := compareNullsLast(x.key == nil, y.key == nil)
+			if k.spec.NullsFirst {
+				return -c
+			}
+			return c
+		}
+		c := k.cmp(x.key, y.key)
+		if k.spec.Desc {
+			return -c
+		}
+		return c
+	})
+	return k.rows
+}
+
+// compareNullsLast orders two values of which one or both are NULL, NULLs
+// last.
+func compareNullsLast(aNull, bNull bool) int {
+	switch {
+	case aNull == bNull:
+		return 0
+	case aNull:
+		return 1
+	}
+	return -1
+}
+
+// orderedStringAgg is string_agg(value, delimiter ORDER BY key).
+type orderedStringAgg struct{ keyedRows }
 
 func (s *orderedStringAgg) add(v, delim types.Datum) error { return s.addKeyed(v, delim, nil) }
 
@@ -524,23 +588,7 @@ func (s *orderedStringAgg) result(func(a, b *apd.Decimal) (*apd.Decimal, error))
 	if len(s.rows) == 0 {
 		return nil, nil
 	}
-	slices.SortStableFunc(s.rows, func(x, y orderedRow) int {
-		switch {
-		case x.key == nil && y.key == nil:
-			return 0
-		case x.key == nil || y.key == nil:
-			// NULLS FIRST puts a NULL key before the others.
-			if (x.key == nil) == s.spec.NullsFirst {
-				return -1
-			}
-			return 1
-		}
-		c := s.cmp(x.key, y.key)
-		if s.spec.Desc {
-			return -c
-		}
-		return c
-	})
+	s.sorted()
 	var sb strings.Builder
 	for i, r := range s.rows {
 		if i > 0 && r.delim != nil {
@@ -549,4 +597,26 @@ func (s *orderedStringAgg) result(func(a, b *apd.Decimal) (*apd.Decimal, error))
 		sb.WriteString(r.v.(string))
 	}
 	return sb.String(), nil
+}
+
+// arrayAggAcc is array_agg(value [ORDER BY key]): every value, NULLs too.
+type arrayAggAcc struct{ keyedRows }
+
+func (a *arrayAggAcc) add(v, _ types.Datum) error { return a.addKeyed(v, nil, nil) }
+
+func (a *arrayAggAcc) addKeyed(v, _, key types.Datum) error {
+	a.rows = append(a.rows, orderedRow{v: v, key: key})
+	return nil
+}
+
+func (a *arrayAggAcc) result(func(a, b *apd.Decimal) (*apd.Decimal, error)) (types.Datum, error) {
+	if len(a.rows) == 0 {
+		return nil, nil
+	}
+	vals := make([]types.Datum, len(a.rows))
+	for i, r := range a.sorted() {
+		vals[i] = r.v
+	}
+	a.rows = nil
+	return types.FormatArray(a.spec.Result, vals, nil), nil
 }

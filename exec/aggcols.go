@@ -518,7 +518,7 @@ func (c *genericCol) update(rec arrow.RecordBatch, gids []int32) error {
 		}
 		if c.spec.HasOrder {
 			key := Value(rec.Column(c.spec.Order), i, c.in[c.spec.Order].Type)
-			if err := c.accs[g].(*orderedStringAgg).addKeyed(arg, arg2, key); err != nil {
+			if err := c.accs[g].(keyedAcc).addKeyed(arg, arg2, key); err != nil {
 				return err
 			}
 			continue

@@ -41,6 +41,7 @@ const (
 	AggPercentileCont
 	AggPercentileDisc
 	AggMode
+	AggArrayAgg // the values, NULLs included, as an array of Result's type
 )
 
 // AggSpec is one aggregate of a HashAgg. Arg, Arg2 and Filter index input
@@ -53,7 +54,8 @@ type AggSpec struct {
 	Filter   int
 	ArgType  types.T
 	Result   types.T
-	// HasOrder orders string_agg's rows by input column Order. Desc and
+	// HasOrder orders string_agg's or array_agg's rows by input column
+	// Order. Desc and
 	// NullsFirst are the direction of that ORDER BY, or of an ordered-set
 	// aggregate's WITHIN GROUP.
 	HasOrder         bool

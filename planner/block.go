@@ -845,32 +845,46 @@ func (b *binder) aggSpec(fc *pg_query.FuncCall, name string, args []Expr, call *
 			}
 			spec.ArgType = types.Text
 		}
-		if len(fc.AggOrder) > 1 {
-			return pgerr.New(pgerr.FeatureNotSupported, "string_agg ORDER BY with more than one key is not supported yet")
+		return b.aggOrder(fc, name, call)
+	case name == "array_agg" && len(args) == 1:
+		arr, ok := types.ArrayOf(argType)
+		if !ok {
+			return wrong()
 		}
-		if len(fc.AggOrder) == 1 {
-			if fc.AggDistinct {
-				return pgerr.New(pgerr.FeatureNotSupported, "string_agg(DISTINCT ... ORDER BY ...) is not supported yet")
-			}
-			sb := fc.AggOrder[0].GetSortBy()
-			key, err := b.expr(sb.Node)
-			if err != nil {
-				return err
-			}
-			key = b.defaultUnknown(key)
-			if _, ok := types.CompareFunc(key.Type()); !ok {
-				return pgerr.New(pgerr.UndefinedFunction, "could not identify an ordering operator for type %s", key.Type())
-			}
-			if spec.Desc, spec.NullsFirst, err = sortDirection(sb); err != nil {
-				return err
-			}
-			call.order, spec.HasOrder, spec.OrderType = key, true, key.Type()
-		}
+		spec.Func, spec.Result = exec.AggArrayAgg, arr
+		return b.aggOrder(fc, name, call)
 	case name == "percentile_cont" || name == "percentile_disc" || name == "mode":
 		return b.orderedSetAgg(fc, name, args, call)
 	default:
 		return wrong()
 	}
+	return nil
+}
+
+// aggOrder binds the ORDER BY of string_agg or array_agg: one key.
+func (b *binder) aggOrder(fc *pg_query.FuncCall, name string, call *aggCall) error {
+	switch {
+	case len(fc.AggOrder) == 0:
+		return nil
+	case len(fc.AggOrder) > 1:
+		return pgerr.New(pgerr.FeatureNotSupported, "%s ORDER BY with more than one key is not supported yet", name)
+	case fc.AggDistinct:
+		return pgerr.New(pgerr.FeatureNotSupported, "%s(DISTINCT ... ORDER BY ...) is not supported yet", name)
+	}
+	sb := fc.AggOrder[0].GetSortBy()
+	key, err := b.expr(sb.Node)
+	if err != nil {
+		return err
+	}
+	key = b.defaultUnknown(key)
+	if _, ok := types.CompareFunc(key.Type()); !ok {
+		return pgerr.New(pgerr.UndefinedFunction, "could not identify an ordering operator for type %s", key.Type())
+	}
+	spec := &call.spec
+	if spec.Desc, spec.NullsFirst, err = sortDirection(sb); err != nil {
+		return err
+	}
+	call.order, spec.HasOrder, spec.OrderType = key, true, key.Type()
 	return nil
 }
 

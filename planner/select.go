@@ -288,8 +288,21 @@ func figureColnameInternal(n *pg_query.Node) (string, int) {
 		if s := names[len(names)-1].GetString_(); s != nil {
 			return s.Sval, 1
 		}
+	case n.GetAIndirection() != nil:
+		// The last field name selected, else what is subscripted.
+		ind := n.GetAIndirection()
+		for i := len(ind.Indirection) - 1; i >= 0; i-- {
+			if s := ind.Indirection[i].GetString_(); s != nil {
+				return s.Sval, 2
+			}
+		}
+		return figureColnameInternal(ind.Arg)
 	case n.GetGroupingFunc() != nil:
 		return "grouping", 2
+	case n.GetAArrayExpr() != nil:
+		return "array", 2
+	case n.GetRowExpr() != nil:
+		return "row", 2
 	case n.GetCaseExpr() != nil:
 		// A CASE is named after its ELSE when that has a name.
 		if name, strength := figureColnameInternal(n.GetCaseExpr().Defresult); strength > 1 {

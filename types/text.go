@@ -50,6 +50,13 @@ func AppendText(b []byte, t T, d Datum, opt *FormatOptions) []byte {
 	case *apd.Decimal:
 		return append(b, FormatNumeric(v)...)
 	case string:
+		if e, _ := t.Elem(); e.Oid == OidTimestampTZ && opt != nil && opt.Location != nil && opt.Location != time.UTC {
+			// An array of timestamptz is held in UTC; it prints in the
+			// session's zone.
+			if vals, err := ParseArray(t, v, time.UTC); err == nil {
+				return append(b, FormatArray(t, vals, opt)...)
+			}
+		}
 		return append(b, v...)
 	case []byte:
 		b = append(b, `\x`...)

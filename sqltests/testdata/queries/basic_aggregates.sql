@@ -148,3 +148,27 @@ SELECT (SELECT count(*) FROM (SELECT) s), (SELECT count(*) FROM (SELECT FROM all
 -- Equal values that print differently: the later one wins, as in
 -- PostgreSQL's numeric_smaller/larger.
 SELECT min(x), max(x), min(i), max(i) FROM (VALUES (2.000::numeric, INTERVAL '1 mon'), (2.0, INTERVAL '30 days'), (3, INTERVAL '720 hours'), (3.00, INTERVAL '1 day')) v(x, i);
+
+-- query: array_agg_ordered_with_nulls
+SELECT grp, array_agg(k ORDER BY id), array_agg(id ORDER BY id DESC) FROM alltypes GROUP BY grp ORDER BY grp;
+
+-- query: array_agg_text_quoting
+SELECT array_agg(t ORDER BY id), array_agg(vc ORDER BY id) FROM alltypes;
+
+-- query: array_agg_element_types
+SELECT array_agg(n12 ORDER BY id), array_agg(c ORDER BY id), array_agg(d ORDER BY id), array_agg(b ORDER BY id DESC), array_agg(i8 ORDER BY id), array_agg(bin ORDER BY id) FROM alltypes WHERE id < 10;
+
+-- query: array_agg_distinct_keeps_one_null
+SELECT array_agg(DISTINCT k), array_agg(DISTINCT grp), array_agg(DISTINCT b) FROM alltypes;
+
+-- query: array_agg_empty_input
+SELECT array_agg(k), array_agg(k ORDER BY id) FROM alltypes WHERE false;
+
+-- query: array_agg_filter_and_nulls_first
+SELECT array_agg(id ORDER BY i4 NULLS FIRST) FILTER (WHERE id < 9) FROM alltypes;
+
+-- query: array_agg_single_row_groups
+SELECT id, array_agg(t), array_agg(f8) FROM alltypes GROUP BY id ORDER BY id;
+
+-- query: array_agg_subscript_and_length
+SELECT grp, (array_agg(id ORDER BY id))[1], array_length(array_agg(id), 1) FROM alltypes GROUP BY grp ORDER BY grp;

@@ -262,3 +262,7 @@ SELECT DISTINCT ON (grp, k) grp, id FROM alltypes ORDER BY grp, id;
 -- query: distinct_on_position_out_of_range
 -- error 42P10
 SELECT DISTINCT ON (3) grp, id FROM alltypes ORDER BY 1;
+
+-- query: array_agg_two_arguments
+-- error 42883
+SELECT array_agg(k, k) FROM alltypes;
