@@ -97,7 +97,12 @@
 //     and integer arithmetic and casts as kernels over arrays; other
 //     expressions run row by row within a batch.
 //
-// Window still holds Datum rows. Rows (results) converts to Datums at the
+// Window still holds Datum rows (about 2-3x PostgreSQL's time for a
+// running sum over a million rows). An aggregate over frames that start at
+// the partition's first row (running totals, the whole partition) adds
+// each row once and reads a running result; sliding frames aggregate
+// each row's frame, and peers with the same frame share one result.
+// Rows (results) converts to Datums at the
 // edge; cube builds take batches from it (NextBatch) and write them to
 // files without conversion.
 //

@@ -344,6 +344,9 @@ func (w *Window) partition(col int, f WindowFunc, p []int, args [][]types.Datum,
 		}
 		return max(s, 0), min(e, n-1)
 	}
+	if f.Agg != nil {
+		return w.aggregateFrames(f, len(p), frame, arg, set)
+	}
 	for i := range p {
 		s, e := frame(i)
 		switch f.Name {
@@ -353,14 +356,12 @@ func (w *Window) partition(col int, f WindowFunc, p []int, args [][]types.Datum,
 			} else {
 				set(i, arg(s, 0))
 			}
-			continue
 		case "last_value":
 			if s > e {
 				set(i, nil)
 			} else {
 				set(i, arg(e, 0))
 			}
-			continue
 		case "nth_value":
 			k := arg(i, 1)
 			if k == nil {
@@ -375,27 +376,55 @@ func (w *Window) partition(col int, f WindowFunc, p []int, args [][]types.Datum,
 			} else {
 				set(i, nil)
 			}
+		}
+	}
+	return nil
+}
+
+// aggregateFrames computes an aggregate over each of a partition's n rows'
+// frames. Frames only move forward (their bounds are offsets from the row
+// or its peers), so a frame that starts at the partition's first row
+// grows: its aggregate adds the rows that enter and reads a running
+// result, where the partition's whole frame is aggregated once. Other
+// frames slide and are aggregated row by row; a row whose frame equals
+// the row's before it (a peer, in RANGE mode) shares its result.
+func (w *Window) aggregateFrames(f WindowFunc, n int, frame func(i int) (int, int), arg func(i, k int) types.Datum, set func(i int, v types.Datum)) error {
+	nargs := len(f.Args) // the aggregate's own, before its FILTER
+	if f.Agg.Filter >= 0 {
+		nargs = f.Agg.Filter
+	}
+	add := func(acc accumulator, j int) error {
+		if f.Agg.Filter >= 0 {
+			if ok, _ := arg(j, f.Agg.Filter).(bool); !ok {
+				return nil
+			}
+		}
+		var a0, a1 types.Datum
+		if nargs > 0 {
+			a0 = arg(j, 0)
+		}
+		if nargs > 1 {
+			a1 = arg(j, 1)
+		}
+		return acc.add(a0, a1)
+	}
+	running := f.Start == BoundUnboundedPreceding && runningAggregate(*f.Agg)
+	var acc accumulator
+	added := 0 // rows [0, added) are in acc, when running
+	prevS, prevE := -1, -2
+	var prev types.Datum
+	for i := range n {
+		s, e := frame(i)
+		if i > 0 && s == prevS && e == prevE {
+			set(i, prev)
 			continue
 		}
-		acc := newAccumulator(*f.Agg)
-		nargs := len(f.Args) // the aggregate's own, before its FILTER
-		if f.Agg.Filter >= 0 {
-			nargs = f.Agg.Filter
+		if !running || acc == nil {
+			acc = newAccumulator(*f.Agg)
+			added = s
 		}
-		for j := s; j <= e; j++ {
-			if f.Agg.Filter >= 0 {
-				if ok, _ := arg(j, f.Agg.Filter).(bool); !ok {
-					continue
-				}
-			}
-			var a0, a1 types.Datum
-			if nargs > 0 {
-				a0 = arg(j, 0)
-			}
-			if nargs > 1 {
-				a1 = arg(j, 1)
-			}
-			if err := acc.add(a0, a1); err != nil {
+		for ; added <= e; added++ {
+			if err := add(acc, added); err != nil {
 				return err
 			}
 		}
@@ -403,9 +432,27 @@ func (w *Window) partition(col int, f WindowFunc, p []int, args [][]types.Datum,
 		if err != nil {
 			return err
 		}
+		if d, ok := v.(*apd.Decimal); ok && running {
+			v = new(apd.Decimal).Set(d) // the sum goes on changing in place
+		}
 		set(i, v)
+		prev, prevS, prevE = v, s, e
 	}
 	return nil
+}
+
+// runningAggregate reports whether an aggregate's accumulator can go on
+// adding rows after its result is read, as a growing frame needs.
+func runningAggregate(s AggSpec) bool {
+	if s.Distinct || s.HasOrder {
+		return false
+	}
+	switch s.Func {
+	case AggCount, AggCountStar, AggSum, AggAvg, AggMin, AggMax, AggVarSamp, AggVarPop,
+		AggStddevSamp, AggStddevPop, AggBoolAnd, AggBoolOr, AggStringAgg:
+		return true
+	}
+	return false
 }
 
 // Next returns the next batch of rows with their window values.

@@ -71,3 +71,28 @@ SELECT row_number() FILTER (WHERE quantity > 2) OVER () FROM sales;
 -- lag/lead with a default of another type are of the common type, the
 -- default not cast to the column's typmod (0, not 0.00).
 SELECT product_id, lag(list_price, 1, 0) OVER (ORDER BY product_id), lead(list_price, 2, 9.5) OVER (ORDER BY product_id) FROM d_product WHERE product_id < 10;
+
+-- query: running_aggregates_over_whole_table
+-- Running frames over all 2,000 rows: numeric sums that go on growing
+-- after each row's result is taken, avg, min/max, variance and FILTER.
+SELECT sale_id, sum(revenue) OVER w, avg(unit_price) OVER w, count(note) OVER w, min(amount) OVER w, max(channel) OVER w, stddev(quantity) OVER w, sum(quantity) FILTER (WHERE channel = 'web') OVER w FROM sales WINDOW w AS (ORDER BY sale_id);
+
+-- query: running_aggregates_range_peers
+-- RANGE frames: peers (equal quantity) share the running result.
+SELECT sale_id, quantity, sum(revenue) OVER (PARTITION BY channel ORDER BY quantity), count(*) OVER (PARTITION BY channel ORDER BY quantity), bool_and(quantity > 2) OVER (PARTITION BY channel ORDER BY quantity) FROM sales WHERE customer_id < 40;
+
+-- query: whole_partition_frames
+SELECT sale_id, sum(revenue) OVER (PARTITION BY product_id), sum(revenue) OVER (), avg(amount) OVER (PARTITION BY channel ORDER BY sale_id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING), var_pop(revenue) OVER (PARTITION BY date_key / 100) FROM sales;
+
+-- query: growing_frames_ending_before_or_after_row
+SELECT sale_id, sum(revenue) OVER (ORDER BY sale_id ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING), count(*) OVER (ORDER BY sale_id ROWS BETWEEN UNBOUNDED PRECEDING AND 3 FOLLOWING), string_agg(channel, ',') OVER (ORDER BY sale_id ROWS UNBOUNDED PRECEDING) FROM sales WHERE customer_id < 12;
+
+-- query: sliding_frames
+SELECT sale_id, sum(revenue) OVER (ORDER BY sale_id ROWS BETWEEN 3 PRECEDING AND 1 FOLLOWING), avg(quantity) OVER (PARTITION BY channel ORDER BY sale_id ROWS BETWEEN 1 FOLLOWING AND 4 FOLLOWING), max(sold_at) OVER (ORDER BY sale_id ROWS BETWEEN CURRENT ROW AND 2 FOLLOWING) FROM sales WHERE customer_id < 30;
+
+-- query: array_agg_over_frames
+SELECT sale_id, array_agg(quantity) OVER (ORDER BY sale_id ROWS BETWEEN 2 PRECEDING AND CURRENT ROW), array_agg(channel) OVER (ORDER BY sale_id) FROM sales WHERE customer_id < 25;
+
+-- query: distinct_window_aggregate
+-- error 0A000
+SELECT sale_id, count(DISTINCT quantity) OVER (PARTITION BY channel) FROM sales;
