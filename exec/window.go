@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"math"
 	"sort"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -40,6 +41,31 @@ type WindowFunc struct {
 	StartOff  int64
 	EndOff    int64
 	Result    types.T
+	// Range holds a RANGE frame's offset bounds (nil for ROWS frames and
+	// RANGE frames without offsets).
+	Range *RangeBounds
+}
+
+// RangeBounds are the expressions of a RANGE frame with offsets, whose
+// single ORDER BY key bounds the frame by value: with ascending order the
+// frame of a row whose key is k starts at the first row whose key is at
+// least k - offset (PRECEDING) or k + offset (FOLLOWING), and ends at the
+// last whose key is at most the end's bound; descending order mirrors it.
+// A row whose key is NULL has its NULL peers as frame.
+type RangeBounds struct {
+	Key        BatchExpr // the ORDER BY key, in the type of the bounds
+	Start, End BatchExpr // a row's bound (Key ∓ offset), nil when not an offset
+	// StartOffset and EndOffset are the offsets themselves, which must not
+	// be NULL or negative.
+	StartOffset, EndOffset BatchExpr
+}
+
+// exprs lists r's expressions, nil where absent, in a fixed order.
+func (r *RangeBounds) exprs() []BatchExpr {
+	if r == nil {
+		return nil
+	}
+	return []BatchExpr{r.Key, r.Start, r.End, r.StartOffset, r.EndOffset}
 }
 
 // Window appends one column per window function to its input's columns.
@@ -69,10 +95,14 @@ func NewWindow(in Operator, funcs []WindowFunc, div func(a, b *apd.Decimal) (*ap
 // Columns returns the input columns and the window results.
 func (w *Window) Columns() []Column { return w.cols }
 
-// values evaluates exprs over a batch into per-row Datums appended to dst.
+// values evaluates exprs over a batch into per-row Datums appended to dst;
+// a nil expression's values are NULL.
 func values(ctx context.Context, rec arrow.RecordBatch, exprs []BatchExpr, dst [][]types.Datum) ([][]types.Datum, error) {
 	arrs := make([]arrow.Array, len(exprs))
 	for i, e := range exprs {
+		if e == nil {
+			continue
+		}
 		a, err := e.EvalBatch(ctx, rec)
 		if err != nil {
 			return nil, err
@@ -82,19 +112,23 @@ func values(ctx context.Context, rec arrow.RecordBatch, exprs []BatchExpr, dst [
 	for r := 0; r < int(rec.NumRows()); r++ {
 		row := make([]types.Datum, len(exprs))
 		for i, a := range arrs {
-			row[i] = Value(a, r, exprs[i].Type())
+			if a != nil {
+				row[i] = Value(a, r, exprs[i].Type())
+			}
 		}
 		dst = append(dst, row)
 	}
 	for _, a := range arrs {
-		a.Release()
+		if a != nil {
+			a.Release()
+		}
 	}
 	return dst, nil
 }
 
 func (w *Window) load(ctx context.Context) error {
 	in := w.in.Columns()
-	type perFunc struct{ part, ord, args [][]types.Datum }
+	type perFunc struct{ part, ord, args, rng [][]types.Datum }
 	data := make([]perFunc, len(w.funcs))
 	for {
 		rec, err := w.in.Next(ctx)
@@ -129,10 +163,13 @@ func (w *Window) load(ctx context.Context) error {
 			if d.args, err = values(ctx, rec, f.Args, d.args); err != nil {
 				return err
 			}
+			if d.rng, err = values(ctx, rec, f.Range.exprs(), d.rng); err != nil {
+				return err
+			}
 		}
 	}
 	for i, f := range w.funcs {
-		if err := w.compute(len(in)+i, f, data[i].part, data[i].ord, data[i].args); err != nil {
+		if err := w.compute(len(in)+i, f, data[i].part, data[i].ord, data[i].args, data[i].rng); err != nil {
 			return err
 		}
 	}
@@ -141,7 +178,7 @@ func (w *Window) load(ctx context.Context) error {
 }
 
 // compute fills column col of every row with f's value.
-func (w *Window) compute(col int, f WindowFunc, part, ord, args [][]types.Datum) error {
+func (w *Window) compute(col int, f WindowFunc, part, ord, args, rng [][]types.Datum) error {
 	n := len(w.rows)
 	idx := make([]int, n)
 	for i := range idx {
@@ -206,7 +243,7 @@ func (w *Window) compute(col int, f WindowFunc, part, ord, args [][]types.Datum)
 		for end < n && samePart(idx[start], idx[end]) {
 			end++
 		}
-		if err := w.partition(col, f, idx[start:end], args, ordCmp); err != nil {
+		if err := w.partition(col, f, idx[start:end], args, rng, ordCmp); err != nil {
 			return err
 		}
 		start = end
@@ -215,7 +252,7 @@ func (w *Window) compute(col int, f WindowFunc, part, ord, args [][]types.Datum)
 }
 
 // partition computes f over one partition, whose rows p are in window order.
-func (w *Window) partition(col int, f WindowFunc, p []int, args [][]types.Datum, ordCmp func(i, j int) int) error {
+func (w *Window) partition(col int, f WindowFunc, p []int, args, rng [][]types.Datum, ordCmp func(i, j int) int) error {
 	n := len(p)
 	// peer groups: rows with equal ORDER BY keys
 	peerStart := make([]int, n)
@@ -318,6 +355,13 @@ func (w *Window) partition(col int, f WindowFunc, p []int, args [][]types.Datum,
 		return nil
 	}
 	// Frame-based functions: first_value, last_value, nth_value, aggregates.
+	var byValue *rangeFrames
+	if f.Range != nil {
+		var err error
+		if byValue, err = newRangeFrames(f, p, rng, peerStart, peerEnd); err != nil {
+			return err
+		}
+	}
 	frame := func(i int) (int, int) {
 		s, e := 0, n-1
 		switch f.Start {
@@ -326,10 +370,15 @@ func (w *Window) partition(col int, f WindowFunc, p []int, args [][]types.Datum,
 			if !f.Rows {
 				s = peerStart[i]
 			}
-		case BoundPreceding:
-			s = i - int(f.StartOff)
-		case BoundFollowing:
-			s = i + int(f.StartOff)
+		case BoundPreceding, BoundFollowing:
+			switch {
+			case byValue != nil:
+				s = byValue.start(i)
+			case f.Start == BoundPreceding:
+				s = i - int(f.StartOff)
+			default:
+				s = i + int(f.StartOff)
+			}
 		}
 		switch f.End {
 		case BoundCurrentRow:
@@ -337,10 +386,15 @@ func (w *Window) partition(col int, f WindowFunc, p []int, args [][]types.Datum,
 			if !f.Rows {
 				e = peerEnd[i]
 			}
-		case BoundPreceding:
-			e = i - int(f.EndOff)
-		case BoundFollowing:
-			e = i + int(f.EndOff)
+		case BoundPreceding, BoundFollowing:
+			switch {
+			case byValue != nil:
+				e = byValue.end(i)
+			case f.End == BoundPreceding:
+				e = i - int(f.EndOff)
+			default:
+				e = i + int(f.EndOff)
+			}
 		}
 		return max(s, 0), min(e, n-1)
 	}
@@ -439,6 +493,93 @@ func (w *Window) aggregateFrames(f WindowFunc, n int, frame func(i int) (int, in
 		prev, prevS, prevE = v, s, e
 	}
 	return nil
+}
+
+// rangeFrames finds the bounds of a partition's RANGE frames with
+// offsets by binary search over its rows, which are sorted by the key.
+type rangeFrames struct {
+	key, bStart, bEnd []types.Datum // per partition row: its key and its frame's bounds
+	cmp             func(a, b types.Datum) int
+	desc            bool
+	first, last     int // the rows whose key is not NULL: [first, last)
+	peerStart       []int
+	peerEnd         []int
+}
+
+func newRangeFrames(f WindowFunc, p []int, rng [][]types.Datum, peerStart, peerEnd []int) (*rangeFrames, error) {
+	r := &rangeFrames{desc: f.Order[0].Desc, peerStart: peerStart, peerEnd: peerEnd}
+	r.cmp, _ = types.CompareFunc(f.Range.Key.Type())
+	n := len(p)
+	r.key, r.bStart, r.bEnd = make([]types.Datum, n), make([]types.Datum, n), make([]types.Datum, n)
+	for i, row := range p {
+		v := rng[row]
+		for k, what := range []string{"starting", "ending"} {
+			if off := f.Range.exprs()[3+k]; off != nil {
+				if err := checkFrameOffset(v[3+k], off.Type(), what); err != nil {
+					return nil, err
+				}
+			}
+		}
+		r.key[i], r.bStart[i], r.bEnd[i] = v[0], v[1], v[2]
+	}
+	r.first, r.last = 0, n
+	for r.first < n && r.key[r.first] == nil {
+		r.first++
+	}
+	for r.last > r.first && r.key[r.last-1] == nil {
+		r.last--
+	}
+	return r, nil
+}
+
+// checkFrameOffset fails for a NULL or negative frame offset.
+func checkFrameOffset(v types.Datum, t types.T, what string) error {
+	if v == nil {
+		return pgerr.New(pgerr.NullValueNotAllowed, "frame %s offset must not be null", what)
+	}
+	negative := false
+	switch x := v.(type) {
+	case int64:
+		negative = x < 0
+	case float64:
+		negative = x < 0 || math.IsNaN(x)
+	case *apd.Decimal:
+		negative = x.Negative || x.Form == apd.NaN
+	case types.DInterval:
+		cmp, _ := types.CompareFunc(t)
+		negative = cmp(x, types.DInterval{}) < 0
+	}
+	if negative {
+		return pgerr.New(pgerr.InvalidPrecedingOrFollowingSize, "invalid preceding or following size in window function")
+	}
+	return nil
+}
+
+// before reports whether key k comes before bound b in the window's order.
+func (r *rangeFrames) before(k, b types.Datum) bool {
+	c := r.cmp(k, b)
+	if r.desc {
+		return c > 0
+	}
+	return c < 0
+}
+
+// start is the first row of row i's frame.
+func (r *rangeFrames) start(i int) int {
+	if r.key[i] == nil {
+		return r.peerStart[i]
+	}
+	b := r.bStart[i]
+	return r.first + sort.Search(r.last-r.first, func(j int) bool { return !r.before(r.key[r.first+j], b) })
+}
+
+// end is the last row of row i's frame.
+func (r *rangeFrames) end(i int) int {
+	if r.key[i] == nil {
+		return r.peerEnd[i]
+	}
+	b := r.bEnd[i]
+	return r.first + sort.Search(r.last-r.first, func(j int) bool { return r.before(b, r.key[r.first+j]) }) - 1
 }
 
 // runningAggregate reports whether an aggregate's accumulator can go on

@@ -24,6 +24,9 @@ type winScope struct {
 
 type winCall struct {
 	fn        exec.WindowFunc
+	// rng holds a RANGE frame's offset bounds, in exec.RangeBounds' order:
+	// key, start bound, end bound, start offset, end offset (nil: none).
+	rng []Expr
 	args      []Expr
 	partition []Expr
 	order     []Expr
@@ -95,7 +98,7 @@ func (b *binder) windowCall(fc *pg_query.FuncCall) (Expr, error) {
 	}
 	f := &call.fn
 	f.Name = name
-	if err := b.frame(def, f); err != nil {
+	if err := b.frame(def, &call); err != nil {
 		return nil, err
 	}
 	argType := func(i int) types.T {
@@ -216,75 +219,184 @@ func (b *binder) windowCall(fc *pg_query.FuncCall) (Expr, error) {
 	return ref, nil
 }
 
+// A WindowDef's FrameOptions bits, as PostgreSQL's FRAMEOPTION_*.
+const (
+	frameNondefault      = 0x00001
+	frameRows            = 0x00004
+	frameGroups          = 0x00008
+	frameStartUnbounded  = 0x00020
+	frameEndUnboundedFol = 0x00100
+	frameStartCurrent    = 0x00200
+	frameEndCurrent      = 0x00400
+	frameStartPreceding  = 0x00800
+	frameEndPreceding    = 0x01000
+	frameStartFollowing  = 0x02000
+	frameEndFollowing    = 0x04000
+	frameExclusion       = 0x08000 | 0x10000 | 0x20000
+	frameOffsets         = frameStartPreceding | frameStartFollowing | frameEndPreceding | frameEndFollowing
+)
+
 // frame reads a window's frame clause.
-func (b *binder) frame(def *pg_query.WindowDef, f *exec.WindowFunc) error {
-	const (
-		nondefault      = 0x00001
-		rows            = 0x00004
-		groups          = 0x00008
-		startUnbounded  = 0x00020
-		endUnboundedFol = 0x00100
-		startCurrent    = 0x00200
-		endCurrent      = 0x00400
-		startPreceding  = 0x00800
-		endPreceding    = 0x01000
-		startFollowing  = 0x02000
-		endFollowing    = 0x04000
-		exclusion       = 0x08000 | 0x10000 | 0x20000
-	)
+func (b *binder) frame(def *pg_query.WindowDef, call *winCall) error {
+	f := &call.fn
 	opt := def.FrameOptions
 	f.Start, f.End = exec.BoundUnboundedPreceding, exec.BoundCurrentRow
 	if len(def.OrderClause) == 0 {
 		f.End = exec.BoundUnboundedFollowing // no ORDER BY: every row is a peer
 	}
-	if opt&nondefault == 0 {
+	if opt&frameNondefault == 0 {
 		return nil
 	}
-	if opt&groups != 0 || opt&exclusion != 0 {
+	if opt&frameGroups != 0 || opt&frameExclusion != 0 {
 		return pgerr.New(pgerr.FeatureNotSupported, "GROUPS frames and frame exclusion are not supported yet")
 	}
-	f.Rows = opt&rows != 0
-	offset := func(n *pg_query.Node) (int64, error) {
+	f.Rows = opt&frameRows != 0
+	if !f.Rows && opt&frameOffsets != 0 {
+		return b.rangeOffsets(def, call)
+	}
+	offset := func(n *pg_query.Node, what string) (int64, error) {
 		c := n.GetAConst()
 		if c == nil || c.GetIval() == nil {
 			return 0, pgerr.New(pgerr.FeatureNotSupported, "frame offsets must be integer constants")
 		}
-		if !f.Rows {
-			return 0, pgerr.New(pgerr.FeatureNotSupported, "RANGE with offsets is not supported yet")
+		if c.GetIval().Ival < 0 {
+			return 0, pgerr.New(pgerr.InvalidPrecedingOrFollowingSize, "frame %s offset must not be negative", what)
 		}
 		return int64(c.GetIval().Ival), nil
 	}
 	var err error
 	switch {
-	case opt&startUnbounded != 0:
+	case opt&frameStartUnbounded != 0:
 		f.Start = exec.BoundUnboundedPreceding
-	case opt&startCurrent != 0:
+	case opt&frameStartCurrent != 0:
 		f.Start = exec.BoundCurrentRow
-	case opt&startPreceding != 0:
+	case opt&frameStartPreceding != 0:
 		f.Start = exec.BoundPreceding
-		f.StartOff, err = offset(def.StartOffset)
-	case opt&startFollowing != 0:
+		f.StartOff, err = offset(def.StartOffset, "starting")
+	case opt&frameStartFollowing != 0:
 		f.Start = exec.BoundFollowing
-		f.StartOff, err = offset(def.StartOffset)
+		f.StartOff, err = offset(def.StartOffset, "starting")
 	}
 	if err != nil {
 		return err
 	}
 	switch {
-	case opt&endUnboundedFol != 0:
+	case opt&frameEndUnboundedFol != 0:
 		f.End = exec.BoundUnboundedFollowing
-	case opt&endCurrent != 0:
+	case opt&frameEndCurrent != 0:
 		f.End = exec.BoundCurrentRow
-	case opt&endPreceding != 0:
+	case opt&frameEndPreceding != 0:
 		f.End = exec.BoundPreceding
-		f.EndOff, err = offset(def.EndOffset)
-	case opt&endFollowing != 0:
+		f.EndOff, err = offset(def.EndOffset, "ending")
+	case opt&frameEndFollowing != 0:
 		f.End = exec.BoundFollowing
-		f.EndOff, err = offset(def.EndOffset)
+		f.EndOff, err = offset(def.EndOffset, "ending")
 	default:
 		f.End = exec.BoundCurrentRow // "ROWS n PRECEDING" alone ends at the current row
 	}
 	return err
+}
+
+// rangeOffsets binds a RANGE frame with an offset bound: each row's bound
+// is its ORDER BY key minus or plus the offset, computed in a type where
+// that cannot overflow (numeric for integers, timestamp for dates), as
+// PostgreSQL's in_range functions compare.
+func (b *binder) rangeOffsets(def *pg_query.WindowDef, call *winCall) error {
+	if len(call.order) != 1 {
+		return b.errorf(def.Location, pgerr.WindowingError, "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column")
+	}
+	key := call.order[0]
+	kt := key.Type()
+	var boundType, offType types.T
+	switch kt.Family() {
+	case types.IntFamily, types.NumericFamily:
+		boundType, offType = types.Numeric, types.Numeric
+	case types.FloatFamily:
+		boundType, offType = types.Float8, types.Float8
+	case types.DateFamily:
+		boundType, offType = types.Timestamp, types.Interval
+	case types.TimestampFamily:
+		boundType, offType = kt, types.Interval
+	case types.IntervalFamily:
+		boundType, offType = types.Interval, types.Interval
+	default:
+		return b.errorf(def.Location, pgerr.FeatureNotSupported, "RANGE with offset PRECEDING/FOLLOWING is not supported for column type %s", kt)
+	}
+	if kt.Oid == types.OidFloat4 {
+		boundType = types.Float8
+	}
+	rng := make([]Expr, 5)
+	k, err := b.cast(key, boundType, def.Location, true)
+	if err != nil {
+		return err
+	}
+	rng[0] = k
+	bound := func(n *pg_query.Node, preceding bool) (Expr, Expr, error) {
+		off, err := b.expr(n)
+		if err != nil {
+			return nil, nil, err
+		}
+		ot := off.Type()
+		ok := ot.Oid == types.OidUnknown
+		switch kt.Family() {
+		case types.IntFamily:
+			ok = ok || ot.Family() == types.IntFamily
+		case types.NumericFamily:
+			ok = ok || ot.Family() == types.IntFamily || ot.Family() == types.NumericFamily
+		case types.FloatFamily:
+			ok = ok || ot.Family() == types.IntFamily || ot.Family() == types.NumericFamily || ot.Family() == types.FloatFamily
+		default:
+			ok = ok || ot.Family() == types.IntervalFamily
+		}
+		if !ok {
+			return nil, nil, b.errorf(def.Location, pgerr.FeatureNotSupported, "RANGE with offset PRECEDING/FOLLOWING is not supported for column type %s and offset type %s", kt, ot)
+		}
+		if off, err = b.cast(off, offType, def.Location, false); err != nil {
+			return nil, nil, err
+		}
+		op := "+"
+		if preceding != call.desc[0] {
+			op = "-"
+		}
+		e, err := b.binaryOpExprs(op, k, off, def.Location)
+		if err != nil {
+			return nil, nil, err
+		}
+		return e, off, nil
+	}
+	f := &call.fn
+	opt := def.FrameOptions
+	startPreceding, endPreceding := opt&frameStartPreceding != 0, opt&frameEndPreceding != 0
+	switch {
+	case opt&frameStartUnbounded != 0:
+		f.Start = exec.BoundUnboundedPreceding
+	case opt&frameStartCurrent != 0:
+		f.Start = exec.BoundCurrentRow
+	case opt&(frameStartPreceding|frameStartFollowing) != 0:
+		f.Start = exec.BoundFollowing
+		if startPreceding {
+			f.Start = exec.BoundPreceding
+		}
+		if rng[1], rng[3], err = bound(def.StartOffset, startPreceding); err != nil {
+			return err
+		}
+	}
+	switch {
+	case opt&frameEndUnboundedFol != 0:
+		f.End = exec.BoundUnboundedFollowing
+	case opt&(frameEndPreceding|frameEndFollowing) != 0:
+		f.End = exec.BoundFollowing
+		if endPreceding {
+			f.End = exec.BoundPreceding
+		}
+		if rng[2], rng[4], err = bound(def.EndOffset, endPreceding); err != nil {
+			return err
+		}
+	default:
+		f.End = exec.BoundCurrentRow
+	}
+	call.rng = rng
+	return nil
 }
 
 // windowOperator builds the Window operator for the block's calls.
@@ -300,6 +412,15 @@ func (ws *winScope) operator(in exec.Operator, ec *evalCtx) exec.Operator {
 		}
 		for k, o := range c.order {
 			f.Order = append(f.Order, exec.OrderExpr{Expr: batchExpr{o, ec}, Desc: c.desc[k], NullsFirst: c.nulls[k]})
+		}
+		if c.rng != nil {
+			be := make([]exec.BatchExpr, len(c.rng))
+			for k, x := range c.rng {
+				if x != nil {
+					be[k] = batchExpr{x, ec}
+				}
+			}
+			f.Range = &exec.RangeBounds{Key: be[0], Start: be[1], End: be[2], StartOffset: be[3], EndOffset: be[4]}
 		}
 		funcs[i] = f
 	}

@@ -96,3 +96,48 @@ SELECT sale_id, array_agg(quantity) OVER (ORDER BY sale_id ROWS BETWEEN 2 PRECED
 -- query: distinct_window_aggregate
 -- error 0A000
 SELECT sale_id, count(DISTINCT quantity) OVER (PARTITION BY channel) FROM sales;
+
+-- query: range_offset_integer_key
+SELECT sale_id, quantity, sum(revenue) OVER (ORDER BY quantity RANGE BETWEEN 2 PRECEDING AND 1 FOLLOWING), count(*) OVER (ORDER BY quantity RANGE BETWEEN 1 FOLLOWING AND 3 FOLLOWING), count(*) OVER (ORDER BY quantity RANGE BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING) FROM sales WHERE customer_id < 60 ORDER BY sale_id;
+
+-- query: range_offset_descending_partitioned
+SELECT sale_id, channel, quantity, sum(quantity) OVER (PARTITION BY channel ORDER BY quantity DESC RANGE BETWEEN 1 PRECEDING AND 3 FOLLOWING), min(sale_id) OVER (PARTITION BY channel ORDER BY quantity DESC RANGE 2 PRECEDING) FROM sales WHERE customer_id < 80 ORDER BY sale_id;
+
+-- query: range_offset_numeric_key
+SELECT sale_id, unit_price, count(*) OVER (ORDER BY unit_price RANGE BETWEEN 5.5 PRECEDING AND CURRENT ROW), sum(quantity) OVER (ORDER BY unit_price RANGE BETWEEN CURRENT ROW AND 10 FOLLOWING) FROM sales WHERE customer_id < 50 ORDER BY sale_id;
+
+-- query: range_offset_float_key_with_nulls
+SELECT sale_id, amount, count(*) OVER (ORDER BY amount RANGE BETWEEN 50 PRECEDING AND 50 FOLLOWING), count(*) OVER (ORDER BY amount NULLS FIRST RANGE BETWEEN 20 PRECEDING AND 5 PRECEDING), max(sale_id) OVER (ORDER BY amount DESC RANGE BETWEEN UNBOUNDED PRECEDING AND 30 FOLLOWING) FROM sales WHERE customer_id < 70 ORDER BY sale_id;
+
+-- query: range_offset_timestamp_key
+SELECT sale_id, sold_at, count(*) OVER (ORDER BY sold_at RANGE BETWEEN INTERVAL '1 day' PRECEDING AND CURRENT ROW), sum(quantity) OVER (ORDER BY sold_at RANGE BETWEEN '12 hours' FOLLOWING AND '7 days' FOLLOWING), first_value(sale_id) OVER (ORDER BY sold_at DESC NULLS LAST RANGE BETWEEN '2 days' PRECEDING AND UNBOUNDED FOLLOWING) FROM sales WHERE customer_id < 60 ORDER BY sale_id;
+
+-- query: range_offset_date_key
+SELECT date_key, full_date, count(*) OVER (ORDER BY full_date RANGE BETWEEN INTERVAL '1 month' PRECEDING AND INTERVAL '1 month' FOLLOWING), last_value(date_key) OVER (ORDER BY full_date RANGE BETWEEN CURRENT ROW AND '3 days' FOLLOWING) FROM d_date ORDER BY date_key;
+
+-- query: range_offset_timestamptz_key
+SELECT customer_id, signup_at, count(*) OVER (ORDER BY signup_at RANGE BETWEEN '30 days' PRECEDING AND '1 day' FOLLOWING) FROM d_customer ORDER BY customer_id;
+
+-- query: range_offset_two_order_keys
+-- error 42P20
+SELECT sale_id, sum(quantity) OVER (ORDER BY quantity, sale_id RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM sales;
+
+-- query: range_offset_text_key
+-- error 0A000
+SELECT sale_id, count(*) OVER (ORDER BY channel RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM sales;
+
+-- query: range_offset_negative
+-- error 22013
+SELECT sale_id, count(*) OVER (ORDER BY quantity RANGE BETWEEN -1 PRECEDING AND CURRENT ROW) FROM sales;
+
+-- query: range_offset_null
+-- error 22004
+SELECT sale_id, count(*) OVER (ORDER BY quantity RANGE BETWEEN NULL::int PRECEDING AND CURRENT ROW) FROM sales;
+
+-- query: range_offset_interval_on_integer
+-- error 0A000
+SELECT sale_id, count(*) OVER (ORDER BY quantity RANGE BETWEEN '1 day'::interval PRECEDING AND CURRENT ROW) FROM sales;
+
+-- query: rows_offset_negative
+-- error 22013
+SELECT sale_id, count(*) OVER (ORDER BY sale_id ROWS BETWEEN 1 PRECEDING AND -1 FOLLOWING) FROM sales;
