@@ -499,11 +499,11 @@ func (w *Window) aggregateFrames(f WindowFunc, n int, frame func(i int) (int, in
 // offsets by binary search over its rows, which are sorted by the key.
 type rangeFrames struct {
 	key, bStart, bEnd []types.Datum // per partition row: its key and its frame's bounds
-	cmp             func(a, b types.Datum) int
-	desc            bool
-	first, last     int // the rows whose key is not NULL: [first, last)
-	peerStart       []int
-	peerEnd         []int
+	cmp               func(a, b types.Datum) int
+	desc              bool
+	first, last       int // the rows whose key is not NULL: [first, last)
+	peerStart         []int
+	peerEnd           []int
 }
 
 func newRangeFrames(f WindowFunc, p []int, rng [][]types.Datum, peerStart, peerEnd []int) (*rangeFrames, error) {

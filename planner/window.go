@@ -23,10 +23,10 @@ type winScope struct {
 }
 
 type winCall struct {
-	fn        exec.WindowFunc
+	fn exec.WindowFunc
 	// rng holds a RANGE frame's offset bounds, in exec.RangeBounds' order:
 	// key, start bound, end bound, start offset, end offset (nil: none).
-	rng []Expr
+	rng       []Expr
 	args      []Expr
 	partition []Expr
 	order     []Expr
