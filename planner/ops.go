@@ -25,6 +25,15 @@ func opName(names []*pg_query.Node) string {
 
 func (b *binder) aExpr(a *pg_query.A_Expr) (Expr, error) {
 	op := opName(a.Name)
+	if e, ok := rowExpansion(a, op); ok {
+		if e == nil {
+			return nil, b.errorf(a.Location, pgerr.SyntaxError, "unequal number of entries in row expressions")
+		}
+		if e.GetAExpr() == a {
+			return nil, b.errorf(a.Location, pgerr.UndefinedFunction, "could not determine interpretation of row comparison operator %s", op)
+		}
+		return b.expr(e)
+	}
 	switch a.Kind {
 	case pg_query.A_Expr_Kind_AEXPR_OP:
 		if a.Lexpr == nil {
@@ -178,6 +187,109 @@ func (b *binder) aExpr(a *pg_query.A_Expr) (Expr, error) {
 		return b.like(a, op)
 	}
 	return nil, b.errorf(a.Location, pgerr.FeatureNotSupported, "operator kind %s is not supported yet", a.Kind)
+}
+
+// rowExpansion rewrites a comparison of rows, (a, b) op (c, d), into the
+// comparisons of their elements that PostgreSQL defines it as: = is true
+// when every pair is equal, <> when any differs, and <, <=, >, >= compare
+// left to right, deciding at the first pair that is not equal (NULL when
+// that pair has a NULL). IS [NOT] DISTINCT FROM works pair by pair, and
+// (a, b) [NOT] IN ((1, 2), ...) is a list of row comparisons. It reports
+// false for anything else; a nil expansion means rows of different
+// lengths, and a itself an operator rows do not have.
+func rowExpansion(a *pg_query.A_Expr, op string) (*pg_query.Node, bool) {
+	row := func(n *pg_query.Node) []*pg_query.Node {
+		if r := n.GetRowExpr(); r != nil {
+			return r.Args
+		}
+		return nil
+	}
+	if a.Lexpr.GetRowExpr() == nil {
+		return nil, false
+	}
+	l := row(a.Lexpr)
+	cmp := func(op string, l, r []*pg_query.Node) *pg_query.Node {
+		if len(l) != len(r) || len(l) == 0 {
+			return nil
+		}
+		pair := func(op string, i int) *pg_query.Node {
+			return pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, []*pg_query.Node{pg_query.MakeStrNode(op)}, l[i], r[i], a.Location)
+		}
+		join := func(kind pg_query.BoolExprType, parts []*pg_query.Node) *pg_query.Node {
+			if len(parts) == 1 {
+				return parts[0]
+			}
+			return pg_query.MakeBoolExprNode(kind, parts, a.Location)
+		}
+		var parts []*pg_query.Node
+		switch op {
+		case "=", "<>":
+			for i := range l {
+				parts = append(parts, pair(op, i))
+			}
+			if op == "=" {
+				return join(pg_query.BoolExprType_AND_EXPR, parts)
+			}
+			return join(pg_query.BoolExprType_OR_EXPR, parts)
+		case "<", "<=", ">", ">=":
+			e := pair(op, len(l)-1)
+			for i := len(l) - 2; i >= 0; i-- {
+				e = join(pg_query.BoolExprType_OR_EXPR, []*pg_query.Node{pair(op[:1], i),
+					join(pg_query.BoolExprType_AND_EXPR, []*pg_query.Node{pair("=", i), e})})
+			}
+			return e
+		}
+		return &pg_query.Node{Node: &pg_query.Node_AExpr{AExpr: a}}
+	}
+	switch a.Kind {
+	case pg_query.A_Expr_Kind_AEXPR_OP:
+		if a.Rexpr.GetRowExpr() == nil {
+			return nil, false
+		}
+		return cmp(op, l, row(a.Rexpr)), true
+	case pg_query.A_Expr_Kind_AEXPR_DISTINCT, pg_query.A_Expr_Kind_AEXPR_NOT_DISTINCT:
+		r := row(a.Rexpr)
+		if a.Rexpr.GetRowExpr() == nil {
+			return nil, false
+		}
+		if len(l) != len(r) || len(l) == 0 {
+			return nil, true
+		}
+		var parts []*pg_query.Node
+		for i := range l {
+			parts = append(parts, pg_query.MakeAExprNode(a.Kind, a.Name, l[i], r[i], a.Location))
+		}
+		kind := pg_query.BoolExprType_OR_EXPR
+		if a.Kind == pg_query.A_Expr_Kind_AEXPR_NOT_DISTINCT {
+			kind = pg_query.BoolExprType_AND_EXPR
+		}
+		if len(parts) == 1 {
+			return parts[0], true
+		}
+		return pg_query.MakeBoolExprNode(kind, parts, a.Location), true
+	case pg_query.A_Expr_Kind_AEXPR_IN:
+		list := a.Rexpr.GetList()
+		if list == nil {
+			return nil, false
+		}
+		var parts []*pg_query.Node
+		for _, item := range list.Items {
+			e := cmp(op, l, row(item))
+			if e == nil {
+				return nil, true
+			}
+			parts = append(parts, e)
+		}
+		kind := pg_query.BoolExprType_OR_EXPR
+		if op == "<>" {
+			kind = pg_query.BoolExprType_AND_EXPR // NOT IN
+		}
+		if len(parts) == 1 {
+			return parts[0], true
+		}
+		return pg_query.MakeBoolExprNode(kind, parts, a.Location), true
+	}
+	return nil, false
 }
 
 func (b *binder) unaryOp(op string, arg *pg_query.Node, loc int32) (Expr, error) {

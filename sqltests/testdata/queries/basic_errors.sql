@@ -266,3 +266,7 @@ SELECT DISTINCT ON (3) grp, id FROM alltypes ORDER BY 1;
 -- query: array_agg_two_arguments
 -- error 42883
 SELECT array_agg(k, k) FROM alltypes;
+
+-- query: row_comparison_unequal_lengths
+-- error 42601
+SELECT (1, 2) = (1, 2, 3);

@@ -271,3 +271,12 @@ SELECT id, label FROM specials WHERE f8 = 0;
 
 -- query: numeric_nan_and_inf
 SELECT id, label FROM specials WHERE n > 1000 OR n = 'NaN';
+
+-- query: row_equality_and_in_lists
+SELECT id FROM alltypes WHERE (grp, k) = ('x', 1) OR (grp, k) IN (('y', 3), ('z', 5), (NULL, 5)) ORDER BY id;
+
+-- query: row_comparisons_with_nulls
+SELECT id, (k, i4) < (3, 0), (k, i4) >= (2, 7), (grp, k) <> ('x', 1), (grp, b) IS DISTINCT FROM ('x', true), ROW(k, t) <= ROW(4, 'delta') FROM alltypes ORDER BY id;
+
+-- query: row_not_in
+SELECT id FROM alltypes WHERE (grp, k) NOT IN (('x', 1), ('y', 2)) ORDER BY id;

@@ -130,3 +130,9 @@ SELECT count(*) FROM sales WHERE product_id >= 0 AND channel >= '' AND customer_
 
 -- query: filter_bounds_in_list
 SELECT count(*) FROM d_date WHERE (year = 2022 OR year = 2023 OR year = 2024) AND quarter >= 1;
+
+-- query: keyset_pagination_row_comparison
+SELECT date_key, sale_id, quantity FROM sales WHERE (date_key, sale_id) > (20240115, 900) ORDER BY date_key, sale_id LIMIT 15;
+
+-- query: keyset_pagination_descending
+SELECT date_key, sale_id FROM sales WHERE (date_key, sale_id) < (20240301, 1200) ORDER BY date_key DESC, sale_id DESC LIMIT 10;
