@@ -3,7 +3,6 @@ package planner
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -424,13 +423,7 @@ func (b *binder) regexOp(op string, ln, rn *pg_query.Node, loc int32) (Expr, err
 		if fold {
 			pattern = "(?i)" + pattern
 		}
-		re, err := regexCache.get(pattern, func(p string) (*regexp.Regexp, error) {
-			re, err := regexp.Compile(p)
-			if err != nil {
-				return nil, pgerr.New(pgerr.InvalidRegularExpression, "invalid regular expression: %v", err)
-			}
-			return re, nil
-		})
+		re, err := compileRegex(pattern)
 		if err != nil {
 			return nil, err
 		}

@@ -56,24 +56,23 @@ func init() {
 		"substr": overloaded("substr", substr...),
 		"substring": overloaded("substring", append(substr[:4:4],
 			sig(t, regexSubstr, t, t),
-			sig(t, func(*evalCtx, []types.Datum) (types.Datum, error) {
-				return nil, pgerr.New(pgerr.FeatureNotSupported, "SUBSTRING ... SIMILAR is not supported")
-			}, t, t, t))...),
-		"btrim":      trim("btrim", true, true),
-		"ltrim":      trim("ltrim", true, false),
-		"rtrim":      trim("rtrim", false, true),
-		"concat_ws":  concatWS,
-		"replace":    overloaded("replace", sig(t, textReplace, t, t, t)),
-		"split_part": overloaded("split_part", sig(t, splitPart, t, t, i4)),
-		"position":   overloaded("position", sig(i4, textPosition, t, t), sig(i4, byteaPosition, ba, ba)),
-		"strpos":     overloaded("strpos", sig(i4, textPosition, t, t)),
-		"left":       overloaded("left", sig(t, textLeft, t, i4)),
-		"right":      overloaded("right", sig(t, textRight, t, i4)),
-		"lpad":       overloaded("lpad", sig(t, textPad(true), t, i4), sig(t, textPad(true), t, i4, t)),
-		"rpad":       overloaded("rpad", sig(t, textPad(false), t, i4), sig(t, textPad(false), t, i4, t)),
-		"repeat":     overloaded("repeat", sig(t, textRepeat, t, i4)),
-		"reverse":    overloaded("reverse", sig(t, textFn(reverseString), t)),
-		"initcap":    overloaded("initcap", sig(t, textFn(initcap), t)),
+			sig(t, similarSubstr, t, t, t))...),
+		"similar_to_escape": overloaded("similar_to_escape", sig(t, similarToEscape, t), sig(t, similarToEscape, t, t)),
+		"btrim":             trim("btrim", true, true),
+		"ltrim":             trim("ltrim", true, false),
+		"rtrim":             trim("rtrim", false, true),
+		"concat_ws":         concatWS,
+		"replace":           overloaded("replace", sig(t, textReplace, t, t, t)),
+		"split_part":        overloaded("split_part", sig(t, splitPart, t, t, i4)),
+		"position":          overloaded("position", sig(i4, textPosition, t, t), sig(i4, byteaPosition, ba, ba)),
+		"strpos":            overloaded("strpos", sig(i4, textPosition, t, t)),
+		"left":              overloaded("left", sig(t, textLeft, t, i4)),
+		"right":             overloaded("right", sig(t, textRight, t, i4)),
+		"lpad":              overloaded("lpad", sig(t, textPad(true), t, i4), sig(t, textPad(true), t, i4, t)),
+		"rpad":              overloaded("rpad", sig(t, textPad(false), t, i4), sig(t, textPad(false), t, i4, t)),
+		"repeat":            overloaded("repeat", sig(t, textRepeat, t, i4)),
+		"reverse":           overloaded("reverse", sig(t, textFn(reverseString), t)),
+		"initcap":           overloaded("initcap", sig(t, textFn(initcap), t)),
 		"md5": overloaded("md5",
 			sig(t, textFn(func(s string) types.Datum { return md5Hex([]byte(s)) }), t),
 			sig(t, func(_ *evalCtx, v []types.Datum) (types.Datum, error) { return md5Hex(v[0].([]byte)), nil }, ba)),
@@ -206,10 +205,11 @@ var nonGreedy = regexp.MustCompile(`[*+?}]\?`)
 // it uses non-greedy quantifiers.
 // compileRegex compiles a PostgreSQL regular expression (cached): RE2
 // syntax covers the common ones; a pattern without a non-greedy
-// quantifier matches leftmost-longest, as POSIX regular expressions do.
+// quantifier matches leftmost-longest, as POSIX regular expressions do,
+// and . matches a newline, as in PostgreSQL's default mode.
 func compileRegex(pattern string) (*regexp.Regexp, error) {
 	return regexCache.get(pattern, func(pattern string) (*regexp.Regexp, error) {
-		re, err := regexp.Compile(pattern)
+		re, err := regexp.Compile("(?s)" + pattern)
 		if err != nil {
 			return nil, pgerr.New(pgerr.InvalidRegularExpression, "invalid regular expression: %v", err)
 		}
@@ -237,6 +237,90 @@ func regexSubstr(_ *evalCtx, v []types.Datum) (types.Datum, error) {
 		return nil, nil
 	}
 	return s[m[0]:m[1]], nil
+}
+
+// similarToEscape is similar_to_escape(pattern [, escape]), which SIMILAR
+// TO calls: the pattern as a regular expression (the escape character is
+// a backslash unless given; an empty one is none).
+func similarToEscape(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+	esc := `\`
+	if len(v) > 1 {
+		esc = v[1].(string)
+	}
+	return similarToRegex(v[0].(string), esc)
+}
+
+// similarToRegex translates a SQL regular expression as PostgreSQL's
+// similar_escape does: anchored at both ends, % and _ are .* and ., a
+// parenthesis groups without capturing, . ^ $ and \ are literal, a
+// bracket expression is copied as it is, and an escaped character stands
+// for itself, except that the escape and a double quote (at most two of
+// them) split the pattern into the three parts SUBSTRING ... SIMILAR
+// returns the middle one of.
+func similarToRegex(pat, esc string) (string, error) {
+	if utf8.RuneCountInString(esc) > 1 {
+		return "", pgerr.New(pgerr.InvalidEscapeSequence, "invalid escape string").WithHint("Escape string must be empty or one character.")
+	}
+	escape, _ := utf8.DecodeRuneInString(esc)
+	var b strings.Builder
+	b.WriteString("^(?:")
+	afterEscape, inClass, quotes := false, false, 0
+	for _, c := range pat {
+		switch {
+		case afterEscape:
+			afterEscape = false
+			if c == '"' && !inClass {
+				switch quotes {
+				case 0:
+					b.WriteString("){1,1}?(")
+				case 1:
+					b.WriteString("){1,1}(?:")
+				default:
+					return "", pgerr.New(pgerr.InvalidUseOfEscapeCharacter, "SQL regular expression may not contain more than two escape-double-quote separators")
+				}
+				quotes++
+				continue
+			}
+			b.WriteByte('\\')
+			b.WriteRune(c)
+		case esc != "" && c == escape:
+			afterEscape = true
+		case inClass:
+			if c == '\\' {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(c)
+			inClass = c != ']'
+		case c == '[':
+			b.WriteRune(c)
+			inClass = true
+		case c == '%':
+			b.WriteString(".*")
+		case c == '_':
+			b.WriteByte('.')
+		case c == '(':
+			b.WriteString("(?:")
+		case c == '\\' || c == '.' || c == '^' || c == '$':
+			b.WriteByte('\\')
+			b.WriteRune(c)
+		default:
+			b.WriteRune(c)
+		}
+	}
+	b.WriteString(")$")
+	return b.String(), nil
+}
+
+// similarSubstr is SUBSTRING(s SIMILAR pattern ESCAPE e): the part of s
+// that the pattern's middle part (between the escape-double-quote
+// separators) matches, when the whole pattern matches s; the whole match
+// without separators.
+func similarSubstr(e *evalCtx, v []types.Datum) (types.Datum, error) {
+	re, err := similarToRegex(v[1].(string), v[2].(string))
+	if err != nil {
+		return nil, err
+	}
+	return regexSubstr(e, []types.Datum{v[0], re})
 }
 
 func textTrim(left, right bool) evalFn {

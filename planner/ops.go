@@ -185,6 +185,9 @@ func (b *binder) aExpr(a *pg_query.A_Expr) (Expr, error) {
 		return e, nil
 	case pg_query.A_Expr_Kind_AEXPR_LIKE, pg_query.A_Expr_Kind_AEXPR_ILIKE:
 		return b.like(a, op)
+	case pg_query.A_Expr_Kind_AEXPR_SIMILAR:
+		// The pattern arrives wrapped in similar_to_escape(...).
+		return b.regexOp(op, a.Lexpr, a.Rexpr, a.Location)
 	}
 	return nil, b.errorf(a.Location, pgerr.FeatureNotSupported, "operator kind %s is not supported yet", a.Kind)
 }

@@ -270,3 +270,7 @@ SELECT array_agg(k, k) FROM alltypes;
 -- query: row_comparison_unequal_lengths
 -- error 42601
 SELECT (1, 2) = (1, 2, 3);
+
+-- query: similar_to_long_escape
+-- error 22025
+SELECT 'a' SIMILAR TO 'a' ESCAPE 'ab';

@@ -65,3 +65,12 @@ SELECT id, c, c LIKE 'ab', c LIKE 'ab%', c LIKE '%  ', c ILIKE 'AB___', c NOT LI
 
 -- query: string_agg_of_char_trims
 SELECT id, string_agg(c, '|'), string_agg(c || '', ',') FROM alltypes GROUP BY id;
+
+-- query: similar_to_patterns
+SELECT id, t SIMILAR TO '%a%', t SIMILAR TO '_____', t NOT SIMILAR TO '[A-Z]%', t SIMILAR TO '%(ta|pha)', vc SIMILAR TO '%#%' ESCAPE '#', t SIMILAR TO '%\_%', c SIMILAR TO 'a{1,2}b%' FROM alltypes ORDER BY id;
+
+-- query: substring_similar
+SELECT id, substring(t SIMILAR '%#"l_h#"%' ESCAPE '#'), substring(t SIMILAR '#"_#"%' ESCAPE '#') FROM alltypes ORDER BY id;
+
+-- query: regex_dot_matches_newline
+SELECT E'a\nb' ~ 'a.b', E'a\nb' SIMILAR TO 'a_b', substring(E'x\ny' FROM 'x.y'), 'abc' ~ '^b', E'a\nb' ~ '^b';
