@@ -137,7 +137,7 @@ func children(x Expr) []Expr {
 	case *boolTest:
 		return []Expr{v.arg}
 	case *subplanExpr:
-		return []Expr{v.test}
+		return append([]Expr{v.test}, v.tests...)
 	}
 	return nil
 }

@@ -10,10 +10,11 @@ import (
 	"github.com/lattice-olap/lattice/types"
 )
 
-// Subqueries in expressions: EXISTS (...), x IN (...), x op ANY/ALL (...)
-// and scalar (...). A subquery that does not refer to the outer query runs
-// once per execution of the statement; its result is cached in the
-// evaluation context. Correlated subqueries are not supported yet.
+// Subqueries in expressions: EXISTS (...), x IN (...), (x, y) IN (...),
+// x op ANY/ALL (...), ARRAY(...) and scalar (...). A subquery that does
+// not refer to the outer query runs once per execution of the statement;
+// its result is cached in the evaluation context. A correlated one runs
+// once per distinct combination of the outer values it reads.
 
 type subplanExpr struct {
 	kind pg_query.SubLinkType
@@ -26,6 +27,10 @@ type subplanExpr struct {
 	test       Expr // the left operand of IN/ANY/ALL
 	op         string
 	typ        types.T // the type compared (IN/ANY) or returned (scalar)
+	// tests and typs are a row's operands and their compared types, for
+	// (a, b) IN (SELECT x, y ...).
+	tests []Expr
+	typs  []types.T
 }
 
 type subResult struct {
@@ -88,7 +93,11 @@ func (s *subplanExpr) result(e *evalCtx) (*subResult, error) {
 	if err := res.Err(); err != nil {
 		return nil, err
 	}
-	if s.kind == pg_query.SubLinkType_ANY_SUBLINK && s.op == "=" {
+	if len(s.tests) > 0 {
+		if err := s.rowKeys(e, r); err != nil {
+			return nil, err
+		}
+	} else if s.kind == pg_query.SubLinkType_ANY_SUBLINK && s.op == "=" {
 		r.keys = map[string]bool{}
 		for _, row := range r.rows {
 			v, err := castDatum(e.sess, row[0], s.stmt.Columns[0].Type, s.typ)
@@ -169,6 +178,9 @@ func (s *subplanExpr) Eval(e *evalCtx) (types.Datum, error) {
 		}
 		return makeArray(s.typ, vals), nil
 	}
+	if len(s.tests) > 0 {
+		return s.rowIn(e, r)
+	}
 	x, err := s.test.Eval(e)
 	if err != nil {
 		return nil, err
@@ -216,6 +228,70 @@ func (s *subplanExpr) Eval(e *evalCtx) (types.Datum, error) {
 	return all, nil
 }
 
+// rowKeys prepares a row IN: the subquery's rows cast to the compared
+// types, and the keys of those without NULLs.
+func (s *subplanExpr) rowKeys(e *evalCtx, r *subResult) error {
+	r.keys = map[string]bool{}
+	for _, row := range r.rows {
+		var key []byte
+		for c, t := range s.typs {
+			v, err := castDatum(e.sess, row[c], s.stmt.Columns[c].Type, t)
+			if err != nil {
+				return err
+			}
+			row[c] = v
+			if v == nil {
+				r.hasNull = true
+			}
+			key = exec.AppendKey(key, t, v)
+		}
+		r.keys[string(key)] = true
+	}
+	return nil
+}
+
+// rowIn is (a, b) IN (SELECT ...): true when some row equals the operands
+// in every column, else NULL when some row might (every pair equal or
+// NULL), else false.
+func (s *subplanExpr) rowIn(e *evalCtx, r *subResult) (types.Datum, error) {
+	if len(r.rows) == 0 {
+		return false, nil
+	}
+	x := make([]types.Datum, len(s.tests))
+	var key []byte
+	nulls := false
+	for c, t := range s.tests {
+		v, err := t.Eval(e)
+		if err != nil {
+			return nil, err
+		}
+		x[c], nulls = v, nulls || v == nil
+		key = exec.AppendKey(key, s.typs[c], v)
+	}
+	if !nulls && r.keys[string(key)] {
+		return true, nil
+	}
+	if !nulls && !r.hasNull {
+		return false, nil
+	}
+	for _, row := range r.rows {
+		maybe := true
+		for c, t := range s.typs {
+			if x[c] == nil || row[c] == nil {
+				continue
+			}
+			if cmp, _ := compareFunc(t); cmp(x[c], row[c]) != 0 {
+				maybe = false
+				break
+			}
+		}
+		if maybe {
+			return nil, nil
+		}
+	}
+	return false, nil
+}
+
 // subLink binds a subquery expression.
 func (b *binder) subLink(ctx context.Context, sl *pg_query.SubLink) (Expr, error) {
 	sel := sl.Subselect.GetSelectStmt()
@@ -251,6 +327,9 @@ func (b *binder) subLink(ctx context.Context, sl *pg_query.SubLink) (Expr, error
 		sp.typ = at
 		return sp, nil
 	case pg_query.SubLinkType_ANY_SUBLINK, pg_query.SubLinkType_ALL_SUBLINK:
+		if row := sl.Testexpr.GetRowExpr(); row != nil {
+			return b.rowSubLink(sl, sp, row.Args)
+		}
 		if len(st.Columns) != 1 {
 			return nil, b.errorf(sl.Location, pgerr.SyntaxError, "subquery has too many columns")
 		}
@@ -283,4 +362,42 @@ func (b *binder) subLink(ctx context.Context, sl *pg_query.SubLink) (Expr, error
 		return sp, nil
 	}
 	return nil, b.errorf(sl.Location, pgerr.FeatureNotSupported, "this kind of subquery is not supported")
+}
+
+// rowSubLink binds (a, b) IN (SELECT x, y ...): each operand compared with
+// its column in their common type.
+func (b *binder) rowSubLink(sl *pg_query.SubLink, sp *subplanExpr, args []*pg_query.Node) (Expr, error) {
+	cols := sp.stmt.Columns
+	switch {
+	case len(args) < len(cols):
+		return nil, b.errorf(sl.Location, pgerr.SyntaxError, "subquery has too many columns")
+	case len(args) > len(cols):
+		return nil, b.errorf(sl.Location, pgerr.SyntaxError, "subquery has too few columns")
+	}
+	if sl.SubLinkType != pg_query.SubLinkType_ANY_SUBLINK || (len(sl.OperName) > 0 && opName(sl.OperName) != "=") {
+		return nil, b.errorf(sl.Location, pgerr.FeatureNotSupported, "row comparisons with a subquery other than IN are not supported yet")
+	}
+	sp.op = "="
+	for i, a := range args {
+		test, err := b.expr(a)
+		if err != nil {
+			return nil, err
+		}
+		t := cols[i].Type
+		if test.Type().Oid == types.OidUnknown {
+			if test, err = b.cast(test, t, sl.Location, true); err != nil {
+				return nil, err
+			}
+		}
+		ct, ok := commonType(test.Type(), t)
+		if _, cmp := compareFunc(ct); !ok || !cmp {
+			return nil, b.errorf(sl.Location, pgerr.UndefinedFunction, "operator does not exist: %s = %s", test.Type(), t).
+				WithHint("No operator matches the given name and argument types. You might need to add explicit type casts.")
+		}
+		if test, err = b.cast(test, ct, sl.Location, false); err != nil {
+			return nil, err
+		}
+		sp.tests, sp.typs = append(sp.tests, test), append(sp.typs, ct)
+	}
+	return sp, nil
 }

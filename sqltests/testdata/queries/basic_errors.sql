@@ -274,3 +274,7 @@ SELECT (1, 2) = (1, 2, 3);
 -- query: similar_to_long_escape
 -- error 22025
 SELECT 'a' SIMILAR TO 'a' ESCAPE 'ab';
+
+-- query: row_in_subquery_too_many_columns
+-- error 42601
+SELECT 1 FROM alltypes WHERE (k, id) IN (SELECT k, id, grp FROM alltypes);

@@ -280,3 +280,12 @@ SELECT id, (k, i4) < (3, 0), (k, i4) >= (2, 7), (grp, k) <> ('x', 1), (grp, b) I
 
 -- query: row_not_in
 SELECT id FROM alltypes WHERE (grp, k) NOT IN (('x', 1), ('y', 2)) ORDER BY id;
+
+-- query: row_in_subquery_with_nulls
+SELECT id, (grp, k) IN (SELECT grp, k FROM alltypes WHERE id > 10), (grp, k) NOT IN (SELECT grp, k FROM alltypes WHERE id BETWEEN 3 AND 6) FROM alltypes ORDER BY id;
+
+-- query: row_in_subquery_mixed_types
+SELECT id FROM alltypes WHERE (k, i8) IN (SELECT i2, i4 FROM alltypes WHERE id < 10) ORDER BY id;
+
+-- query: row_in_correlated_subquery
+SELECT id FROM alltypes a WHERE (a.k, a.id) IN (SELECT b.k, b.id FROM alltypes b WHERE b.grp = a.grp) ORDER BY id;
