@@ -63,8 +63,8 @@ func formatBytes(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// rowBytes estimates the memory a materialized row of Datums takes.
-func rowBytes(row []types.Datum) int64 {
+// RowBytes estimates the memory a materialized row of Datums takes.
+func RowBytes(row []types.Datum) int64 {
 	n := int64(24 + 16*len(row))
 	for _, v := range row {
 		switch x := v.(type) {

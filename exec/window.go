@@ -143,7 +143,7 @@ func (w *Window) load(ctx context.Context) error {
 			for c := range in {
 				row[c] = Value(rec.Column(c), r, in[c].Type)
 			}
-			if err := Charge(ctx, rowBytes(row)); err != nil {
+			if err := Charge(ctx, RowBytes(row)); err != nil {
 				return err
 			}
 			w.rows = append(w.rows, row)

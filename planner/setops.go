@@ -14,17 +14,25 @@ import (
 // Set operations, VALUES lists and WITH. Each operand is planned as its own
 // statement; the combination runs over their results.
 
-// withClause binds each (non-recursive) CTE; later FROM references to its
-// name read its rows.
+// withClause binds each CTE; later FROM references to its name read its
+// rows.
 func (b *binder) withClause(ctx context.Context, w *pg_query.WithClause) error {
-	if w.Recursive {
-		return pgerr.New(pgerr.FeatureNotSupported, "WITH RECURSIVE is not supported yet")
-	}
 	for _, c := range w.Ctes {
 		cte := c.GetCommonTableExpr()
 		sel := cte.Ctequery.GetSelectStmt()
 		if sel == nil {
 			return pgerr.New(pgerr.FeatureNotSupported, "WITH queries other than SELECT are not supported")
+		}
+		if b.ctes == nil {
+			b.ctes = map[string]*cteDef{}
+		}
+		if w.Recursive && refersTo(sel, cte.Ctename) {
+			def, err := b.recursiveCTE(ctx, cte, sel)
+			if err != nil {
+				return err
+			}
+			b.ctes[cte.Ctename] = def
+			continue
 		}
 		sub := b.child()
 		st, err := sub.selectStmt(ctx, sel)
@@ -32,18 +40,133 @@ func (b *binder) withClause(ctx context.Context, w *pg_query.WithClause) error {
 			return err
 		}
 		b.params = sub.params
-		cols := append([]Column(nil), st.Columns...)
-		for i, a := range cte.Aliascolnames {
-			if i < len(cols) {
-				cols[i].Name = a.GetString_().GetSval()
-			}
-		}
-		if b.ctes == nil {
-			b.ctes = map[string]*cteDef{}
-		}
-		b.ctes[cte.Ctename] = &cteDef{stmt: st, cols: cols}
+		b.ctes[cte.Ctename] = &cteDef{stmt: st, cols: cteColumns(cte, st.Columns)}
 	}
 	return nil
+}
+
+// cteColumns names a CTE's columns with its column aliases.
+func cteColumns(cte *pg_query.CommonTableExpr, cols []Column) []Column {
+	cols = append([]Column(nil), cols...)
+	for i, a := range cte.Aliascolnames {
+		if i < len(cols) {
+			cols[i].Name = a.GetString_().GetSval()
+		}
+	}
+	return cols
+}
+
+// refersTo reports whether sel reads a relation named name (without a
+// schema): a CTE of WITH RECURSIVE that reads itself.
+func refersTo(sel *pg_query.SelectStmt, name string) bool {
+	found := false
+	walkNodes(&pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}, func(n *pg_query.Node) bool {
+		if rv := n.GetRangeVar(); rv != nil && rv.Relname == name && rv.Schemaname == "" {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// workTable is the rows a recursive CTE's recursive term reads in one
+// iteration: those the previous iteration added. It travels in the
+// context, so that the term's plan is bound once and run per iteration.
+type workTable struct{ name string }
+
+// recursiveCTE binds WITH RECURSIVE name AS (initial UNION [ALL]
+// recursive): the initial term runs once, then the recursive term runs
+// over the rows the last run added (the work table) until it adds none.
+// UNION drops rows seen before, which also ends cycles; UNION ALL keeps
+// them, and a query that never ends runs until its memory budget (53200)
+// or statement_timeout stops it.
+func (b *binder) recursiveCTE(ctx context.Context, cte *pg_query.CommonTableExpr, sel *pg_query.SelectStmt) (*cteDef, error) {
+	name := cte.Ctename
+	if sel.Op != pg_query.SetOperation_SETOP_UNION || refersTo(sel.Larg, name) {
+		return nil, b.errorf(cte.Location, pgerr.InvalidRecursion, "recursive query %q does not have the form non-recursive-term UNION [ALL] recursive-term", name)
+	}
+	sub := b.child()
+	init, err := sub.selectStmt(ctx, sel.Larg)
+	if err != nil {
+		return nil, err
+	}
+	b.params = sub.params
+	cols := cteColumns(cte, init.Columns)
+	work := &workTable{name: name}
+	scan := &Statement{Columns: cols, plan: newNode("WorkTable Scan on " + name), run: func(ctx context.Context, _ *Session, _ []types.Datum) (Result, error) {
+		rows, _ := ctx.Value(work).([][]types.Datum)
+		return newRows("SELECT", rows...), nil
+	}}
+	rsub := b.child()
+	if rsub.ctes == nil {
+		rsub.ctes = map[string]*cteDef{}
+	}
+	rsub.ctes[name] = &cteDef{stmt: scan, cols: cols}
+	rec, err := rsub.selectStmt(ctx, sel.Rarg)
+	if err != nil {
+		return nil, err
+	}
+	b.params = rsub.params
+	if len(rec.Columns) != len(cols) {
+		return nil, b.errorf(cte.Location, pgerr.SyntaxError, "each UNION query must have the same number of columns")
+	}
+	for i, c := range rec.Columns {
+		if c.Type.Oid != cols[i].Type.Oid && !canCast(c.Type, cols[i].Type, false) {
+			return nil, b.errorf(cte.Location, pgerr.DatatypeMismatch, "recursive query %q column %d has type %s in non-recursive term but type %s overall", name, i+1, cols[i].Type, c.Type).
+				WithHint("Cast the output of the non-recursive term to the correct type.")
+		}
+	}
+	distinct := !sel.All
+	st := &Statement{Columns: cols, plan: newNode("Recursive Union", init.plan, rec.plan), run: func(ctx context.Context, s *Session, args []types.Datum) (Result, error) {
+		seen := map[string]bool{}
+		var key []byte
+		// collect reads a term's rows, in the CTE's column types, leaving
+		// out (for UNION) those seen before.
+		collect := func(ctx context.Context, st *Statement) ([][]types.Datum, error) {
+			res, err := st.run(ctx, s, args)
+			if err != nil {
+				return nil, err
+			}
+			defer res.Close()
+			var fresh [][]types.Datum
+			for res.Next(ctx) {
+				row := append([]types.Datum(nil), res.Row()...)
+				key = key[:0]
+				for i, c := range cols {
+					if from := st.Columns[i].Type; from != c.Type {
+						if row[i], err = castDatum(s, row[i], from, c.Type); err != nil {
+							return nil, err
+						}
+					}
+					if distinct {
+						key = exec.AppendKey(key, c.Type, row[i])
+					}
+				}
+				if distinct {
+					if seen[string(key)] {
+						continue
+					}
+					seen[string(key)] = true
+				}
+				if err := exec.Charge(ctx, exec.RowBytes(row)); err != nil {
+					return nil, err
+				}
+				fresh = append(fresh, row)
+			}
+			return fresh, res.Err()
+		}
+		out, err := collect(ctx, init)
+		for fresh := out; err == nil && len(fresh) > 0; {
+			if fresh, err = collect(context.WithValue(ctx, work, fresh), rec); err == nil {
+				out = append(out, fresh...)
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		return newRows("SELECT", out...), nil
+	}}
+	return &cteDef{stmt: st, cols: cols}, nil
 }
 
 // cteDef is a bound WITH query.

@@ -278,3 +278,7 @@ SELECT 'a' SIMILAR TO 'a' ESCAPE 'ab';
 -- query: row_in_subquery_too_many_columns
 -- error 42601
 SELECT 1 FROM alltypes WHERE (k, id) IN (SELECT k, id, grp FROM alltypes);
+
+-- query: recursive_cte_without_union
+-- error 42P19
+WITH RECURSIVE r(n) AS (SELECT n FROM r) SELECT * FROM r;

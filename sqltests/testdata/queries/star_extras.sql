@@ -38,3 +38,15 @@ SELECT v.ch, count(s.sale_id) FROM (VALUES ('web'), ('store'), ('mail')) AS v(ch
 
 -- query: lateral_join
 SELECT c.customer_id, x.sale_id FROM d_customer c, LATERAL (SELECT s.sale_id FROM sales s WHERE s.customer_id = c.customer_id ORDER BY s.sale_id LIMIT 1) x WHERE c.customer_id <= 20;
+
+-- query: recursive_cte_union_dedups_cycles
+WITH RECURSIVE t(a, b) AS (VALUES (1, 'x') UNION SELECT a % 3 + 1, b FROM t) SELECT * FROM t ORDER BY a;
+
+-- query: recursive_cte_date_series_joined
+WITH RECURSIVE d(day) AS (SELECT date '2024-01-28' UNION ALL SELECT day + 1 FROM d WHERE day < date '2024-02-03') SELECT d.day, count(s.sale_id) FROM d LEFT JOIN d_date dd ON dd.full_date = d.day LEFT JOIN sales s ON s.date_key = dd.date_key GROUP BY d.day ORDER BY d.day;
+
+-- query: recursive_cte_numeric_growth
+WITH RECURSIVE f(n, fact) AS (SELECT 1, 1::numeric UNION ALL SELECT n + 1, fact * (n + 1) FROM f WHERE n < 25) SELECT n, fact FROM f ORDER BY n;
+
+-- query: recursive_cte_hierarchy
+WITH RECURSIVE chain(id, depth) AS (SELECT customer_id, 0 FROM d_customer WHERE customer_id = 1 UNION ALL SELECT c.customer_id, chain.depth + 1 FROM chain JOIN d_customer c ON c.customer_id = chain.id * 2 WHERE chain.depth < 10) SELECT * FROM chain ORDER BY depth;
