@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"math"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -137,22 +138,21 @@ func (b *binder) subscript(arg Expr, ix *pg_query.A_Indices) (Expr, error) {
 	if at.IsVector() {
 		rt, _ = types.ArrayOf(elem)
 	}
+	// An omitted bound ([:2], [2:]) is the array's own.
+	if lo == nil {
+		lo = &constExpr{t: types.Int4, v: base}
+	}
+	if hi == nil {
+		hi = &constExpr{t: types.Int4, v: int64(math.MaxInt32)}
+	}
 	args := []Expr{arg, lo, hi}
-	return &funcExpr{name: "slice", args: args, typ: rt, fn: func(e *evalCtx, v []types.Datum) (types.Datum, error) {
-		if v[0] == nil {
-			return nil, nil
-		}
+	return &funcExpr{name: "slice", args: args, typ: rt, strict: true, fn: func(e *evalCtx, v []types.Datum) (types.Datum, error) {
 		vals, err := arrayElems(e, at, v[0])
 		if err != nil {
 			return nil, err
 		}
-		from, to := int64(0), int64(len(vals))-1
-		if v[1] != nil {
-			from = max(from, v[1].(int64)-base)
-		}
-		if v[2] != nil {
-			to = min(to, v[2].(int64)-base)
-		}
+		from := max(0, v[1].(int64)-base)
+		to := min(int64(len(vals))-1, v[2].(int64)-base)
 		if from > to {
 			return makeArray(rt, nil), nil
 		}

@@ -662,8 +662,14 @@ func (b *binder) aggExpr(n *pg_query.Node) (Expr, bool, error) {
 		if err != nil {
 			return nil, true, err
 		}
+		ref, ok := in.(*colRef)
+		if !ok {
+			// An outer query's column: one value per outer row, as a
+			// constant is to this grouping.
+			return in, true, nil
+		}
 		for i, g := range ag.groups {
-			if gc, ok := g.(*colRef); ok && gc.idx == in.(*colRef).idx {
+			if gc, ok := g.(*colRef); ok && gc.idx == ref.idx {
 				return &colRef{idx: i, typ: g.Type()}, true, nil
 			}
 		}

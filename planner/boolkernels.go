@@ -201,6 +201,12 @@ func (b boolBits) array() arrow.Array {
 	return array.MakeFromData(data)
 }
 
+// bitsUsable reports whether bitsOf can read a.
+func bitsUsable(a *array.Boolean) bool {
+	_, _, ok := bitsOf(a)
+	return ok
+}
+
 // bitsOf returns the value and validity bytes of a Boolean array at
 // offset 0 (validity nil: no NULLs); ok is false at another offset.
 func bitsOf(a *array.Boolean) (values, mask []byte, ok bool) {
@@ -208,10 +214,19 @@ func bitsOf(a *array.Boolean) (values, mask []byte, ok bool) {
 	if d.Offset() != 0 {
 		return nil, nil, false
 	}
+	// Buffers may be longer than the rows need (an all-NULL array's
+	// values are padded): keep the bytes of the array's own rows.
+	nb := int(bitutil.BytesForBits(int64(a.Len())))
 	if a.NullN() > 0 {
-		mask = d.Buffers()[0].Bytes()
+		if mask = d.Buffers()[0].Bytes(); len(mask) < nb {
+			return nil, nil, false
+		}
+		mask = mask[:nb]
 	}
-	return d.Buffers()[1].Bytes(), mask, true
+	if values = d.Buffers()[1].Bytes(); len(values) < nb {
+		return nil, nil, false
+	}
+	return values[:nb], mask, true
 }
 
 // validityOf copies col's validity bitmap to offset 0; nil without NULLs.
@@ -375,7 +390,7 @@ func logicParts(args []Expr, rec arrow.RecordBatch, ec *evalCtx, sel []byte, and
 			continue
 		}
 		b, isBool := arr.(*array.Boolean)
-		if _, _, at0 := bitsOf(b); !isBool || !at0 {
+		if !isBool || !bitsUsable(b) {
 			arr.Release()
 			releaseParts(parts)
 			return nil, nil, false

@@ -250,3 +250,6 @@ SELECT nullif(i4, n12), pg_typeof(nullif(i4, n12)), pg_typeof(nullif(vc, vc)), n
 -- avg(float8) keeps PostgreSQL's sum of squares too, and fails with it.
 -- error 22003
 SELECT avg(x) FROM (VALUES (1e200::float8), (-1e200)) v(x);
+
+-- query: array_slices_open_bounds
+SELECT (ARRAY[1,2,3])[:2], (ARRAY[1,2,3])[2:], (ARRAY[1,2,3])[NULL:2], (ARRAY[1,2,3])[0:5], (ARRAY['a','b'])[3:];

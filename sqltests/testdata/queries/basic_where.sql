@@ -289,3 +289,13 @@ SELECT id FROM alltypes WHERE (k, i8) IN (SELECT i2, i4 FROM alltypes WHERE id <
 
 -- query: row_in_correlated_subquery
 SELECT id FROM alltypes a WHERE (a.k, a.id) IN (SELECT b.k, b.id FROM alltypes b WHERE b.grp = a.grp) ORDER BY id;
+
+-- query: and_with_all_null_comparison
+-- An all-NULL comparison inside AND once read past its bitmap (connection closed).
+SELECT count(*) FROM alltypes WHERE i2 < NULL::int AND b;
+
+-- query: or_and_with_all_null_comparison
+SELECT count(*) FROM alltypes WHERE (b AND i4 > NULL::int) OR k = 1;
+
+-- query: grouped_subquery_having_outer_column
+SELECT id FROM alltypes x WHERE EXISTS (SELECT grp FROM alltypes GROUP BY grp HAVING grp = x.grp) ORDER BY id;
