@@ -179,6 +179,9 @@ func castTimestamp(s *Session, v types.Datum, from, to types.T) (time.Time, erro
 		case from.Oid == types.OidTimestamp && to.Oid == types.OidTimestampTZ:
 			return asLocal(x, s.Settings.Location()), nil
 		case from.Oid == types.OidTimestampTZ && to.Oid == types.OidTimestamp:
+			if isInfiniteTime(x) {
+				return x, nil
+			}
 			l := x.In(s.Settings.Location())
 			y, m, d := l.Date()
 			h, mi, sec := l.Clock()

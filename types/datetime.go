@@ -160,6 +160,9 @@ func parseDateTimeIn(v string, zoned bool, loc *time.Location) (time.Time, error
 // ambiguous time after a fall-back with the offset after it. (time.Date
 // leaves both cases unspecified.)
 func LocalToUTC(wall time.Time, loc *time.Location) time.Time {
+	if wall.Equal(TimestampInfinity) || wall.Equal(TimestampNegInfinity) {
+		return wall // infinity is infinity in every zone
+	}
 	l := wall.Unix()
 	offsetAt := func(sec int64) int64 {
 		_, off := time.Unix(sec, 0).In(loc).Zone()
