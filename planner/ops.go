@@ -84,12 +84,24 @@ func (b *binder) aExpr(a *pg_query.A_Expr) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		if fe, ok := eq.(*funcExpr); ok && len(fe.args) == 2 && l.Type().Oid == types.OidUnknown {
+			// NULLIF(NULL, 1): the literal takes the operator's type.
+			if l, err = b.cast(l, fe.args[0].Type(), a.Location, true); err != nil {
+				return nil, err
+			}
+		}
 		l = b.defaultUnknown(l)
 		// The result is of the = operator's left input type, as in
 		// PostgreSQL: nullif(int, numeric) is numeric, and varchar
 		// compares with text's = (there is no varchar =), so it is text.
+		// The cross-type operators keep the left type: the integers',
+		// real = double precision (numeric converts to the latter), and
+		// date = timestamp[tz].
 		lf, rf := l.Type().Family(), r.Type().Family()
-		crossType := (lf == types.IntFamily && rf == types.IntFamily) || (lf == types.FloatFamily && (rf == types.IntFamily || rf == types.FloatFamily))
+		crossType := (lf == types.IntFamily && rf == types.IntFamily) ||
+			(lf == types.FloatFamily && (rf == types.IntFamily || rf == types.FloatFamily || rf == types.NumericFamily)) ||
+			(lf == types.DateFamily && rf == types.TimestampFamily) || (lf == types.TimestampFamily && rf == types.DateFamily) ||
+			(lf == types.TimestampFamily && rf == types.TimestampFamily)
 		if fe, ok := eq.(*funcExpr); ok && len(fe.args) == 2 && !crossType {
 			// (PostgreSQL has cross-type = for the integers and the
 			// floats, which keep the left type.)

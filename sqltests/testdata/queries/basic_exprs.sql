@@ -253,3 +253,6 @@ SELECT avg(x) FROM (VALUES (1e200::float8), (-1e200)) v(x);
 
 -- query: array_slices_open_bounds
 SELECT (ARRAY[1,2,3])[:2], (ARRAY[1,2,3])[2:], (ARRAY[1,2,3])[NULL:2], (ARRAY[1,2,3])[0:5], (ARRAY['a','b'])[3:];
+
+-- query: nullif_cross_type_keeps_left_type
+SELECT id, NULLIF(r4, 1.5), NULLIF(d, ts), NULLIF(ts, d), NULLIF(NULL, k), NULLIF(tz, ts), NULLIF(f8, r4) FROM alltypes ORDER BY id;
