@@ -110,7 +110,7 @@ SELECT sale_id, unit_price, count(*) OVER (ORDER BY unit_price RANGE BETWEEN 5.5
 SELECT sale_id, amount, count(*) OVER (ORDER BY amount RANGE BETWEEN 50 PRECEDING AND 50 FOLLOWING), count(*) OVER (ORDER BY amount NULLS FIRST RANGE BETWEEN 20 PRECEDING AND 5 PRECEDING), max(sale_id) OVER (ORDER BY amount DESC RANGE BETWEEN UNBOUNDED PRECEDING AND 30 FOLLOWING) FROM sales WHERE customer_id < 70 ORDER BY sale_id;
 
 -- query: range_offset_timestamp_key
-SELECT sale_id, sold_at, count(*) OVER (ORDER BY sold_at RANGE BETWEEN INTERVAL '1 day' PRECEDING AND CURRENT ROW), sum(quantity) OVER (ORDER BY sold_at RANGE BETWEEN '12 hours' FOLLOWING AND '7 days' FOLLOWING), first_value(sale_id) OVER (ORDER BY sold_at DESC NULLS LAST RANGE BETWEEN '2 days' PRECEDING AND UNBOUNDED FOLLOWING) FROM sales WHERE customer_id < 60 ORDER BY sale_id;
+SELECT sale_id, sold_at, count(*) OVER (ORDER BY sold_at RANGE BETWEEN INTERVAL '1 day' PRECEDING AND CURRENT ROW), sum(quantity) OVER (ORDER BY sold_at RANGE BETWEEN '12 hours' FOLLOWING AND '7 days' FOLLOWING), min(sale_id) OVER (ORDER BY sold_at DESC NULLS LAST RANGE BETWEEN '2 days' PRECEDING AND UNBOUNDED FOLLOWING) FROM sales WHERE customer_id < 60 ORDER BY sale_id;
 
 -- query: range_offset_date_key
 SELECT date_key, full_date, count(*) OVER (ORDER BY full_date RANGE BETWEEN INTERVAL '1 month' PRECEDING AND INTERVAL '1 month' FOLLOWING), last_value(date_key) OVER (ORDER BY full_date RANGE BETWEEN CURRENT ROW AND '3 days' FOLLOWING) FROM d_date ORDER BY date_key;
