@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"math/bits"
@@ -284,9 +285,16 @@ func (p *Project) Close() {
 }
 
 // Limit skips offset rows, then passes at most limit rows (limit < 0: all).
+// With Ties set (FETCH FIRST n ROWS WITH TIES, over rows sorted by those
+// columns), it also passes the rows after the last one whose Ties
+// columns equal its.
 type Limit struct {
 	in            Operator
 	limit, offset int64
+	Ties          []int
+	tieKey        []byte // the last passed row's Ties columns, once the limit is reached
+	tail          bool   // passing the last row's peers
+	key           []byte
 	out           arrow.RecordBatch
 }
 
@@ -304,23 +312,37 @@ func (l *Limit) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		l.out.Release()
 		l.out = nil
 	}
-	for l.limit != 0 {
+	for l.limit != 0 || l.tail {
 		rec, err := l.in.Next(ctx)
 		if err != nil || rec == nil {
 			return nil, err
 		}
 		n := rec.NumRows()
-		if l.offset >= n {
-			l.offset -= n
+		var start, end int64
+		if l.tail {
+			end = l.peers(rec, 0)
+			l.tail = end == n
+		} else {
+			if l.offset >= n {
+				l.offset -= n
+				continue
+			}
+			start, end = l.offset, n
+			l.offset = 0
+			if l.limit >= 0 && end-start > l.limit {
+				end = start + l.limit
+			}
+			if l.limit > 0 {
+				l.limit -= end - start
+			}
+			if l.limit == 0 && len(l.Ties) > 0 && end > start {
+				l.tieKey = l.rowKey(l.tieKey[:0], rec, end-1)
+				end = l.peers(rec, end)
+				l.tail = end == n
+			}
+		}
+		if end == start {
 			continue
-		}
-		start, end := l.offset, n
-		l.offset = 0
-		if l.limit >= 0 && end-start > l.limit {
-			end = start + l.limit
-		}
-		if l.limit > 0 {
-			l.limit -= end - start
 		}
 		if start == 0 && end == n {
 			return rec, nil
@@ -329,6 +351,27 @@ func (l *Limit) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		return l.out, nil
 	}
 	return nil, nil
+}
+
+// rowKey appends the grouping key of row i's Ties columns to b.
+func (l *Limit) rowKey(b []byte, rec arrow.RecordBatch, i int64) []byte {
+	cols := l.in.Columns()
+	for _, c := range l.Ties {
+		b = AppendArrowKey(b, rec.Column(c), int(i), cols[c].Type)
+	}
+	return b
+}
+
+// peers returns the end of the run of rows from `from` whose Ties columns
+// equal tieKey.
+func (l *Limit) peers(rec arrow.RecordBatch, from int64) int64 {
+	for i := from; i < rec.NumRows(); i++ {
+		l.key = l.rowKey(l.key[:0], rec, i)
+		if !bytes.Equal(l.key, l.tieKey) {
+			return i
+		}
+	}
+	return rec.NumRows()
 }
 
 // Close releases the limit.

@@ -315,6 +315,10 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 		distinctNode = newNode("HashAggregate (DISTINCT)", top)
 		top = distinctNode
 	}
+	ties, err := tiesColumns(sel, keys)
+	if err != nil {
+		return nil, err
+	}
 	// Over sorted runs, the aggregation sorts its chunks instead.
 	if len(keys) > 0 && !distinct && len(ws.calls) == 0 && sortByRuns(src.runs, keys, projected) {
 		for _, k := range keys {
@@ -376,7 +380,7 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 		}
 		if len(keys) > 0 {
 			srt := exec.NewSort(op, keys)
-			if lim >= 0 && !distinctOn {
+			if lim >= 0 && !distinctOn && ties == nil {
 				srt.TopN = lim + off
 			}
 			op = sortNode.instrument(srt, ec)
@@ -385,13 +389,31 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 			op = distinctNode.instrument(exec.NewFirstOfGroup(op, onCols), ec)
 		}
 		if lim >= 0 || off > 0 {
-			op = exec.NewLimit(op, lim, off)
+			l := exec.NewLimit(op, lim, off)
+			l.Ties = ties
+			op = l
 			if limitNode != nil {
 				op = limitNode.instrument(op, ec)
 			}
 		}
 		return &opResult{rows: exec.NewRows(op), n: nOut}, nil
 	}}, nil
+}
+
+// tiesColumns returns the sort columns of FETCH FIRST n ROWS WITH TIES
+// (nil without WITH TIES), which needs an ORDER BY.
+func tiesColumns(sel *pg_query.SelectStmt, keys []exec.SortKey) ([]int, error) {
+	if sel.LimitOption != pg_query.LimitOption_LIMIT_OPTION_WITH_TIES {
+		return nil, nil
+	}
+	if len(keys) == 0 {
+		return nil, pgerr.New(pgerr.SyntaxError, "WITH TIES cannot be specified without ORDER BY clause")
+	}
+	cols := make([]int, len(keys))
+	for i, k := range keys {
+		cols[i] = k.Col
+	}
+	return cols, nil
 }
 
 // distinctOnKeys checks that ORDER BY begins with the DISTINCT ON columns

@@ -437,6 +437,10 @@ func (b *binder) orderLimit(ctx context.Context, sel *pg_query.SelectStmt, body 
 	if err != nil {
 		return nil, err
 	}
+	ties, err := tiesColumns(sel, keys)
+	if err != nil {
+		return nil, err
+	}
 	params, err := b.paramTypes()
 	if err != nil {
 		return nil, err
@@ -457,7 +461,9 @@ func (b *binder) orderLimit(ctx context.Context, sel *pg_query.SelectStmt, body 
 			op = exec.NewSort(op, keys)
 		}
 		if lim >= 0 || off > 0 {
-			op = exec.NewLimit(op, lim, off)
+			l := exec.NewLimit(op, lim, off)
+			l.Ties = ties
+			op = l
 		}
 		return &opResult{rows: exec.NewRows(op), n: len(inner.Columns)}, nil
 	}}, nil

@@ -282,3 +282,7 @@ SELECT 1 FROM alltypes WHERE (k, id) IN (SELECT k, id, grp FROM alltypes);
 -- query: recursive_cte_without_union
 -- error 42P19
 WITH RECURSIVE r(n) AS (SELECT n FROM r) SELECT * FROM r;
+
+-- query: with_ties_without_order_by
+-- error 42601
+SELECT id FROM alltypes FETCH FIRST 2 ROWS WITH TIES;

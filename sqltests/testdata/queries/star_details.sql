@@ -136,3 +136,16 @@ SELECT date_key, sale_id, quantity FROM sales WHERE (date_key, sale_id) > (20240
 
 -- query: keyset_pagination_descending
 SELECT date_key, sale_id FROM sales WHERE (date_key, sale_id) < (20240301, 1200) ORDER BY date_key DESC, sale_id DESC LIMIT 10;
+
+-- query: fetch_with_ties_counts
+SELECT count(*), count(DISTINCT quantity) FROM (SELECT quantity FROM sales ORDER BY quantity FETCH FIRST 5 ROWS WITH TIES) t;
+
+-- query: fetch_with_ties_across_batches
+SELECT count(*), max(sale_id) FROM (SELECT sale_id FROM sales ORDER BY sale_id / 1000 OFFSET 10 FETCH FIRST 20 ROWS WITH TIES) t;
+
+-- query: fetch_with_ties_set_operation
+SELECT count(*) FROM (SELECT channel FROM sales UNION ALL SELECT channel FROM sales ORDER BY 1 NULLS FIRST FETCH FIRST 1 ROWS WITH TIES) t;
+
+-- query: fetch_with_ties_hidden_sort_key
+-- unordered
+SELECT sale_id FROM sales WHERE customer_id < 30 ORDER BY quantity DESC FETCH FIRST 2 ROWS WITH TIES;
