@@ -371,7 +371,7 @@ func arrayToString(b *binder, args []Expr, loc int32) (Expr, error) {
 		for _, x := range vals {
 			switch {
 			case x != nil:
-				parts = append(parts, textOf(e, elem, x))
+				parts = append(parts, outputText(e, elem, x))
 			case len(v) == 3 && v[2] != nil:
 				parts = append(parts, v[2].(string))
 			}

@@ -351,10 +351,9 @@ func concatFn(b *binder, args []Expr, loc int32) (Expr, error) {
 		var sb strings.Builder
 		// concat writes each argument with its output function, so a
 		// boolean is t or f (unlike ||, which casts it to text).
-		opt := e.sess.Settings.FormatOptions()
 		for i, x := range v {
 			if x != nil {
-				sb.Write(types.AppendText(nil, typs[i], x, &opt))
+				sb.WriteString(outputText(e, typs[i], x))
 			}
 		}
 		return sb.String(), nil

@@ -583,17 +583,17 @@ func formatFn(b *binder, args []Expr, loc int32) (Expr, error) {
 			switch f[i] {
 			case 's':
 				if x != nil {
-					s = textOf(e, args[arg].Type(), x)
+					s = outputText(e, args[arg].Type(), x)
 				}
 			case 'I':
 				if x == nil {
 					return nil, pgerr.New(pgerr.NullValueNotAllowed, "null values cannot be formatted as an SQL identifier")
 				}
-				s = quoteIdent(textOf(e, args[arg].Type(), x))
+				s = quoteIdent(outputText(e, args[arg].Type(), x))
 			case 'L':
 				s = "NULL"
 				if x != nil {
-					s = sqlLiteral(textOf(e, args[arg].Type(), x))
+					s = sqlLiteral(outputText(e, args[arg].Type(), x))
 				}
 			default:
 				return nil, pgerr.New(pgerr.InvalidParameterValue, "unrecognized format() type specifier \"%c\"", f[i]).

@@ -819,6 +819,14 @@ func likeMatch(s, p string, esc rune) (bool, error) {
 }
 
 // textOf renders a value as text for || and casts to text.
+// outputText is v as its type's output function writes it, as format()
+// and array_to_string() use it: a boolean is t or f, and character(n)
+// keeps its padding (unlike textOf, the cast to text).
+func outputText(e *evalCtx, t types.T, v types.Datum) string {
+	opt := e.sess.Settings.FormatOptions()
+	return string(types.AppendText(nil, t, v, &opt))
+}
+
 func textOf(e *evalCtx, t types.T, v types.Datum) string {
 	if s, ok := v.(string); ok {
 		if t.Oid == types.OidBpchar {

@@ -74,3 +74,6 @@ SELECT id, substring(t SIMILAR '%#"l_h#"%' ESCAPE '#'), substring(t SIMILAR '#"_
 
 -- query: regex_dot_matches_newline
 SELECT E'a\nb' ~ 'a.b', E'a\nb' SIMILAR TO 'a_b', substring(E'x\ny' FROM 'x.y'), 'abc' ~ '^b', E'a\nb' ~ '^b';
+
+-- query: format_and_array_to_string_use_output_form
+SELECT id, format('[%s|%5s|%L|%I]', c, c, b, coalesce(c, 'z')), array_to_string(ARRAY[b, NOT b], ','), array_to_string(ARRAY[c], '/'), b || 'x', c || 'x' FROM alltypes ORDER BY id;
