@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/cockroachdb/apd/v3"
 
+	"github.com/lattice-olap/lattice/pgerr"
 	"github.com/lattice-olap/lattice/types"
 )
 
@@ -165,6 +166,12 @@ func Append(b array.Builder, t types.T, d types.Datum) error {
 			}
 			bb.Append(decimal128.FromI64(v))
 			return nil
+		}
+		if x.Form != apd.Finite {
+			// PostgreSQL's numeric(p,s) holds NaN; a column of it here is
+			// a 128-bit decimal, which cannot.
+			return pgerr.New(pgerr.FeatureNotSupported, "numeric(%d,%d) cannot hold NaN in Lattice", dt.Precision, dt.Scale).
+				WithHint("Use numeric without a precision for values that may be NaN.")
 		}
 		n, err := decimal128.FromString(types.FormatNumeric(x), dt.Precision, dt.Scale)
 		if err != nil {
