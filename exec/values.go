@@ -192,6 +192,12 @@ func Append(b array.Builder, t types.T, d types.Datum) error {
 		bb.Append(arrow.Timestamp(types.TimestampMicros(d.(time.Time))))
 	case *array.MonthDayNanoIntervalBuilder:
 		iv := d.(types.DInterval)
+		// Arrow counts nanoseconds in 64 bits: about 2,562,047 hours,
+		// where PostgreSQL's microseconds reach a thousand times more.
+		if iv.Micros > math.MaxInt64/1000 || iv.Micros < math.MinInt64/1000 {
+			return pgerr.New(pgerr.DatetimeFieldOverflow, "interval out of range").
+				WithDetail("Lattice holds an interval's time part in nanoseconds, up to about 2562047 hours.")
+		}
 		bb.Append(arrow.MonthDayNanoInterval{Months: iv.Months, Days: iv.Days, Nanoseconds: iv.Micros * 1000})
 	default:
 		return fmt.Errorf("exec: cannot append %T to %T", d, b)

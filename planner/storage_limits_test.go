@@ -33,3 +33,18 @@ func TestNaNIntoFixedNumeric(t *testing.T) {
 	// numeric without a precision holds it.
 	require.Equal(t, []string{"NaN"}, queryColumn(t, sess, "SELECT 'NaN'::numeric"))
 }
+
+// TestIntervalBeyondNanoseconds checks that an interval whose time part
+// passes what Arrow's nanosecond count holds fails with 22008 when it goes
+// through a batch, where it wrapped to a negative value, and that one
+// within it passes.
+func TestIntervalBeyondNanoseconds(t *testing.T) {
+	p, _ := newTestPlanner(t)
+	sess, err := p.NewSession("admin", "lattice", true, 1, nil)
+	require.NoError(t, err)
+	_, err = runSQL(t, sess, "SELECT x::interval FROM (VALUES ('3000000 hours')) v(x)")
+	var pe *pgerr.Error
+	require.True(t, errors.As(err, &pe), "%v", err)
+	require.Equal(t, pgerr.DatetimeFieldOverflow, pe.Code)
+	require.Equal(t, []string{"2562047:00:00"}, queryColumn(t, sess, "SELECT (x::interval)::text FROM (VALUES ('2562047 hours')) v(x)"))
+}
