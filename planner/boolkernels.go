@@ -274,7 +274,9 @@ func compareKernel(col arrow.Array, t types.T, op string, k *constExpr, sel []by
 			}
 		}
 	case *array.String:
-		if t.Oid == types.OidBpchar || t.Oid == types.OidNumeric {
+		// Only text compares as its bytes: char(n) ignores padding,
+		// numeric text and arrays (held as text) compare by value.
+		if t.Family() != types.StringFamily || t.Oid == types.OidBpchar {
 			return nil, false
 		}
 		v := k.v.(string)

@@ -172,3 +172,7 @@ SELECT id, array_agg(t), array_agg(f8) FROM alltypes GROUP BY id ORDER BY id;
 
 -- query: array_agg_subscript_and_length
 SELECT grp, (array_agg(id ORDER BY id))[1], array_length(array_agg(id), 1) FROM alltypes GROUP BY grp ORDER BY grp;
+
+-- query: array_agg_compared_with_untyped_literal
+-- Arrays are held as text; they must still compare as arrays (16 > 5).
+SELECT grp, array_agg(id ORDER BY id) > '{5}', array_agg(id ORDER BY id) = '{1,2,3}', array_agg(id ORDER BY id) <= '{10,11}' FROM alltypes GROUP BY grp ORDER BY grp;
