@@ -31,6 +31,11 @@ func castDatum(s *Session, v types.Datum, from, to types.T) (types.Datum, error)
 			if from.Oid == types.OidBpchar && to.Oid != types.OidBpchar {
 				str = trimRightSpace(str)
 			}
+			if from.Family() == types.ArrayFamily {
+				// An array of timestamptz prints in the session's zone.
+				opt := s.Settings.FormatOptions()
+				str = string(types.AppendText(nil, from, x, &opt))
+			}
 		} else if x, ok := v.(bool); ok {
 			str = map[bool]string{true: "true", false: "false"}[x]
 		} else {
