@@ -223,7 +223,7 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 	// so DISTINCT ON and ORDER BY share one for the same expression.
 	hidden := map[string]int{}
 	column := func(n *pg_query.Node, clause string) (int, error) {
-		col, err := b.outputColumn(n, outCols, clause)
+		col, err := b.outputColumn(n, outCols, clause, func(i, j int) bool { return sameExpr(exprs[i], exprs[j]) })
 		if err != nil || col >= 0 {
 			return col, err
 		}
@@ -414,6 +414,17 @@ func tiesColumns(sel *pg_query.SelectStmt, keys []exec.SortKey) ([]int, error) {
 		cols[i] = k.Col
 	}
 	return cols, nil
+}
+
+// sameExpr reports whether two bound output expressions are one: the same
+// input column, or the same constant.
+func sameExpr(a, b Expr) bool {
+	switch x := a.(type) {
+	case *colRef:
+		y, ok := b.(*colRef)
+		return ok && x.idx == y.idx && x.typ == y.typ
+	}
+	return false
 }
 
 // distinctOnKeys checks that ORDER BY begins with the DISTINCT ON columns
@@ -1006,7 +1017,7 @@ func sortDirection(sb *pg_query.SortBy) (desc, nullsFirst bool, err error) {
 // outputColumn resolves an ORDER BY (or DISTINCT ON: clause names it)
 // item that names an output column, by ordinal or by name; it returns -1
 // for any other expression.
-func (b *binder) outputColumn(n *pg_query.Node, cols []Column, clause string) (int, error) {
+func (b *binder) outputColumn(n *pg_query.Node, cols []Column, clause string, same func(i, j int) bool) (int, error) {
 	if c := n.GetAConst(); c != nil && c.GetIval() != nil {
 		k := int(c.GetIval().Ival)
 		if k < 1 || k > len(cols) {
@@ -1021,10 +1032,14 @@ func (b *binder) outputColumn(n *pg_query.Node, cols []Column, clause string) (i
 	name, col := cr.Fields[0].GetString_().Sval, -1
 	for i, oc := range cols {
 		if oc.Name == name {
-			if col >= 0 {
+			// Two outputs of one name are ambiguous unless they are the
+			// same expression (SELECT g, g ... ORDER BY g), as in PostgreSQL.
+			if col >= 0 && (same == nil || !same(col, i)) {
 				return -1, b.errorf(cr.Location, pgerr.AmbiguousColumn, "%s %q is ambiguous", clause, name)
 			}
-			col = i
+			if col < 0 {
+				col = i
+			}
 		}
 	}
 	return col, nil

@@ -416,7 +416,7 @@ func (b *binder) orderLimit(ctx context.Context, sel *pg_query.SelectStmt, body 
 	var keys []exec.SortKey
 	for _, n := range sel.SortClause {
 		sb := n.GetSortBy()
-		col, err := b.outputColumn(sb.Node, body.Columns, "ORDER BY")
+		col, err := b.outputColumn(sb.Node, body.Columns, "ORDER BY", nil)
 		if err != nil {
 			return nil, err
 		}

@@ -286,3 +286,7 @@ WITH RECURSIVE r(n) AS (SELECT n FROM r) SELECT * FROM r;
 -- query: with_ties_without_order_by
 -- error 42601
 SELECT id FROM alltypes FETCH FIRST 2 ROWS WITH TIES;
+
+-- query: order_by_name_of_two_different_columns
+-- error 42702
+SELECT id AS k, k FROM alltypes ORDER BY k;

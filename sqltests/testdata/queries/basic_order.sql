@@ -185,3 +185,12 @@ SELECT DISTINCT ON (grp) grp, id, row_number() OVER (PARTITION BY grp ORDER BY i
 
 -- query: distinct_on_in_subquery
 SELECT count(*), sum(id) FROM (SELECT DISTINCT ON (grp) grp, id FROM alltypes ORDER BY grp, id) s;
+
+-- query: order_by_name_of_repeated_same_column
+SELECT id, k, k, id FROM alltypes ORDER BY k, id;
+
+-- query: order_by_star_and_column_again
+SELECT *, id FROM alltypes WHERE id < 6 ORDER BY id;
+
+-- query: distinct_on_repeated_column
+SELECT DISTINCT ON (grp) grp, grp, id FROM alltypes ORDER BY grp, id;
