@@ -238,12 +238,18 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 		if i, ok := hidden[key]; ok {
 			return i, nil
 		}
-		if distinct && !distinctOn {
-			return -1, pgerr.New(pgerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
-		}
 		e, err := b.expr(n)
 		if err != nil {
 			return -1, err
+		}
+		// t.g is the output g, as PostgreSQL compares the expressions.
+		for i, x := range projected {
+			if sameExpr(x, e) {
+				return i, nil
+			}
+		}
+		if distinct && !distinctOn {
+			return -1, pgerr.New(pgerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
 		}
 		if _, ok := types.CompareFunc(e.Type()); !ok {
 			return -1, pgerr.New(pgerr.UndefinedFunction, "could not identify an ordering operator for type %s", e.Type())

@@ -194,3 +194,9 @@ SELECT *, id FROM alltypes WHERE id < 6 ORDER BY id;
 
 -- query: distinct_on_repeated_column
 SELECT DISTINCT ON (grp) grp, grp, id FROM alltypes ORDER BY grp, id;
+
+-- query: distinct_on_qualified_order_by_bare
+SELECT DISTINCT ON (a.grp) grp, id FROM alltypes a ORDER BY grp, id DESC;
+
+-- query: distinct_order_by_qualified_output
+SELECT DISTINCT grp FROM alltypes a ORDER BY a.grp;
