@@ -442,7 +442,9 @@ func (b *binder) dateTimeOp(op string, l, r Expr, loc int32) (Expr, bool, error)
 		return &funcExpr{name: op, args: []Expr{l, r}, typ: t, strict: true, fn: fn}, true, nil
 	}
 	switch {
-	case lt.Oid == types.OidDate && rt.Family() == types.IntFamily && (op == "+" || op == "-"):
+	// date ± integer: PostgreSQL has it for integer (smallint converts),
+	// not bigint.
+	case lt.Oid == types.OidDate && (rt.Oid == types.OidInt4 || rt.Oid == types.OidInt2) && (op == "+" || op == "-"):
 		sign := int64(1)
 		if op == "-" {
 			sign = -1
@@ -450,7 +452,7 @@ func (b *binder) dateTimeOp(op string, l, r Expr, loc int32) (Expr, bool, error)
 		return mk(types.Date, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
 			return addDays(v[0].(types.DDate), sign*v[1].(int64))
 		})
-	case lt.Family() == types.IntFamily && rt.Oid == types.OidDate && op == "+":
+	case (lt.Oid == types.OidInt4 || lt.Oid == types.OidInt2) && rt.Oid == types.OidDate && op == "+":
 		return mk(types.Date, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
 			return addDays(v[1].(types.DDate), v[0].(int64))
 		})

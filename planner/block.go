@@ -829,7 +829,8 @@ func (b *binder) aggSpec(fc *pg_query.FuncCall, name string, args []Expr, call *
 			}
 		}
 	case (name == "min" || name == "max") && len(args) == 1:
-		if _, ok := types.CompareFunc(argType); !ok {
+		// PostgreSQL has no min/max of boolean (bool_and/bool_or).
+		if _, ok := types.CompareFunc(argType); !ok || argType.Oid == types.OidBool {
 			return wrong()
 		}
 		spec.Func, spec.Result = exec.AggMin, types.T{Oid: argType.Oid, Typmod: -1}

@@ -290,3 +290,11 @@ SELECT id FROM alltypes FETCH FIRST 2 ROWS WITH TIES;
 -- query: order_by_name_of_two_different_columns
 -- error 42702
 SELECT id AS k, k FROM alltypes ORDER BY k;
+
+-- query: date_plus_bigint
+-- error 42883
+SELECT d + i8 FROM alltypes;
+
+-- query: min_of_boolean
+-- error 42883
+SELECT min(b) FROM alltypes;
