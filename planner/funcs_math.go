@@ -384,25 +384,28 @@ func init() {
 			x := v[0].(float64)
 			return checkFloatRange(x*radiansPerDegree, x)
 		}, f8)),
-		"sin":    overloaded("sin", sig(f8, floatTrig(func(x C.double) C.double { return C.sin(x) }, false), f8)),
-		"cos":    overloaded("cos", sig(f8, floatTrig(func(x C.double) C.double { return C.cos(x) }, false), f8)),
-		"tan":    overloaded("tan", sig(f8, floatTrig(func(x C.double) C.double { return C.tan(x) }, true), f8)),
-		"cot":    overloaded("cot", sig(f8, floatCot, f8)),
-		"asin":   overloaded("asin", sig(f8, floatArc(func(x float64) float64 { return float64(C.asin(C.double(x))) }), f8)),
-		"acos":   overloaded("acos", sig(f8, floatArc(func(x float64) float64 { return float64(C.acos(C.double(x))) }), f8)),
-		"atan":   overloaded("atan", sig(f8, floatAtan, f8)),
-		"atan2":  overloaded("atan2", sig(f8, floatAtan2, f8, f8)),
-		"sinh":   overloaded("sinh", sig(f8, floatSinh, f8)),
-		"cosh":   overloaded("cosh", sig(f8, floatCosh, f8)),
-		"tanh":   overloaded("tanh", sig(f8, float1(func(x float64) float64 { return float64(C.tanh(C.double(x))) }), f8)),
-		"asinh":  overloaded("asinh", sig(f8, float1(func(x float64) float64 { return float64(C.asinh(C.double(x))) }), f8)),
-		"acosh":  overloaded("acosh", sig(f8, floatAcosh, f8)),
-		"atanh":  overloaded("atanh", sig(f8, floatAtanh, f8)),
-		"gcd":    overloaded("gcd", sig(i4, intGCD(i4), i4, i4), sig(i8, intGCD(i8), i8, i8), sig(num, numericGCD, num, num)),
-		"lcm":    overloaded("lcm", sig(i4, intLCM(i4), i4, i4), sig(i8, intLCM(i8), i8, i8), sig(num, numericLCM, num, num)),
-		"div":    overloaded("div", sig(num, numericDivTrunc, num, num)),
-		"scale":  overloaded("scale", sig(i4, numericScale, num)),
-		"random": overloaded("random", fnSig{ret: f8, name: "random", fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return rand.Float64(), nil }}),
+		"sin":        overloaded("sin", sig(f8, floatTrig(func(x C.double) C.double { return C.sin(x) }, false), f8)),
+		"cos":        overloaded("cos", sig(f8, floatTrig(func(x C.double) C.double { return C.cos(x) }, false), f8)),
+		"tan":        overloaded("tan", sig(f8, floatTrig(func(x C.double) C.double { return C.tan(x) }, true), f8)),
+		"cot":        overloaded("cot", sig(f8, floatCot, f8)),
+		"asin":       overloaded("asin", sig(f8, floatArc(func(x float64) float64 { return float64(C.asin(C.double(x))) }), f8)),
+		"acos":       overloaded("acos", sig(f8, floatArc(func(x float64) float64 { return float64(C.acos(C.double(x))) }), f8)),
+		"atan":       overloaded("atan", sig(f8, floatAtan, f8)),
+		"atan2":      overloaded("atan2", sig(f8, floatAtan2, f8, f8)),
+		"sinh":       overloaded("sinh", sig(f8, floatSinh, f8)),
+		"cosh":       overloaded("cosh", sig(f8, floatCosh, f8)),
+		"tanh":       overloaded("tanh", sig(f8, float1(func(x float64) float64 { return float64(C.tanh(C.double(x))) }), f8)),
+		"asinh":      overloaded("asinh", sig(f8, float1(func(x float64) float64 { return float64(C.asinh(C.double(x))) }), f8)),
+		"acosh":      overloaded("acosh", sig(f8, floatAcosh, f8)),
+		"atanh":      overloaded("atanh", sig(f8, floatAtanh, f8)),
+		"gcd":        overloaded("gcd", sig(i4, intGCD(i4), i4, i4), sig(i8, intGCD(i8), i8, i8), sig(num, numericGCD, num, num)),
+		"lcm":        overloaded("lcm", sig(i4, intLCM(i4), i4, i4), sig(i8, intLCM(i8), i8, i8), sig(num, numericLCM, num, num)),
+		"div":        overloaded("div", sig(num, numericDivTrunc, num, num)),
+		"scale":      overloaded("scale", sig(i4, numericScale, num)),
+		"min_scale":  overloaded("min_scale", sig(i4, numericMinScale, num)),
+		"trim_scale": overloaded("trim_scale", sig(num, numericTrimScale, num)),
+		"factorial":  overloaded("factorial", sig(num, numericFactorial, i8)),
+		"random":     overloaded("random", fnSig{ret: f8, name: "random", fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return rand.Float64(), nil }}),
 		"width_bucket": overloaded("width_bucket",
 			sig(i4, widthBucketFloat, f8, f8, f8, i4),
 			sig(i4, widthBucketNumeric, num, num, num, i4)),
@@ -682,6 +685,49 @@ func numericScale(_ *evalCtx, v []types.Datum) (types.Datum, error) {
 		return nil, nil
 	}
 	return int64(numScale(d)), nil
+}
+
+// numericMinScale is min_scale(x): the fewest fractional digits that
+// represent x exactly.
+func numericMinScale(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+	d := v[0].(*apd.Decimal)
+	if d.Form != apd.Finite {
+		return nil, nil
+	}
+	r := new(apd.Decimal)
+	r.Reduce(d)
+	return int64(max(0, -r.Exponent)), nil
+}
+
+// numericTrimScale is trim_scale(x): x without trailing fractional zeros.
+func numericTrimScale(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+	d := v[0].(*apd.Decimal)
+	if d.Form != apd.Finite {
+		return d, nil
+	}
+	r := new(apd.Decimal)
+	r.Reduce(d)
+	if r.Exponent > 0 {
+		if _, err := decCtx.Quantize(r, r, 0); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// numericFactorial is factorial(n), exact, for n up to 32177 (the last
+// that numeric holds in PostgreSQL).
+func numericFactorial(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+	n := v[0].(int64)
+	switch {
+	case n < 0:
+		return nil, pgerr.New(pgerr.NumericValueOutOfRange, "factorial of a negative number is undefined")
+	case n > 32177:
+		return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value overflows numeric format")
+	case n < 2:
+		return apd.New(1, 0), nil
+	}
+	return apd.NewWithBigInt(new(apd.BigInt).SetMathBigInt(new(big.Int).MulRange(2, n)), 0), nil
 }
 
 // nbase returns the weight and base-10000 digits of |d|, trailing zero

@@ -308,6 +308,24 @@ func rowExpansion(a *pg_query.A_Expr, op string) (*pg_query.Node, bool) {
 }
 
 func (b *binder) unaryOp(op string, arg *pg_query.Node, loc int32) (Expr, error) {
+	// Prefix operators that are functions: @ is abs for every number
+	// type; |/ and ||/ are the square and cube roots of double precision.
+	switch op {
+	case "@":
+		return b.expr(pg_query.MakeFuncCallNode([]*pg_query.Node{pg_query.MakeStrNode("abs")}, []*pg_query.Node{arg}, loc))
+	case "|/", "||/":
+		x, err := b.expr(arg)
+		if err != nil {
+			return nil, err
+		}
+		f, err := b.coerce(x, types.Float8, loc)
+		if err != nil {
+			return nil, b.errorf(loc, pgerr.UndefinedFunction, "operator does not exist: %s %s", op, x.Type()).
+				WithHint("No operator matches the given name and argument type. You might need to add an explicit type cast.")
+		}
+		fn := map[string]string{"|/": "sqrt", "||/": "cbrt"}[op]
+		return builtins[fn](b, []Expr{f}, loc)
+	}
 	e, err := b.expr(arg)
 	if err != nil {
 		return nil, err

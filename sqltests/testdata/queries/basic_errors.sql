@@ -298,3 +298,11 @@ SELECT d + i8 FROM alltypes;
 -- query: min_of_boolean
 -- error 42883
 SELECT min(b) FROM alltypes;
+
+-- query: factorial_of_negative
+-- error 22003
+SELECT factorial(-1);
+
+-- query: square_root_operator_of_text
+-- error 42883
+SELECT |/ t FROM alltypes;

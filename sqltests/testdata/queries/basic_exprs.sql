@@ -256,3 +256,9 @@ SELECT (ARRAY[1,2,3])[:2], (ARRAY[1,2,3])[2:], (ARRAY[1,2,3])[NULL:2], (ARRAY[1,
 
 -- query: nullif_cross_type_keeps_left_type
 SELECT id, NULLIF(r4, 1.5), NULLIF(d, ts), NULLIF(ts, d), NULLIF(NULL, k), NULLIF(tz, ts), NULLIF(f8, r4) FROM alltypes ORDER BY id;
+
+-- query: prefix_math_operators
+SELECT id, @ i4, @ n, @ r4, |/ abs(f8), ||/ i8, |/ abs(n12) FROM alltypes WHERE id <> 9 ORDER BY id;
+
+-- query: min_scale_trim_scale_factorial
+SELECT id, min_scale(n), trim_scale(n), min_scale(n12), trim_scale(n12), factorial(abs(i2) % 30) FROM alltypes ORDER BY id;
