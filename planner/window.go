@@ -64,12 +64,13 @@ func (b *binder) windowCall(fc *pg_query.FuncCall) (Expr, error) {
 		}
 	}
 	var call winCall
-	var args []Expr
+	var args, raw []Expr // raw keeps untyped literals (NULL, '...') untyped
 	for _, a := range fc.Args {
 		e, err := b.expr(a)
 		if err != nil {
 			return nil, err
 		}
+		raw = append(raw, e)
 		args = append(args, b.defaultUnknown(e))
 	}
 	for _, p := range def.PartitionClause {
@@ -117,7 +118,7 @@ func (b *binder) windowCall(fc *pg_query.FuncCall) (Expr, error) {
 			return nil, b.errorf(fc.Location, pgerr.UndefinedFunction, "function ntile requires one argument")
 		}
 		var err error
-		if args[0], err = b.coerce(args[0], types.Int4, fc.Location); err != nil {
+		if args[0], err = b.coerce(raw[0], types.Int4, fc.Location); err != nil {
 			return nil, err
 		}
 		f.Result = types.Int4
@@ -127,15 +128,16 @@ func (b *binder) windowCall(fc *pg_query.FuncCall) (Expr, error) {
 		}
 		var err error
 		if len(args) > 1 {
-			if args[1], err = b.coerce(args[1], types.Int4, fc.Location); err != nil {
+			if args[1], err = b.coerce(raw[1], types.Int4, fc.Location); err != nil {
 				return nil, err
 			}
 		}
 		if len(args) > 2 {
 			// lag/lead(anycompatible, int, anycompatible): value and
-			// default meet at their common type.
+			// default meet at their common type; an untyped default
+			// takes the value's.
 			t := args[0].Type()
-			if args[2].Type().Oid != types.OidUnknown {
+			if args[2] = raw[2]; args[2].Type().Oid != types.OidUnknown {
 				ct, ok := commonType(t, args[2].Type())
 				if !ok {
 					return nil, b.errorf(fc.Location, pgerr.DatatypeMismatch, "%s types %s and %s cannot be matched", name, t, args[2].Type())

@@ -141,3 +141,6 @@ SELECT sale_id, count(*) OVER (ORDER BY quantity RANGE BETWEEN '1 day'::interval
 -- query: rows_offset_negative
 -- error 22013
 SELECT sale_id, count(*) OVER (ORDER BY sale_id ROWS BETWEEN 1 PRECEDING AND -1 FOLLOWING) FROM sales;
+
+-- query: untyped_null_window_arguments
+SELECT sale_id, ntile(NULL) OVER (ORDER BY sale_id), lag(quantity, NULL) OVER (ORDER BY sale_id), lag(quantity, 1, NULL) OVER (ORDER BY sale_id), lead(quantity, 2, '-1') OVER (ORDER BY sale_id) FROM sales WHERE customer_id < 10 ORDER BY sale_id;
