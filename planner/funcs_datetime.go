@@ -780,6 +780,11 @@ func intervalPart(numeric bool) evalFn {
 // borrowing days from the month of the earlier argument's side.
 func ageFn(typ types.T) evalFn {
 	return func(e *evalCtx, v []types.Datum) (types.Datum, error) {
+		// PostgreSQL reads +infinity as its raw largest value, but cannot
+		// break -infinity's into fields.
+		if v[0].(time.Time).Equal(types.TimestampNegInfinity) || v[1].(time.Time).Equal(types.TimestampNegInfinity) {
+			return nil, pgerr.New(pgerr.DatetimeValueOutOfRange, "timestamp out of range")
+		}
 		t1, t2 := rawInfinity(v[0].(time.Time)), rawInfinity(v[1].(time.Time))
 		a, b := tmOf(zonedTime(e, t1, typ), false), tmOf(zonedTime(e, t2, typ), false)
 		usec := a.usec - b.usec

@@ -306,3 +306,7 @@ SELECT factorial(-1);
 -- query: square_root_operator_of_text
 -- error 42883
 SELECT |/ t FROM alltypes;
+
+-- query: age_of_minus_infinity
+-- error 22008
+SELECT age(d, date '2000-01-01') FROM (SELECT '-infinity'::date AS d) s;
