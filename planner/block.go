@@ -1025,6 +1025,9 @@ func sortDirection(sb *pg_query.SortBy) (desc, nullsFirst bool, err error) {
 // item that names an output column, by ordinal or by name; it returns -1
 // for any other expression.
 func (b *binder) outputColumn(n *pg_query.Node, cols []Column, clause string, same func(i, j int) bool) (int, error) {
+	if c := n.GetAConst(); c != nil && c.GetIval() == nil {
+		return -1, b.errorf(c.Location, pgerr.SyntaxError, "non-integer constant in %s", clause)
+	}
 	if c := n.GetAConst(); c != nil && c.GetIval() != nil {
 		k := int(c.GetIval().Ival)
 		if k < 1 || k > len(cols) {

@@ -310,3 +310,11 @@ SELECT |/ t FROM alltypes;
 -- query: age_of_minus_infinity
 -- error 22008
 SELECT age(d, date '2000-01-01') FROM (SELECT '-infinity'::date AS d) s;
+
+-- query: order_by_string_constant
+-- error 42601
+SELECT id FROM alltypes ORDER BY 'a';
+
+-- query: distinct_on_non_integer_constant
+-- error 42601
+SELECT DISTINCT ON (1.5) id FROM alltypes;
