@@ -24,9 +24,14 @@ type groupTable struct {
 // collector has nothing to scan per group.
 type keySpan struct{ chunk, off, len uint32 }
 
-// keyChunk is the size of the chunks keys are stored in; a longer key
+// Keys are stored in chunks that start at firstKeyChunk bytes and double
+// up to keyChunk, so that a table of a few groups (most cube-route
+// queries) does not allocate and clear a quarter megabyte; a longer key
 // gets a chunk of its own.
-const keyChunk = 256 << 10
+const (
+	firstKeyChunk = 1 << 10
+	keyChunk      = 256 << 10
+)
 
 func newGroupTable() *groupTable {
 	return &groupTable{seed: maphash.MakeSeed(), slots: make([]int32, 64)}
@@ -73,7 +78,11 @@ func (t *groupTable) insert(key []byte, h uint64) int32 {
 func (t *groupTable) store(key []byte) keySpan {
 	last := len(t.chunks) - 1
 	if last < 0 || len(key) > cap(t.chunks[last])-len(t.chunks[last]) {
-		t.chunks = append(t.chunks, make([]byte, 0, max(keyChunk, len(key))))
+		size := firstKeyChunk
+		if last >= 0 {
+			size = min(2*cap(t.chunks[last]), keyChunk)
+		}
+		t.chunks = append(t.chunks, make([]byte, 0, max(size, len(key))))
 		last++
 	}
 	c := t.chunks[last]
