@@ -27,8 +27,13 @@
 // integers of any widths, text against varchar or char(n)) become
 // hash-join keys; GROUP BY
 // binds the select list against a hash aggregation (aggScope); window calls
-// (window.go) are computed before the final projection; set operations and
-// VALUES are in setops.go, subqueries in expressions in sublink.go. Each
+// (window.go) are computed before the final projection (RANGE frames with
+// offsets bound as per-row key ∓ offset expressions); DISTINCT ON sorts
+// and keeps each group's first row; set operations, VALUES and WITH
+// [RECURSIVE] are in setops.go (a recursive term runs round by round over
+// a work table carried in the context), subqueries in expressions in
+// sublink.go; row comparisons are rewritten into their elements'
+// comparisons before binding (ops.go rowExpansion). Each
 // plan keeps a planNode tree for EXPLAIN (explain.go). Expressions run as
 // typed kernels over whole batches where they have one (kernels.go:
 // integer arithmetic and casts; boolkernels.go: comparisons, AND/OR/NOT on
