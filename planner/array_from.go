@@ -16,8 +16,8 @@ import (
 // Functions in FROM: the set-returning functions catalog queries use
 // (unnest, generate_series, generate_subscripts, pg_get_keywords,
 // information_schema._pg_expandarray) and any scalar function, which
-// yields one row. Their arguments may not refer to other FROM items
-// (LATERAL is not supported yet).
+// yields one row. Their arguments may read the columns of the FROM items
+// to their left, as LATERAL items do (lateral.go).
 
 // setFunc computes a function's rows from its evaluated arguments.
 type setFunc struct {
@@ -38,18 +38,19 @@ func (b *binder) rangeFunction(ctx context.Context, rf *pg_query.RangeFunction) 
 	}
 	name := strings.ToLower(opName(fc.Funcname))
 	name = strings.TrimPrefix(name, "information_schema.")
-	saved := b.scope
-	b.scope = nil // arguments see no FROM item: no LATERAL yet
+	// Arguments see the FROM items to the function's left (a function in
+	// FROM is LATERAL), and the enclosing query's columns.
 	args := make([]Expr, len(fc.Args))
-	var err error
-	for i, a := range fc.Args {
-		if args[i], err = b.expr(a); err != nil {
-			b.scope = saved
-			return relPlan{}, err
+	var sf setFunc
+	refs, err := b.bindFromChild(true, func(inner *binder) (err error) {
+		for i, a := range fc.Args {
+			if args[i], err = inner.expr(a); err != nil {
+				return err
+			}
 		}
-	}
-	b.scope = saved
-	sf, err := b.setFunction(name, args, fc.Location)
+		sf, err = inner.setFunction(name, args, fc.Location)
+		return err
+	})
 	if err != nil {
 		return relPlan{}, err
 	}
@@ -76,7 +77,7 @@ func (b *binder) rangeFunction(ctx context.Context, rf *pg_query.RangeFunction) 
 	}
 	node := newNode("Function Scan on " + name)
 	ord := rf.Ordinality
-	return relPlan{cols: scols, node: node, build: func(ec *evalCtx) (exec.Operator, error) {
+	return relPlan{cols: scols, node: node, lateral: refs, build: func(ec *evalCtx) (exec.Operator, error) {
 		vals := make([]types.Datum, len(args))
 		for i, a := range args {
 			v, err := a.Eval(ec)

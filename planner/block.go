@@ -32,6 +32,10 @@ type relPlan struct {
 	// runs is set for an aggregation over sorted input (exec.RunAgg); the
 	// block above may give it the ORDER BY to sort by.
 	runs *runOrder
+	// lateral is set for a FROM item that reads the columns of the items
+	// to its left: its outer references, by which lateralPlan keys its
+	// runs. build then runs it for the left row in the evaluation context.
+	lateral []*outerRef
 }
 
 // runOrder is an aggregation over input sorted by some of its group keys.

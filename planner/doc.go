@@ -32,7 +32,9 @@
 // and keeps each group's first row; set operations, VALUES and WITH
 // [RECURSIVE] are in setops.go (a recursive term runs round by round over
 // a work table carried in the context), subqueries in expressions in
-// sublink.go; row comparisons are rewritten into their elements'
+// sublink.go; LATERAL items and functions in FROM reading the items to
+// their left bind as correlated subqueries of those items and join as a
+// nested loop over distinct left values (lateral.go); row comparisons are rewritten into their elements'
 // comparisons before binding (ops.go rowExpansion). Each
 // plan keeps a planNode tree for EXPLAIN (explain.go). Expressions run as
 // typed kernels over whole batches where they have one (kernels.go:

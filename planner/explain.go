@@ -141,6 +141,8 @@ func exprString(e Expr, cols []scopeCol) string {
 		return x.name + "(" + strings.Join(args, ", ") + ")"
 	case *subplanExpr:
 		return "(SubPlan)"
+	case *outerRef:
+		return x.name
 	}
 	return fmt.Sprintf("%T", e)
 }

@@ -27,7 +27,10 @@ func (b *binder) fromWhere(ctx context.Context, items []*pg_query.Node, where *p
 	plans := make([]relPlan, len(items))
 	offsets := make([]int, len(items)+1)
 	var all []scopeCol
+	saved := b.lateral
+	defer func() { b.lateral = saved }()
 	for i, it := range items {
+		b.lateral = &scope{cols: all[:len(all):len(all)]}
 		r, err := b.fromItem(ctx, it)
 		if err != nil {
 			return relPlan{}, err
@@ -133,6 +136,13 @@ func (b *binder) fromWhere(ctx context.Context, items []*pg_query.Node, where *p
 			}
 		}
 		rest = later
+		if plans[k].lateral != nil {
+			var err error
+			if acc, err = lateralPlan(acc, plans[k], exec.InnerJoin, andAll(usable)); err != nil {
+				return relPlan{}, err
+			}
+			continue
+		}
 		lkeys, rkeys, residual := splitKeys(usable, offsets[k])
 		acc = joinPlans(acc, plans[k], lkeys, rkeys, exec.InnerJoin, andAll(residual))
 	}
@@ -217,21 +227,17 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 		return b.rangeFunction(ctx, n.GetRangeFunction())
 	case n.GetRangeSubselect() != nil:
 		rs := n.GetRangeSubselect()
-		if rs.Lateral {
-			return relPlan{}, pgerr.New(pgerr.FeatureNotSupported, "LATERAL subqueries are not supported yet")
-		}
-		// A derived table does not see this query's other FROM items (that
-		// takes LATERAL), but in a subquery it sees the enclosing query's
-		// columns, and reading them makes this query correlated.
-		sub := b.child()
-		sub.outer = b.outer
-		st, err := sub.selectStmt(ctx, rs.Subquery.GetSelectStmt())
+		// A derived table does not see this query's other FROM items
+		// unless it is LATERAL, but in a subquery it sees the enclosing
+		// query's columns, and reading them makes this query correlated.
+		var st *Statement
+		refs, err := b.bindFromChild(rs.Lateral, func(sub *binder) (err error) {
+			st, err = sub.selectStmt(ctx, rs.Subquery.GetSelectStmt())
+			return err
+		})
 		if err != nil {
 			return relPlan{}, err
 		}
-		b.params = sub.params
-		b.correlated = b.correlated || sub.correlated
-		b.keyRefs = append(b.keyRefs, sub.keyRefs...)
 		alias := ""
 		if rs.Alias != nil {
 			alias = rs.Alias.Aliasname
@@ -245,7 +251,7 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 			cols = append(cols, scopeCol{rel: alias, name: name, typ: c.Type, idx: i, partner: -1})
 		}
 		node := newNode("Subquery Scan on "+alias, st.plan)
-		return relPlan{cols: cols, node: node, build: func(ec *evalCtx) (exec.Operator, error) {
+		return relPlan{cols: cols, node: node, lateral: refs, build: func(ec *evalCtx) (exec.Operator, error) {
 			res, err := st.run(ec.ctx, ec.sess, ec.args)
 			if err != nil {
 				return nil, err
@@ -396,14 +402,7 @@ func mergeScan(ec *evalCtx, dataDir string, files []metastore.TableFile, tcols [
 // joinPlans joins two plans; keys index each side's own columns, residual
 // is bound over left then right columns.
 func joinPlans(l, r relPlan, lkeys, rkeys []int, kind exec.JoinKind, residual Expr) relPlan {
-	cols := append([]scopeCol(nil), l.cols...)
-	for _, c := range r.cols {
-		c.idx += len(l.cols)
-		if c.partner >= 0 {
-			c.partner += len(l.cols)
-		}
-		cols = append(cols, c)
-	}
+	cols := joinedCols(l, r)
 	kindName := map[exec.JoinKind]string{exec.InnerJoin: "", exec.LeftJoin: "Left ", exec.RightJoin: "Right ", exec.FullJoin: "Full "}[kind]
 	node := newNode("Hash "+kindName+"Join", l.node, r.node)
 	if len(lkeys) == 0 {
@@ -461,11 +460,17 @@ func joinPlans(l, r relPlan, lkeys, rkeys []int, kind exec.JoinKind, residual Ex
 
 // joinExpr plans a JOIN ... ON / USING / NATURAL.
 func (b *binder) joinExpr(ctx context.Context, j *pg_query.JoinExpr) (relPlan, error) {
+	// The right side may be LATERAL, reading the left side's columns.
+	savedLateral := b.lateral
+	b.lateral = nil
 	l, err := b.fromItem(ctx, j.Larg)
 	if err != nil {
+		b.lateral = savedLateral
 		return relPlan{}, err
 	}
+	b.lateral = &scope{cols: l.cols}
 	r, err := b.fromItem(ctx, j.Rarg)
+	b.lateral = savedLateral
 	if err != nil {
 		return relPlan{}, err
 	}
@@ -531,8 +536,15 @@ func (b *binder) joinExpr(ctx context.Context, j *pg_query.JoinExpr) (relPlan, e
 		}
 		conds = append(conds, conjuncts(q)...)
 	}
-	lkeys, rkeys, rest := splitKeys(conds, len(l.cols))
-	out := joinPlans(l, r, lkeys, rkeys, kind, andAll(rest))
+	var out relPlan
+	if r.lateral != nil {
+		if out, err = lateralPlan(l, r, kind, andAll(conds)); err != nil {
+			return relPlan{}, err
+		}
+	} else {
+		lkeys, rkeys, rest := splitKeys(conds, len(l.cols))
+		out = joinPlans(l, r, lkeys, rkeys, kind, andAll(rest))
+	}
 	for i := range out.cols {
 		out.cols[i].hidden, out.cols[i].usingDup = joined.cols[i].hidden, joined.cols[i].usingDup
 		out.cols[i].partner, out.cols[i].usingPos = joined.cols[i].partner, joined.cols[i].usingPos

@@ -92,9 +92,9 @@ func (b *binder) columnRef(cr *pg_query.ColumnRef) (Expr, error) {
 	var ref *outerRef
 	switch x := oe.(type) {
 	case *colRef:
-		ref = &outerRef{level: 1, idx: x.idx, typ: x.typ}
+		ref = &outerRef{level: 1, idx: x.idx, typ: x.typ, name: columnRefName(cr)}
 	case *outerRef:
-		ref = &outerRef{level: x.level + 1, idx: x.idx, typ: x.typ}
+		ref = &outerRef{level: x.level + 1, idx: x.idx, typ: x.typ, name: x.name}
 	}
 	if ref != nil {
 		b.keyRefs = append(b.keyRefs, ref)
@@ -145,7 +145,10 @@ func (b *binder) localColumnRef(cr *pg_query.ColumnRef) (Expr, error) {
 		rel = parts[len(parts)-2]
 	}
 	if b.scope == nil {
-		return nil, b.errorf(cr.Location, pgerr.UndefinedColumn, "column %q does not exist", strings.Join(parts, "."))
+		if rel != "" {
+			return nil, b.errorf(cr.Location, pgerr.UndefinedTable, "missing FROM-clause entry for table %q", rel)
+		}
+		return nil, b.errorf(cr.Location, pgerr.UndefinedColumn, "column %q does not exist", name)
 	}
 	var found *scopeCol
 	relSeen := rel == ""

@@ -150,6 +150,7 @@ type outerRef struct {
 	level int // 1: the immediately enclosing query
 	idx   int
 	typ   types.T
+	name  string // as written, for EXPLAIN
 }
 
 func (o *outerRef) Type() types.T { return o.typ }

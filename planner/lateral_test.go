@@ -1,0 +1,42 @@
+package planner
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestLateralPlans checks how LATERAL items join (sqltests compares their
+// answers with PostgreSQL's): an item that reads the left columns joins by
+// nested loop and runs once per distinct left value; one that reads none
+// joins as any derived table does.
+func TestLateralPlans(t *testing.T) {
+	p, _ := newTestPlanner(t)
+	s, err := p.NewSession("admin", "lattice", true, 1, nil)
+	require.NoError(t, err)
+	for _, q := range []string{
+		"CREATE TABLE a (k integer, n integer)",
+		"INSERT INTO a VALUES (1, 10), (1, 20), (2, 30), (2, 40), (3, 50)",
+	} {
+		_, err := runSQL(t, s, q)
+		require.NoError(t, err, q)
+	}
+	q := "SELECT a.n, x.m FROM a LEFT JOIN LATERAL (SELECT max(b.n) AS m FROM a b WHERE b.k = a.k AND b.n < 45) x ON x.m > 20"
+	plan := strings.Join(queryColumn(t, s, "EXPLAIN "+q), "\n")
+	require.Contains(t, plan, "Nested Loop Left Join")
+	require.Contains(t, plan, "Join Filter: (x.m > 20)")
+	require.Contains(t, plan, "(b.k = a.k)", "the outer reference is named as written")
+
+	// Five left rows, three distinct values of a.k: three runs.
+	plan = strings.Join(queryColumn(t, s, "EXPLAIN ANALYZE "+q), "\n")
+	require.Contains(t, plan, "Nested Loop Left Join (actual rows=5 ")
+	require.Contains(t, plan, "Subquery Scan on x (actual rows=3 ")
+
+	plan = strings.Join(queryColumn(t, s, "EXPLAIN SELECT a.n, x.k FROM a, LATERAL (SELECT k FROM a b WHERE b.n = 30) x WHERE x.k = a.k"), "\n")
+	require.Contains(t, plan, "Hash Cond", "a LATERAL item that reads no left column joins by hash")
+
+	plan = strings.Join(queryColumn(t, s, "EXPLAIN SELECT a.n, g FROM a, generate_series(1, a.n) g"), "\n")
+	require.Contains(t, plan, "Nested Loop")
+	require.Contains(t, plan, "Function Scan on generate_series")
+}
