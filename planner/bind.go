@@ -26,11 +26,11 @@ type binder struct {
 	outer      *binder
 	correlated bool
 	keyRefs    []*outerRef     // the outer references made, for memoizing
+	ctx        context.Context // the Prepare's context, for catalog lookups
+	cube       *cubeBinding    // cube routing state of the statement (cube_route.go)
 	// lateral is what a LATERAL item being planned in FROM may read: the
 	// columns of the items to its left (lateral.go).
 	lateral *scope
-	ctx        context.Context // the Prepare's context, for catalog lookups
-	cube       *cubeBinding    // cube routing state of the statement (cube_route.go)
 	// untyped marks the output columns of the SELECT bound here that are
 	// literals of no type ('2', NULL), given text: a set operation gives
 	// them the other branch's type, as PostgreSQL resolves them.
