@@ -25,43 +25,57 @@ type setFunc struct {
 	rows func(e *evalCtx, args []types.Datum) ([][]types.Datum, error)
 }
 
-// rangeFunction plans a function call in FROM, WITH ORDINALITY and a
-// column alias list included.
+// rangeFunction plans a function call in FROM, or ROWS FROM (f(...),
+// g(...)), whose functions' rows are zipped (the shorter padded with
+// NULLs), WITH ORDINALITY and a column alias list included.
 func (b *binder) rangeFunction(ctx context.Context, rf *pg_query.RangeFunction) (relPlan, error) {
-	if rf.IsRowsfrom || len(rf.Functions) != 1 {
-		return relPlan{}, pgerr.New(pgerr.FeatureNotSupported, "ROWS FROM is not supported yet")
+	type call struct {
+		args []Expr
+		sf   setFunc
 	}
-	items := rf.Functions[0].GetList().GetItems()
-	fc := items[0].GetFuncCall()
-	if fc == nil {
-		return relPlan{}, pgerr.New(pgerr.FeatureNotSupported, "this kind of function in FROM is not supported")
-	}
-	name := strings.ToLower(opName(fc.Funcname))
-	name = strings.TrimPrefix(name, "information_schema.")
+	var calls []call
+	var names []string
 	// Arguments see the FROM items to the function's left (a function in
 	// FROM is LATERAL), and the enclosing query's columns.
-	args := make([]Expr, len(fc.Args))
-	var sf setFunc
-	refs, err := b.bindFromChild(true, func(inner *binder) (err error) {
-		for i, a := range fc.Args {
-			if args[i], err = inner.expr(a); err != nil {
+	refs, err := b.bindFromChild(true, func(inner *binder) error {
+		calls, names = calls[:0], names[:0]
+		for _, f := range rf.Functions {
+			items := f.GetList().GetItems()
+			fc := items[0].GetFuncCall()
+			if fc == nil {
+				return pgerr.New(pgerr.FeatureNotSupported, "this kind of function in FROM is not supported")
+			}
+			name := strings.TrimPrefix(strings.ToLower(opName(fc.Funcname)), "information_schema.")
+			args := make([]Expr, len(fc.Args))
+			for i, a := range fc.Args {
+				var err error
+				if args[i], err = inner.expr(a); err != nil {
+					return err
+				}
+			}
+			sf, err := inner.setFunction(name, args, fc.Location)
+			if err != nil {
 				return err
 			}
+			calls = append(calls, call{args, sf})
+			names = append(names, name)
 		}
-		sf, err = inner.setFunction(name, args, fc.Location)
-		return err
+		return nil
 	})
 	if err != nil {
 		return relPlan{}, err
 	}
-	cols := append([]Column(nil), sf.cols...)
+	var cols []Column
+	for _, c := range calls {
+		cols = append(cols, c.sf.cols...)
+	}
 	if rf.Ordinality {
 		cols = append(cols, Column{Name: "ordinality", Type: types.Int8})
 	}
-	rel := name
+	rel := names[0]
 	if rf.Alias != nil {
 		rel = rf.Alias.Aliasname
-		if len(sf.cols) == 1 && len(rf.Alias.Colnames) == 0 {
+		if len(cols) == 1+btoi(rf.Ordinality) && len(rf.Alias.Colnames) == 0 {
 			cols[0].Name = rel // a one-column function takes the alias as its column name
 		}
 		for i, a := range rf.Alias.Colnames {
@@ -73,22 +87,46 @@ func (b *binder) rangeFunction(ctx context.Context, rf *pg_query.RangeFunction) 
 	}
 	scols := make([]scopeCol, len(cols))
 	for i, c := range cols {
-		scols[i] = scopeCol{rel: rel, name: c.Name, typ: c.Type, idx: i, partner: -1}
+		// A select list's set-returning functions, moved here, are not
+		// columns of the query's own (srfRewrite).
+		scols[i] = scopeCol{rel: rel, name: c.Name, typ: c.Type, idx: i, partner: -1, hidden: rel == srfRel}
 	}
-	node := newNode("Function Scan on " + name)
+	node := newNode("Function Scan on " + names[0])
 	ord := rf.Ordinality
 	return relPlan{cols: scols, node: node, lateral: refs, build: func(ec *evalCtx) (exec.Operator, error) {
-		vals := make([]types.Datum, len(args))
-		for i, a := range args {
-			v, err := a.Eval(ec)
+		var rows [][]types.Datum
+		width := 0
+		for _, c := range calls {
+			vals := make([]types.Datum, len(c.args))
+			for i, a := range c.args {
+				v, err := a.Eval(ec)
+				if err != nil {
+					return nil, err
+				}
+				vals[i] = v
+			}
+			got, err := c.sf.rows(ec, vals)
 			if err != nil {
 				return nil, err
 			}
-			vals[i] = v
-		}
-		rows, err := sf.rows(ec, vals)
-		if err != nil {
-			return nil, err
+			if len(calls) == 1 {
+				rows = got
+				break
+			}
+			// Zip: row i has every function's row i, NULLs past the end
+			// of a shorter one.
+			w := len(c.sf.cols)
+			for len(rows) < len(got) {
+				rows = append(rows, make([]types.Datum, width, len(cols)))
+			}
+			for i := range rows {
+				if i < len(got) {
+					rows[i] = append(rows[i], got[i]...)
+				} else {
+					rows[i] = append(rows[i], make([]types.Datum, w)...)
+				}
+			}
+			width += w
 		}
 		if ord {
 			for i := range rows {
@@ -97,6 +135,13 @@ func (b *binder) rangeFunction(ctx context.Context, rf *pg_query.RangeFunction) 
 		}
 		return node.instrument(resultOperator(newRows("SELECT", rows...), cols), ec), nil
 	}}, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // setFunction resolves a function call in FROM.
@@ -219,7 +264,7 @@ func (b *binder) generateSeries(args []Expr, loc int32) (setFunc, error) {
 		}
 	case types.TimestampFamily, types.DateFamily:
 		if t.Family() == types.DateFamily {
-			t = types.Timestamp
+			t = types.TimestampTZ // PostgreSQL's preferred candidate for dates
 		}
 		for i := 0; i < 2; i++ {
 			if args[i], err = b.coerce(args[i], t, loc); err != nil {
@@ -291,11 +336,17 @@ func (b *binder) generateSeries(args []Expr, loc int32) (setFunc, error) {
 			if step.Months == 0 && step.Days == 0 && step.Micros == 0 {
 				return nil, pgerr.New(pgerr.InvalidParameterValue, "step size cannot equal zero")
 			}
+			// As PostgreSQL does, each value is the previous plus the step
+			// (so 1 month from January 31 goes on from February 29), in
+			// the session's zone for timestamptz.
 			neg := step.Months < 0 || step.Days < 0 || step.Micros < 0
-			for i := 0; ; i++ {
-				cur := lo.AddDate(0, int(step.Months)*i, int(step.Days)*i).Add(time.Duration(step.Micros*int64(i)) * time.Microsecond)
-				if (!neg && cur.After(hi)) || (neg && cur.Before(hi)) || len(rows) >= maxRows {
-					break
+			tz, loc := t.Oid == types.OidTimestampTZ, e.sess.Settings.Location()
+			for cur := lo; (neg || !cur.After(hi)) && (!neg || !cur.Before(hi)); cur = addInterval(cur, step, tz, loc) {
+				if len(rows)%1024 == 0 && e.ctx.Err() != nil {
+					return nil, canceled(e.ctx)
+				}
+				if len(rows) >= maxRows {
+					return nil, pgerr.New(pgerr.ProgramLimitExceeded, "generate_series would return more than %d rows", maxRows)
 				}
 				rows = append(rows, []types.Datum{cur})
 			}

@@ -90,6 +90,11 @@ func (b *binder) selectStmt(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 			return nil, err
 		}
 	}
+	if sel.Op == pg_query.SetOperation_SETOP_NONE && len(sel.ValuesLists) == 0 {
+		if r := srfRewrite(sel); r != nil {
+			sel = r // set-returning functions in the select list, moved to FROM
+		}
+	}
 	switch {
 	case sel.Op != pg_query.SetOperation_SETOP_NONE:
 		return b.setOp(ctx, sel)

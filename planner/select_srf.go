@@ -1,0 +1,143 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+	"google.golang.org/protobuf/proto"
+)
+
+// Set-returning functions in a select list. SELECT x, unnest(arr) FROM t
+// runs as
+//
+//	SELECT x, "*srf*".srf1 FROM t, LATERAL ROWS FROM (unnest(arr)) AS "*srf*"(srf1)
+//
+// which is what PostgreSQL's ProjectSet computes for a query that does not
+// group: each input row yields as many rows as its longest function
+// returns, the shorter padded with NULLs, and none when every function
+// returns none; WHERE filters the input rows, and DISTINCT, ORDER BY and
+// LIMIT apply to the rows yielded. The output columns keep the names they
+// had. A grouped or windowed query, a set-returning function inside
+// another's arguments, in CASE or COALESCE, or in WHERE, ORDER BY or
+// DISTINCT ON, is not rewritten: such calls bind as before
+// (selectListSRF) and fail if a row reaches them.
+
+// srfRel is the FROM item the select list's set-returning functions move
+// to; its columns are hidden from *.
+const srfRel = "*srf*"
+
+// isSelectListSRF reports a call of a one-column set-returning function.
+func isSelectListSRF(fc *pg_query.FuncCall) bool {
+	name := strings.ToLower(opName(fc.Funcname))
+	name = strings.TrimPrefix(name, "pg_catalog.")
+	switch name {
+	case "unnest":
+		return len(fc.Args) == 1 && fc.Over == nil
+	case "generate_series", "generate_subscripts":
+		return fc.Over == nil
+	}
+	return false
+}
+
+// containsSRF reports a select-list set-returning function call in n,
+// outside subqueries.
+func containsSRF(n *pg_query.Node) bool {
+	found := false
+	walkNodes(n, func(m *pg_query.Node) bool {
+		if found || m.GetSubLink() != nil {
+			return false
+		}
+		if fc := m.GetFuncCall(); fc != nil && isSelectListSRF(fc) {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// srfRewrite returns sel with its select list's set-returning function
+// calls moved into FROM, or nil when it has none or cannot be rewritten.
+func srfRewrite(sel *pg_query.SelectStmt) *pg_query.SelectStmt {
+	found := false
+	for _, t := range sel.TargetList {
+		if containsSRF(t.GetResTarget().GetVal()) {
+			found = true
+		}
+	}
+	if !found || len(sel.GroupClause) > 0 || sel.HavingClause != nil || len(sel.WindowClause) > 0 {
+		return nil
+	}
+	if containsSRF(sel.WhereClause) || containsSRF(sel.LimitCount) || containsSRF(sel.LimitOffset) {
+		return nil
+	}
+	for _, l := range [][]*pg_query.Node{sel.SortClause, sel.DistinctClause} {
+		for _, n := range l {
+			if containsSRF(n) {
+				return nil
+			}
+		}
+	}
+	ok := true
+	for _, t := range sel.TargetList {
+		val := t.GetResTarget().GetVal()
+		if hasAggregate(val) {
+			return nil
+		}
+		walkNodes(val, func(m *pg_query.Node) bool {
+			if !ok || m.GetSubLink() != nil {
+				return false
+			}
+			if fc := m.GetFuncCall(); fc != nil {
+				if fc.Over != nil {
+					ok = false // a window function: the functions would run below it
+				} else if isSelectListSRF(fc) {
+					for _, a := range fc.Args {
+						ok = ok && !containsSRF(a)
+					}
+					return false
+				}
+			}
+			if (m.GetCaseExpr() != nil || m.GetCoalesceExpr() != nil) && containsSRF(m) {
+				ok = false // PostgreSQL refuses these
+			}
+			return ok
+		})
+	}
+	if !ok {
+		return nil
+	}
+	out := proto.Clone(sel).(*pg_query.SelectStmt)
+	out.WithClause = nil // bound already, by the caller
+	var funcs, colnames []*pg_query.Node
+	for _, t := range out.TargetList {
+		rt := t.GetResTarget()
+		name := figureColname(rt.Val)
+		moved := false
+		walkNodes(rt.Val, func(m *pg_query.Node) bool {
+			if m.GetSubLink() != nil {
+				return false
+			}
+			fc := m.GetFuncCall()
+			if fc == nil || !isSelectListSRF(fc) {
+				return true
+			}
+			col := fmt.Sprintf("srf%d", len(funcs)+1)
+			funcs = append(funcs, pg_query.MakeListNode([]*pg_query.Node{{Node: &pg_query.Node_FuncCall{FuncCall: fc}}}))
+			colnames = append(colnames, pg_query.MakeStrNode(col))
+			m.Node = pg_query.MakeColumnRefNode([]*pg_query.Node{pg_query.MakeStrNode(srfRel), pg_query.MakeStrNode(col)}, fc.Location).Node
+			moved = true
+			return false
+		})
+		if moved && rt.Name == "" {
+			rt.Name = name
+		}
+	}
+	out.FromClause = append(out.FromClause, &pg_query.Node{Node: &pg_query.Node_RangeFunction{RangeFunction: &pg_query.RangeFunction{
+		Lateral:    true,
+		IsRowsfrom: len(funcs) > 1,
+		Functions:  funcs,
+		Alias:      &pg_query.Alias{Aliasname: srfRel, Colnames: colnames},
+	}}})
+	return out
+}
