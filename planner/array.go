@@ -110,7 +110,7 @@ func (b *binder) subscript(arg Expr, ix *pg_query.A_Indices) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return b.coerce(x, types.Int4, 0)
+		return b.coerceAssign(x, types.Int4, 0)
 	}
 	lo, err := bound(ix.Lidx)
 	if err != nil {

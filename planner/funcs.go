@@ -342,6 +342,9 @@ func textUnary(name string, ret types.T, f func(string) types.Datum) builtin {
 }
 
 func concatFn(b *binder, args []Expr, loc int32) (Expr, error) {
+	if len(args) == 0 {
+		return nil, wrongArgs("concat", args, loc, b)
+	}
 	typs := make([]types.T, len(args))
 	for i := range args {
 		args[i] = b.defaultUnknown(args[i])

@@ -87,8 +87,8 @@ func init() {
 			sig(ba, byteaOverlay, ba, ba, i4, i4), sig(ba, byteaOverlay, ba, ba, i4)),
 		"regexp_replace": overloaded("regexp_replace", sig(t, regexpReplace, t, t, t), sig(t, regexpReplace, t, t, t, t)),
 		"quote_ident":    overloaded("quote_ident", sig(t, textFn(func(s string) types.Datum { return quoteIdent(s) }), t)),
-		"quote_literal":  overloaded("quote_literal", sig(t, textFn(func(s string) types.Datum { return pgQuoteLiteral(s) }), t)),
-		"quote_nullable": quoteNullable,
+		"quote_literal":  quoteLiteralFn("quote_literal", false),
+		"quote_nullable": quoteLiteralFn("quote_nullable", true),
 		"encode":         overloaded("encode", sig(t, encodeBytea, ba, t)),
 		"decode":         overloaded("decode", sig(ba, decodeText, t, t)),
 		"to_hex": overloaded("to_hex",
@@ -1413,21 +1413,36 @@ func pgQuoteLiteral(s string) string {
 	return b.String()
 }
 
-// quoteNullable is quote_nullable(text): quote_literal, or NULL unquoted.
-func quoteNullable(b *binder, args []Expr, loc int32) (Expr, error) {
-	if len(args) != 1 {
-		return nil, wrongArgs("quote_nullable", args, loc, b)
-	}
-	a, err := b.coerce(args[0], types.Text, loc)
-	if err != nil {
-		return nil, wrongArgs("quote_nullable", args, loc, b)
-	}
-	return &funcExpr{name: "quote_nullable", args: []Expr{a}, typ: types.Text, fn: func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
-		if v[0] == nil {
-			return "NULL", nil
+// quoteLiteralFn is quote_literal or quote_nullable, of text or of any
+// value as its text: the value quoted as a literal. NULL gives NULL, or
+// for quote_nullable the word NULL.
+func quoteLiteralFn(name string, nullable bool) builtin {
+	return func(b *binder, args []Expr, loc int32) (Expr, error) {
+		if len(args) != 1 {
+			return nil, wrongArgs(name, args, loc, b)
 		}
-		return pgQuoteLiteral(v[0].(string)), nil
-	}}, nil
+		a := args[0]
+		if a.Type().Oid == types.OidUnknown || a.Type().Family() == types.StringFamily {
+			var err error
+			if a, err = b.coerce(a, types.Text, loc); err != nil {
+				return nil, wrongArgs(name, args, loc, b)
+			}
+		}
+		t := a.Type()
+		return &funcExpr{name: name, args: []Expr{a}, typ: types.Text, strict: !nullable, fn: func(e *evalCtx, v []types.Datum) (types.Datum, error) {
+			if v[0] == nil {
+				return "NULL", nil // quote_nullable: a strict quote_literal is not called
+			}
+			if t.Oid != types.OidText {
+				x, err := castDatum(e.sess, v[0], t, types.Text) // quote_literal($1::text)
+				if err != nil {
+					return nil, err
+				}
+				v[0] = x
+			}
+			return pgQuoteLiteral(v[0].(string)), nil
+		}}, nil
+	}
 }
 
 // encodeBytea is encode(bytea, format): hex, base64 (lines of 76), or

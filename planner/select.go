@@ -245,7 +245,17 @@ func (b *binder) optionalInt(n *pg_query.Node, what string) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return b.coerce(e, types.Int8, 0)
+	return b.coerceAssign(e, types.Int8, 0)
+}
+
+// coerceAssign coerces e to t in an assignment context, as PostgreSQL does
+// for LIMIT, OFFSET and array subscripts: a number of another type rounds
+// (LIMIT 2.5 is LIMIT 3).
+func (b *binder) coerceAssign(e Expr, t types.T, loc int32) (Expr, error) {
+	if from := e.Type(); from.Oid != types.OidUnknown && from.Oid != t.Oid && from.IsNumericKind() && t.IsNumericKind() {
+		return b.cast(e, t, loc, true)
+	}
+	return b.coerce(e, t, loc)
 }
 
 // evalCtx starts evaluation for one execution: now() is the start of the

@@ -109,6 +109,18 @@ func (b *binder) windowCall(fc *pg_query.FuncCall) (Expr, error) {
 		return types.Unknown
 	}
 	switch name {
+	case "row_number", "rank", "dense_rank", "percent_rank", "cume_dist":
+		if len(args) == 0 {
+			break
+		}
+		if name == "row_number" {
+			return nil, wrongArgs(name, args, fc.Location, b)
+		}
+		// With arguments, these are PostgreSQL's hypothetical-set
+		// aggregates: rank(x) WITHIN GROUP (ORDER BY ...).
+		return nil, b.errorf(fc.Location, pgerr.WrongObjectType, "WITHIN GROUP is required for ordered-set aggregate %s", name)
+	}
+	switch name {
 	case "row_number", "rank", "dense_rank":
 		f.Result = types.Int8
 	case "percent_rank", "cume_dist":

@@ -849,10 +849,14 @@ func LoadZone(name string) (*time.Location, error) {
 	return LoadLocation(name)
 }
 
-// ParseInterval parses the postgres and ISO-ish verbose interval forms:
-// "1 year 2 mons 3 days 04:05:06", "1 day", "-3 hours", "P1D" is not supported.
+// ParseInterval parses the postgres and verbose interval forms ("1 year 2
+// mons 3 days 04:05:06", "1 day", "-3 hours", "@ 2 days ago") and ISO
+// 8601 durations ("P1Y2M3DT4H5M6S", "PT1.5S").
 func ParseInterval(s string) (Datum, error) {
 	var iv DInterval
+	if t := strings.TrimSpace(s); strings.HasPrefix(t, "P") {
+		return parseISOInterval(t, s)
+	}
 	fields := strings.Fields(strings.ToLower(strings.TrimSpace(s)))
 	if len(fields) == 0 {
 		return nil, dateTimeError(errBadTime, Interval, s)
@@ -874,6 +878,9 @@ func ParseInterval(s string) (Datum, error) {
 		}
 		if strings.Contains(f, ":") {
 			us, err := parseClockInterval(f)
+			if err == errFieldRange { // 61 minutes
+				return nil, pgerr.New(pgerr.IntervalFieldOverflow, "interval field value out of range: %q", s)
+			}
 			if err != nil {
 				return nil, dateTimeError(errBadTime, Interval, s)
 			}
@@ -935,6 +942,59 @@ func ParseInterval(s string) (Datum, error) {
 			return nil, pgerr.New(pgerr.IntervalFieldOverflow, "interval field value out of range: %q", s)
 		}
 		iv = neg
+	}
+	return iv, nil
+}
+
+// parseISOInterval parses an ISO 8601 duration, upper case as PostgreSQL
+// wants it: P[nY][nM][nW][nD][T[nH][nM][nS]], each n an optionally signed,
+// optionally fractional number; fractions carry down as in the verbose
+// form (a month is 30 days).
+func parseISOInterval(d, s string) (Datum, error) {
+	var iv DInterval
+	rest, clock := d[1:], false
+	if rest == "" {
+		return nil, dateTimeError(errBadTime, Interval, s)
+	}
+	for rest != "" {
+		if rest[0] == 'T' && !clock {
+			clock, rest = true, rest[1:]
+			continue
+		}
+		j := strings.IndexFunc(rest, func(r rune) bool { return (r < '0' || r > '9') && r != '.' && r != '-' && r != '+' })
+		if j <= 0 {
+			return nil, dateTimeError(errBadTime, Interval, s)
+		}
+		n, err := strconv.ParseFloat(rest[:j], 64)
+		if err != nil {
+			return nil, dateTimeError(errBadTime, Interval, s)
+		}
+		unit := rest[j]
+		rest = rest[j+1:]
+		whole := math.Trunc(n)
+		ok := true
+		switch {
+		case !clock && unit == 'Y':
+			ok = iv.addMonths(math.Round(n * 12))
+		case !clock && unit == 'M':
+			ok = iv.addMonths(whole) && iv.addDays(math.Round((n-whole)*30))
+		case !clock && unit == 'W':
+			d := n * 7
+			ok = iv.addDays(math.Trunc(d)) && iv.addMicros((d-math.Trunc(d))*86400e6)
+		case !clock && unit == 'D':
+			ok = iv.addDays(whole) && iv.addMicros((n-whole)*86400e6)
+		case clock && unit == 'H':
+			ok = iv.addMicros(n * 3600e6)
+		case clock && unit == 'M':
+			ok = iv.addMicros(n * 60e6)
+		case clock && unit == 'S':
+			ok = iv.addMicros(n * 1e6)
+		default:
+			return nil, dateTimeError(errBadTime, Interval, s)
+		}
+		if !ok {
+			return nil, pgerr.New(pgerr.IntervalFieldOverflow, "interval field value out of range: %q", s)
+		}
 	}
 	return iv, nil
 }
@@ -1008,6 +1068,9 @@ func parseClockInterval(f string) (int64, error) {
 		n, err := strconv.ParseFloat(p, 64)
 		if err != nil {
 			return 0, err
+		}
+		if i > 0 && (n < 0 || n >= 60) {
+			return 0, errFieldRange // minutes and seconds stay under 60
 		}
 		us += int64(math.Round(n * mult[i]))
 	}

@@ -152,3 +152,42 @@ SELECT to_date('abcd-01-01', 'YYYY-MM-DD');
 -- query: to_date_without_a_year
 -- Without a year the date is in 1 BC, as in PostgreSQL.
 SELECT to_date('', 'YYYY-MM-DD'), to_date('12', 'MM'), to_timestamp('10:30', 'HH24:MI');
+
+-- query: quote_literal_of_any_type
+SELECT quote_literal(42), quote_literal(1.50::numeric(5,2)), quote_nullable(NULL::int), quote_nullable(DATE '2024-01-02'), quote_literal('it''s'), quote_literal(true), quote_literal(NULL::int) IS NULL;
+
+-- query: concat_without_arguments
+-- error 42883
+SELECT concat();
+
+-- query: limit_and_offset_round_numbers
+SELECT * FROM generate_series(1, 9) LIMIT 2.5 OFFSET 1.5;
+
+-- query: array_subscripts_round_numbers
+SELECT (ARRAY[1, 2, 3])[1.7], (ARRAY[1, 2, 3])[1.4:2.6];
+
+-- query: iso_8601_intervals
+SELECT 'P1Y2M3DT4H5M6S'::interval, 'PT1.5S'::interval, 'P2W'::interval, 'P1.5M'::interval, 'P-1DT-2H'::interval, 'PT'::interval, 'P1.5Y'::interval, 'P0.5W'::interval;
+
+-- query: iso_8601_interval_lower_case
+-- error 22007
+SELECT 'p1d'::interval;
+
+-- query: iso_8601_interval_units_out_of_order
+-- error 22007
+SELECT 'PT1H2D'::interval;
+
+-- query: interval_clock_minutes_out_of_range
+-- error 22015
+SELECT '25:61:00'::interval;
+
+-- query: interval_clock_hours_unbounded
+SELECT '25:59:59.5'::interval, '100:00'::interval;
+
+-- query: rank_with_argument_is_hypothetical_set
+-- error 42809
+SELECT rank(1) OVER ();
+
+-- query: row_number_with_argument
+-- error 42883
+SELECT row_number(1) OVER ();
