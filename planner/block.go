@@ -112,16 +112,18 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 				qual = cr.Fields[0].GetString_().GetSval()
 			}
 			matched := false
-			// Columns merged by USING come first, as in PostgreSQL.
+			// Columns merged by USING come first, as in PostgreSQL (by
+			// name, or by an alias of their join).
+			merged := func(c *scopeCol) bool { return c.usingPos > 0 && (qual == "" || c.aliased) }
 			order := make([]int, 0, len(src.cols))
-			for i, c := range src.cols {
-				if c.usingPos > 0 && qual == "" {
+			for i := range src.cols {
+				if merged(&src.cols[i]) {
 					order = append(order, i)
 				}
 			}
 			sort.SliceStable(order, func(a, b int) bool { return src.cols[order[a]].usingPos < src.cols[order[b]].usingPos })
-			for i, c := range src.cols {
-				if !(c.usingPos > 0 && qual == "") {
+			for i := range src.cols {
+				if !merged(&src.cols[i]) {
 					order = append(order, i)
 				}
 			}
@@ -131,8 +133,8 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 					continue
 				}
 				matched = true
-				if c.usingPos > 0 && qual == "" {
-					targets = append(targets, target{name: c.name, node: makeColumnRef("", c.name)})
+				if merged(c) {
+					targets = append(targets, target{name: c.name, node: makeColumnRef(qual, c.name)})
 					continue
 				}
 				targets = append(targets, target{name: c.name, star: c})

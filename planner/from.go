@@ -550,11 +550,43 @@ func (b *binder) joinExpr(ctx context.Context, j *pg_query.JoinExpr) (relPlan, e
 		out.cols[i].partner, out.cols[i].usingPos = joined.cols[i].partner, joined.cols[i].usingPos
 	}
 	if j.Alias != nil {
-		for i := range out.cols {
-			out.cols[i].rel = j.Alias.Aliasname
+		if err := aliasJoin(out.cols, j.Alias); err != nil {
+			return relPlan{}, err
 		}
 	}
 	return out, nil
+}
+
+// aliasJoin names a join's columns by its alias, (a JOIN b USING (k)) AS
+// j(c1, c2, ...): the alias hides the tables' names, j.k is the merged
+// column (the right copy is out of reach), and the column aliases rename
+// the columns in the order SELECT * lists them, merged columns first.
+func aliasJoin(cols []scopeCol, alias *pg_query.Alias) error {
+	var order []int
+	for i, c := range cols {
+		if c.usingPos > 0 {
+			order = append(order, i)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cols[a].usingPos - cols[b].usingPos })
+	for i, c := range cols {
+		if c.usingPos == 0 && !c.hidden {
+			order = append(order, i)
+		}
+	}
+	if len(alias.Colnames) > len(order) {
+		return pgerr.New(pgerr.InvalidColumnReference, "join expression %q has %d columns available but %d columns specified", alias.Aliasname, len(order), len(alias.Colnames))
+	}
+	for k, n := range alias.Colnames {
+		cols[order[k]].name = n.GetString_().GetSval()
+	}
+	for i := range cols {
+		cols[i].rel, cols[i].aliased = alias.Aliasname, true
+		if cols[i].usingDup {
+			cols[i].rel = ""
+		}
+	}
+	return nil
 }
 
 // equality binds l = r.

@@ -37,6 +37,9 @@ type scopeCol struct {
 	partner  int
 	usingDup bool
 	usingPos int
+	// aliased is set for the columns of a join with an alias: the alias
+	// qualifies a merged column as its unqualified name would.
+	aliased bool
 	// use records, for a table's column, that the query reads it, so the
 	// scan reads only those columns (tcol is the column's index in it).
 	use  *colUse
@@ -176,7 +179,7 @@ func (b *binder) localColumnRef(cr *pg_query.ColumnRef) (Expr, error) {
 		return nil, b.errorf(cr.Location, pgerr.UndefinedColumn, "column %q does not exist", name)
 	}
 	found.mark()
-	if rel == "" && found.usingPos > 0 && found.partner >= 0 {
+	if (rel == "" || found.aliased) && found.usingPos > 0 && found.partner >= 0 {
 		p := b.scope.cols[found.partner]
 		p.mark()
 		// The merged column is of both sides' common type: a typmod only

@@ -21,3 +21,26 @@ SELECT k, pg_typeof(k), rv FROM (SELECT k, rv FROM r) a FULL JOIN (SELECT k, k::
 
 -- query: right_join_using_int_bigint
 SELECT k, l.id, wide.id FROM l RIGHT JOIN wide USING (k);
+
+-- query: join_alias_qualifies_merged_column
+SELECT j.k, j.lv, j.rv FROM (l FULL JOIN r USING (k)) AS j;
+
+-- query: join_alias_star
+SELECT j.* FROM (l FULL JOIN r USING (k2, k)) AS j;
+
+-- query: join_alias_column_aliases
+SELECT * FROM (l LEFT JOIN r USING (k)) AS j(kk, lid, lk2, llv);
+
+-- query: join_alias_column_aliases_on
+SELECT a, b, e FROM (l JOIN r ON l.k = r.k) AS j(a, b, c, d, e);
+
+-- query: join_alias_hides_table_names
+-- error 42P01
+SELECT l.id FROM (l JOIN r USING (k)) AS j;
+
+-- query: join_alias_too_many_column_aliases
+-- error 42P10
+SELECT * FROM (l JOIN one USING (id, k)) AS j(a, b, c, d, e, f, g, h, i);
+
+-- query: join_alias_joined_again
+SELECT j.k, d.v FROM (l JOIN r USING (k)) AS j JOIN dup d USING (k);
