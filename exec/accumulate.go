@@ -42,10 +42,11 @@ func newAccumulator(s AggSpec) accumulator {
 	case AggBoolAnd, AggBoolOr:
 		a = &boolAcc{and: s.Func == AggBoolAnd}
 	case AggStringAgg:
-		if s.HasOrder {
-			return &orderedStringAgg{keyedRows: newKeyedRows(s)}
+		if s.HasOrder || s.OrderByValue {
+			a = &orderedStringAgg{keyedRows: newKeyedRows(s)}
+		} else {
+			a = &stringAggAcc{}
 		}
-		a = &stringAggAcc{}
 	case AggArrayAgg:
 		a = &arrayAggAcc{keyedRows: newKeyedRows(s)}
 	case AggPercentileCont, AggPercentileDisc, AggMode:
@@ -521,41 +522,63 @@ type keyedAcc interface {
 	addKeyed(v, v2, key types.Datum) error
 }
 
-// keyedRows keeps an aggregate's rows with their ORDER BY key (if any),
-// and sorts them by it, stably, so ties keep their input order.
+// keyedRows keeps an aggregate's rows with their ORDER BY key (if any;
+// a []types.Datum for several keys), and sorts them by it, stably, so
+// ties keep their input order.
 type keyedRows struct {
 	spec AggSpec
 	rows []orderedRow
-	cmp  func(a, b types.Datum) int // nil: no ORDER BY
+	keys []AggOrderKey // every key's type and direction; nil: no ORDER BY
+	cmps []func(a, b types.Datum) int
 }
 
 type orderedRow struct{ v, delim, key types.Datum }
 
 func newKeyedRows(s AggSpec) keyedRows {
 	k := keyedRows{spec: s}
-	if s.HasOrder {
-		k.cmp, _ = types.CompareFunc(s.OrderType)
+	switch {
+	case s.OrderByValue:
+		k.keys = []AggOrderKey{{Type: s.ArgType, Desc: s.Desc, NullsFirst: s.NullsFirst}}
+	case s.HasOrder:
+		k.keys = append([]AggOrderKey{{Type: s.OrderType, Desc: s.Desc, NullsFirst: s.NullsFirst}}, s.MoreOrder...)
+	}
+	for _, key := range k.keys {
+		cmp, _ := types.CompareFunc(key.Type)
+		k.cmps = append(k.cmps, cmp)
 	}
 	return k
 }
 
 func (k *keyedRows) sorted() []orderedRow {
-	if k.cmp == nil {
+	if k.keys == nil {
 		return k.rows
 	}
+	key := func(r orderedRow, i int) types.Datum {
+		switch {
+		case k.spec.OrderByValue:
+			return r.v
+		case len(k.keys) == 1:
+			return r.key
+		}
+		return r.key.([]types.Datum)[i]
+	}
 	slices.SortStableFunc(k.rows, func(x, y orderedRow) int {
-		if x.key == nil || y.key == nil {
-			c := compareNullsLast(x.key == nil, y.key == nil)
-			if k.spec.NullsFirst {
-				return -c
+		for i, o := range k.keys {
+			a, b := key(x, i), key(y, i)
+			var c int
+			if a == nil || b == nil {
+				c = compareNullsLast(a == nil, b == nil)
+				if o.NullsFirst {
+					c = -c
+				}
+			} else if c = k.cmps[i](a, b); o.Desc {
+				c = -c
 			}
-			return c
+			if c != 0 {
+				return c
+			}
 		}
-		c := k.cmp(x.key, y.key)
-		if k.spec.Desc {
-			return -c
-		}
-		return c
+		return 0
 	})
 	return k.rows
 }

@@ -517,7 +517,15 @@ func (c *genericCol) update(rec arrow.RecordBatch, gids []int32) error {
 			arg2 = Value(rec.Column(c.spec.Arg2), i, c.in[c.spec.Arg2].Type)
 		}
 		if c.spec.HasOrder {
-			key := Value(rec.Column(c.spec.Order), i, c.in[c.spec.Order].Type)
+			var key types.Datum = Value(rec.Column(c.spec.Order), i, c.in[c.spec.Order].Type)
+			if len(c.spec.MoreOrder) > 0 {
+				keys := make([]types.Datum, 1, 1+len(c.spec.MoreOrder))
+				keys[0] = key
+				for _, k := range c.spec.MoreOrder {
+					keys = append(keys, Value(rec.Column(k.Col), i, k.Type))
+				}
+				key = keys
+			}
 			if err := c.accs[g].(keyedAcc).addKeyed(arg, arg2, key); err != nil {
 				return err
 			}

@@ -62,6 +62,19 @@ type AggSpec struct {
 	Order            int
 	OrderType        types.T
 	Desc, NullsFirst bool
+	// MoreOrder are the ORDER BY's further keys, after Order.
+	MoreOrder []AggOrderKey
+	// OrderByValue orders the rows by the argument itself (Desc,
+	// NullsFirst): string_agg(DISTINCT x, ',' ORDER BY x).
+	OrderByValue bool
+}
+
+// AggOrderKey is a further key of an aggregate's ORDER BY: an input
+// column and its direction.
+type AggOrderKey struct {
+	Col              int
+	Type             types.T
+	Desc, NullsFirst bool
 }
 
 // HashAgg groups its input by the first nGroups columns and computes aggs;

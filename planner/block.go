@@ -80,7 +80,8 @@ type aggCall struct {
 	spec      exec.AggSpec
 	arg, arg2 Expr
 	filter    Expr
-	order     Expr // string_agg's ORDER BY key
+	order     Expr   // string_agg's or array_agg's ORDER BY key
+	more      []Expr // its further keys (spec.MoreOrder)
 }
 
 // selectFrom plans a query block with a FROM clause.
@@ -618,6 +619,10 @@ func (b *binder) aggregate(sel *pg_query.SelectStmt, src relPlan, ordinal func(i
 			}
 			if a.order != nil {
 				spec.Order = add(a.order)
+				spec.MoreOrder = slices.Clone(spec.MoreOrder)
+				for k, m := range a.more {
+					spec.MoreOrder[k].Col = add(m)
+				}
 			}
 			specs[i] = spec
 		}
@@ -913,30 +918,51 @@ func (b *binder) aggSpec(fc *pg_query.FuncCall, name string, args []Expr, call *
 	return nil
 }
 
-// aggOrder binds the ORDER BY of string_agg or array_agg: one key.
+// aggOrder binds the ORDER BY of string_agg or array_agg. With DISTINCT,
+// as PostgreSQL requires, every key must be the argument, and the rows
+// sort by it.
 func (b *binder) aggOrder(fc *pg_query.FuncCall, name string, call *aggCall) error {
-	switch {
-	case len(fc.AggOrder) == 0:
+	if len(fc.AggOrder) == 0 {
 		return nil
-	case len(fc.AggOrder) > 1:
-		return pgerr.New(pgerr.FeatureNotSupported, "%s ORDER BY with more than one key is not supported yet", name)
-	case fc.AggDistinct:
-		return pgerr.New(pgerr.FeatureNotSupported, "%s(DISTINCT ... ORDER BY ...) is not supported yet", name)
-	}
-	sb := fc.AggOrder[0].GetSortBy()
-	key, err := b.expr(sb.Node)
-	if err != nil {
-		return err
-	}
-	key = b.defaultUnknown(key)
-	if _, ok := types.CompareFunc(key.Type()); !ok {
-		return pgerr.New(pgerr.UndefinedFunction, "could not identify an ordering operator for type %s", key.Type())
 	}
 	spec := &call.spec
-	if spec.Desc, spec.NullsFirst, err = sortDirection(sb); err != nil {
-		return err
+	if fc.AggDistinct {
+		for _, o := range fc.AggOrder {
+			sb := o.GetSortBy()
+			if astKey(sb.Node) != astKey(fc.Args[0]) {
+				return b.errorf(fc.Location, pgerr.InvalidColumnReference, "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list")
+			}
+		}
+		// Later keys repeat the first: only its direction counts.
+		var err error
+		if spec.Desc, spec.NullsFirst, err = sortDirection(fc.AggOrder[0].GetSortBy()); err != nil {
+			return err
+		}
+		spec.OrderByValue = true
+		return nil
 	}
-	call.order, spec.HasOrder, spec.OrderType = key, true, key.Type()
+	for i, o := range fc.AggOrder {
+		sb := o.GetSortBy()
+		key, err := b.expr(sb.Node)
+		if err != nil {
+			return err
+		}
+		key = b.defaultUnknown(key)
+		if _, ok := types.CompareFunc(key.Type()); !ok {
+			return pgerr.New(pgerr.UndefinedFunction, "could not identify an ordering operator for type %s", key.Type())
+		}
+		desc, nullsFirst, err := sortDirection(sb)
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			call.order, spec.HasOrder, spec.OrderType = key, true, key.Type()
+			spec.Desc, spec.NullsFirst = desc, nullsFirst
+			continue
+		}
+		call.more = append(call.more, key)
+		spec.MoreOrder = append(spec.MoreOrder, exec.AggOrderKey{Type: key.Type(), Desc: desc, NullsFirst: nullsFirst})
+	}
 	return nil
 }
 

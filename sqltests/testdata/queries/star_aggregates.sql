@@ -172,3 +172,19 @@ SELECT customer_id, string_agg(channel, ',' ORDER BY sale_id DESC), string_agg(c
 -- query: percentile_out_of_range
 -- error 22003
 SELECT percentile_cont(1.5) WITHIN GROUP (ORDER BY quantity) FROM sales;
+
+-- query: string_agg_order_by_two_keys
+SELECT c.segment, string_agg(c.name, ', ' ORDER BY c.country DESC NULLS LAST, c.customer_id) FROM d_customer c WHERE c.customer_id <= 40 GROUP BY c.segment;
+
+-- query: array_agg_order_by_three_keys
+SELECT s.channel, array_agg(s.sale_id ORDER BY s.quantity, s.amount DESC NULLS FIRST, s.sale_id) FROM sales s WHERE s.customer_id IN (3, 4) GROUP BY s.channel;
+
+-- query: array_agg_distinct_order_by_value
+SELECT array_agg(DISTINCT s.quantity ORDER BY s.quantity DESC), array_agg(DISTINCT s.channel ORDER BY s.channel NULLS FIRST) FROM sales s WHERE s.customer_id < 20;
+
+-- query: string_agg_distinct_order_by_value
+SELECT c.country, string_agg(DISTINCT c.segment, '/' ORDER BY c.segment DESC) FROM d_customer c GROUP BY c.country;
+
+-- query: distinct_aggregate_order_by_other_expression
+-- error 42P10
+SELECT array_agg(DISTINCT s.quantity ORDER BY s.sale_id) FROM sales s;
