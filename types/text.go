@@ -376,8 +376,19 @@ func ParseText(t T, s string, loc *time.Location) (Datum, error) {
 	case BytesFamily:
 		return parseBytea(s)
 	case DateFamily:
+		if at, ok := specialTime(s, loc); ok {
+			return DateFromTime(at.In(locOrUTC(loc))), nil
+		}
 		return ParseDate(s)
 	case TimestampFamily:
+		if at, ok := specialTime(s, loc); ok {
+			if t.Oid == OidTimestampTZ {
+				return RoundTimestamp(at.UTC(), t.Typmod), nil
+			}
+			y, m, d := at.In(locOrUTC(loc)).Date()
+			h, mi, sec := at.In(locOrUTC(loc)).Clock()
+			return RoundTimestamp(time.Date(y, m, d, h, mi, sec, at.Nanosecond(), time.UTC), t.Typmod), nil
+		}
 		v, err := ParseTimestamp(s, t.Oid == OidTimestampTZ, loc)
 		if err != nil {
 			return nil, err
@@ -660,6 +671,36 @@ func ParseDate(s string) (Datum, error) {
 }
 
 var reClock24 = regexp.MustCompile(`(^|[ T])24:00(:00(\.0*)?)?($|[ +-])`)
+
+// specialTime resolves PostgreSQL's special date/time inputs: now (the
+// current time), and today, tomorrow and yesterday (midnight in the zone
+// loc). Like PostgreSQL, a constant written so is fixed when the
+// statement is planned.
+func specialTime(s string, loc *time.Location) (time.Time, bool) {
+	loc = locOrUTC(loc)
+	now := time.Now().Truncate(time.Microsecond)
+	days := 0
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "now":
+		return now, true
+	case "today":
+	case "tomorrow":
+		days = 1
+	case "yesterday":
+		days = -1
+	default:
+		return time.Time{}, false
+	}
+	y, m, d := now.In(loc).Date()
+	return time.Date(y, m, d+days, 0, 0, 0, 0, loc), true
+}
+
+func locOrUTC(loc *time.Location) *time.Location {
+	if loc == nil {
+		return time.UTC
+	}
+	return loc
+}
 
 // ParseTimestamp parses ISO timestamps: a date, optionally a time with
 // fractional seconds, optionally (for timestamptz) an offset or zone name.

@@ -191,3 +191,10 @@ SELECT rank(1) OVER ();
 -- query: row_number_with_argument
 -- error 42883
 SELECT row_number(1) OVER ();
+
+-- query: special_date_inputs
+SELECT 'today'::date = current_date, 'tomorrow'::date - 'yesterday'::date, ' TODAY '::date = current_date, 'today'::timestamp = date_trunc('day', localtimestamp), 'tomorrow'::timestamptz = date_trunc('day', now()) + interval '1 day', 'now'::timestamptz - now() < interval '1 minute';
+
+-- query: special_date_input_misspelt
+-- error 22007
+SELECT 'todays'::date;
