@@ -56,7 +56,7 @@ type keyCol struct {
 func keyEncodable(t types.T) bool {
 	switch ArrowType(t).ID() {
 	case arrow.BOOL, arrow.INT16, arrow.INT32, arrow.INT64, arrow.FLOAT32, arrow.FLOAT64,
-		arrow.DECIMAL128, arrow.DATE32, arrow.TIMESTAMP, arrow.INTERVAL_MONTH_DAY_NANO, arrow.BINARY:
+		arrow.DECIMAL128, arrow.DATE32, arrow.TIMESTAMP, arrow.TIME64, arrow.INTERVAL_MONTH_DAY_NANO, arrow.BINARY:
 		return true
 	case arrow.STRING:
 		f := t.Family()
@@ -91,7 +91,7 @@ func (k *keyCol) fixedWidth() int {
 		return 2
 	case arrow.INT32, arrow.DATE32, arrow.FLOAT32:
 		return 4
-	case arrow.INT64, arrow.TIMESTAMP, arrow.FLOAT64:
+	case arrow.INT64, arrow.TIMESTAMP, arrow.TIME64, arrow.FLOAT64:
 		return 8
 	case arrow.DECIMAL128, arrow.INTERVAL_MONTH_DAY_NANO:
 		return 16
@@ -188,6 +188,8 @@ func (k *keyCol) put(arr arrow.Array, buf []byte, pos []int) {
 	case *array.Date32:
 		putIntKeys(k, arr, a.Values(), buf, pos)
 	case *array.Timestamp:
+		putIntKeys(k, arr, a.Values(), buf, pos)
+	case *array.Time64:
 		putIntKeys(k, arr, a.Values(), buf, pos)
 	case *array.Float32:
 		nulls := a.NullN() > 0
@@ -463,7 +465,7 @@ func gatherChunks(dt arrow.DataType, t types.T, srcs []arrow.Array, from, at []i
 		bufs = []*memory.Buffer{valid, chunkFixed[uint16](srcs, from, at)}
 	case arrow.INT32, arrow.DATE32, arrow.FLOAT32:
 		bufs = []*memory.Buffer{valid, chunkFixed[uint32](srcs, from, at)}
-	case arrow.INT64, arrow.TIMESTAMP, arrow.FLOAT64:
+	case arrow.INT64, arrow.TIMESTAMP, arrow.TIME64, arrow.FLOAT64:
 		bufs = []*memory.Buffer{valid, chunkFixed[uint64](srcs, from, at)}
 	case arrow.DECIMAL128, arrow.INTERVAL_MONTH_DAY_NANO:
 		bufs = []*memory.Buffer{valid, chunkFixed[decimal128.Num](srcs, from, at)}

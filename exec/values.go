@@ -50,6 +50,8 @@ func ArrowType(t types.T) arrow.DataType {
 		return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
 	case types.OidInterval:
 		return arrow.FixedWidthTypes.MonthDayNanoInterval
+	case types.OidTime:
+		return arrow.FixedWidthTypes.Time64us
 	}
 	if t.Family() == types.IntFamily { // oid, xid and the reg* types
 		return arrow.PrimitiveTypes.Int64
@@ -115,6 +117,8 @@ func Value(arr arrow.Array, i int, t types.T) types.Datum {
 	case *array.MonthDayNanoInterval:
 		v := a.Value(i)
 		return types.DInterval{Months: v.Months, Days: v.Days, Micros: v.Nanoseconds / 1000}
+	case *array.Time64:
+		return types.DTime(a.Value(i))
 	}
 	panic(fmt.Sprintf("exec: no Datum for Arrow type %s", arr.DataType()))
 }
@@ -190,6 +194,8 @@ func Append(b array.Builder, t types.T, d types.Datum) error {
 		bb.Append(arrow.Date32(d.(types.DDate)))
 	case *array.TimestampBuilder:
 		bb.Append(arrow.Timestamp(types.TimestampMicros(d.(time.Time))))
+	case *array.Time64Builder:
+		bb.Append(arrow.Time64(d.(types.DTime)))
 	case *array.MonthDayNanoIntervalBuilder:
 		iv := d.(types.DInterval)
 		// Arrow counts nanoseconds in 64 bits: about 2,562,047 hours,

@@ -391,7 +391,7 @@ func floorDiv(a, b int) int {
 func (b *binder) dateTimeOp(op string, l, r Expr, loc int32) (Expr, bool, error) {
 	lf, rf := l.Type().Family(), r.Type().Family()
 	isDT := func(f types.Family) bool {
-		return f == types.DateFamily || f == types.TimestampFamily || f == types.IntervalFamily
+		return f == types.DateFamily || f == types.TimestampFamily || f == types.IntervalFamily || f == types.TimeFamily
 	}
 	if !isDT(lf) && !isDT(rf) {
 		return nil, false, nil
@@ -408,7 +408,7 @@ func (b *binder) dateTimeOp(op string, l, r Expr, loc int32) (Expr, bool, error)
 			return types.Float8, nil // interval * float8, the one candidate
 		case op == "-" || known.Family() == types.IntervalFamily || (op != "+" && op != "-"):
 			return known, nil
-		case known.Family() == types.TimestampFamily:
+		case known.Family() == types.TimestampFamily || known.Family() == types.TimeFamily:
 			return types.Interval, nil
 		}
 		if knownLeft {
@@ -442,6 +442,54 @@ func (b *binder) dateTimeOp(op string, l, r Expr, loc int32) (Expr, bool, error)
 		return &funcExpr{name: op, args: []Expr{l, r}, typ: t, strict: true, fn: fn}, true, nil
 	}
 	switch {
+	// time - time is an interval; time ± interval wraps around midnight,
+	// ignoring the interval's days and months; date + time is a timestamp.
+	case lf == types.TimeFamily && rf == types.TimeFamily && op == "-":
+		return mk(types.Interval, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+			return types.DInterval{Micros: int64(v[0].(types.DTime) - v[1].(types.DTime))}, nil
+		})
+	case lf == types.TimeFamily && rt.Oid == types.OidInterval && (op == "+" || op == "-"),
+		lt.Oid == types.OidInterval && rf == types.TimeFamily && op == "+":
+		ti, ii, sign := 0, 1, int64(1)
+		if lt.Oid == types.OidInterval {
+			ti, ii = 1, 0
+		}
+		if op == "-" {
+			sign = -1
+		}
+		return mk(types.T{Oid: types.OidTime, Typmod: -1}, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+			us := (int64(v[ti].(types.DTime)) + sign*(v[ii].(types.DInterval).Micros%types.MicrosPerDay)) % types.MicrosPerDay
+			if us < 0 {
+				us += types.MicrosPerDay
+			}
+			return types.DTime(us), nil
+		})
+	case lt.Oid == types.OidDate && rf == types.TimeFamily && op == "+",
+		lf == types.TimeFamily && rt.Oid == types.OidDate && op == "+":
+		di, ti := 0, 1
+		if lf == types.TimeFamily {
+			di, ti = 1, 0
+		}
+		return mk(types.Timestamp, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+			d := v[di].(types.DDate)
+			if !d.IsFinite() {
+				return toTime(d), nil
+			}
+			return d.Time().Add(time.Duration(v[ti].(types.DTime)) * time.Microsecond), nil
+		})
+	case lf == types.TimeFamily && rt.IsNumericKind() && (op == "*" || op == "/"),
+		lt.IsNumericKind() && rf == types.TimeFamily && op == "*":
+		// time converts to interval implicitly: time * 2 is an interval.
+		var err error
+		if lf == types.TimeFamily {
+			l, err = b.cast(l, types.Interval, loc, false)
+		} else {
+			r, err = b.cast(r, types.Interval, loc, false)
+		}
+		if err != nil {
+			return nil, true, err
+		}
+		return b.dateTimeOp(op, l, r, loc)
 	// date ± integer: PostgreSQL has it for integer (smallint converts),
 	// not bigint.
 	case lt.Oid == types.OidDate && (rt.Oid == types.OidInt4 || rt.Oid == types.OidInt2) && (op == "+" || op == "-"):

@@ -345,6 +345,22 @@ func (b *binder) typeName(tn *pg_query.TypeName) (types.T, error) {
 			}
 			t = types.T{Oid: t.Oid, Typmod: p}
 		}
+	case types.OidTime:
+		if len(mods) > 1 {
+			return types.T{}, b.errorf(tn.Location, pgerr.InvalidParameterValue, "invalid type modifier")
+		}
+		if len(mods) == 1 {
+			p := mods[0]
+			if p < 0 {
+				return types.T{}, b.errorf(tn.Location, pgerr.InvalidParameterValue, "TIME(%d) precision must not be negative", p)
+			}
+			if p > 6 {
+				b.sess.notice(pgerr.New(pgerr.InvalidParameterValue, "TIME(%d) precision reduced to maximum allowed, 6", p).
+					WithPosition(b.pos(tn.Location)), pgerr.SeverityWarning)
+				p = 6
+			}
+			t = types.T{Oid: t.Oid, Typmod: p}
+		}
 	default:
 		if len(mods) > 0 && t.Oid != types.OidInterval {
 			return types.T{}, b.errorf(tn.Location, pgerr.SyntaxError, "type modifier is not allowed for type %q", t.Name())

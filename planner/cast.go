@@ -163,8 +163,30 @@ func castDatum(s *Session, v types.Datum, from, to types.T) (types.Datum, error)
 		}
 		return types.RoundTimestamp(t, to.Typmod), nil
 	case types.IntervalFamily:
-		if x, ok := v.(types.DInterval); ok {
+		switch x := v.(type) {
+		case types.DInterval:
 			return x, nil
+		case types.DTime:
+			return types.DInterval{Micros: int64(x)}, nil
+		}
+	case types.TimeFamily:
+		switch x := v.(type) {
+		case types.DTime:
+			return types.RoundTime(x, to.Typmod), nil
+		case time.Time: // a timestamp's wall clock; a timestamptz's in the session's zone
+			if !types.FiniteTime(x) {
+				return nil, cannotCast(from, to)
+			}
+			if from.Oid == types.OidTimestampTZ {
+				x = x.In(s.Settings.Location())
+			}
+			return types.RoundTime(types.TimeOfDay(x), to.Typmod), nil
+		case types.DInterval: // the time part, modulo a day
+			us := x.Micros % types.MicrosPerDay
+			if us < 0 {
+				us += types.MicrosPerDay
+			}
+			return types.RoundTime(types.DTime(us), to.Typmod), nil
 		}
 	}
 	return nil, cannotCast(from, to)

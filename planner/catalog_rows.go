@@ -388,7 +388,7 @@ func columnSizes(t types.T, v map[string]types.Datum) {
 		}
 	case types.OidDate:
 		v["datetime_precision"] = int64(0)
-	case types.OidTimestamp, types.OidTimestampTZ, types.OidInterval:
+	case types.OidTimestamp, types.OidTimestampTZ, types.OidTime, types.OidInterval:
 		p := int64(6)
 		if t.Typmod >= 0 && t.Oid != types.OidInterval {
 			p = int64(t.Typmod)

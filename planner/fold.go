@@ -101,7 +101,7 @@ func immutable(x Expr) bool {
 func immutableCast(from, to types.T) bool {
 	dt := func(t types.T) bool {
 		f := t.Family()
-		return f == types.DateFamily || f == types.TimestampFamily || f == types.IntervalFamily
+		return f == types.DateFamily || f == types.TimestampFamily || f == types.IntervalFamily || f == types.TimeFamily
 	}
 	str := func(t types.T) bool { return t.Family() == types.StringFamily }
 	switch {

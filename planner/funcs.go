@@ -377,6 +377,14 @@ func (b *binder) sqlValueFunc(f *pg_query.SQLValueFunction) (Expr, error) {
 		return &funcExpr{name: "localtimestamp", typ: types.Timestamp, fn: func(e *evalCtx, _ []types.Datum) (types.Datum, error) {
 			return castDatum(e.sess, e.now, types.TimestampTZ, types.Timestamp)
 		}}, nil
+	case pg_query.SQLValueFunctionOp_SVFOP_LOCALTIME, pg_query.SQLValueFunctionOp_SVFOP_LOCALTIME_N:
+		prec := int32(-1)
+		if f.Op == pg_query.SQLValueFunctionOp_SVFOP_LOCALTIME_N {
+			prec = f.Typmod
+		}
+		return &funcExpr{name: "localtime", typ: types.T{Oid: types.OidTime, Typmod: prec}, fn: func(e *evalCtx, _ []types.Datum) (types.Datum, error) {
+			return types.RoundTime(types.TimeOfDay(e.now.In(e.sess.Settings.Location())), prec), nil
+		}}, nil
 	case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_ROLE, pg_query.SQLValueFunctionOp_SVFOP_CURRENT_USER, pg_query.SQLValueFunctionOp_SVFOP_USER:
 		name = "current_user"
 	case pg_query.SQLValueFunctionOp_SVFOP_SESSION_USER:

@@ -26,12 +26,14 @@ func init() {
 			sig(ts, truncTimestamp, t, ts),
 			stableSig("date_trunc(timestamptz)", tz, truncTimestampTZ, t, tz),
 			stableSig("date_trunc(timestamptz)", tz, truncTimestampTZ, t, tz, t),
-			sig(iv, truncInterval, t, iv)),
+			sig(iv, truncInterval, t, iv),
+			sig(iv, onTimeAsInterval(truncInterval), t, types.Time)),
 		"extract": overloaded("extract",
 			sig(num, timePart(ts, true), t, ts),
 			stableSig("extract(timestamptz)", num, timePart(tz, true), t, tz),
 			sig(num, datePart, t, date),
-			sig(num, intervalPart(true), t, iv)),
+			sig(num, intervalPart(true), t, iv),
+			sig(num, onTimeAsInterval(intervalPart(true)), t, types.Time)),
 		"date_part": overloaded("date_part",
 			sig(f8, timePart(ts, false), t, ts),
 			stableSig("date_part(timestamptz)", f8, timePart(tz, false), t, tz),
@@ -39,7 +41,8 @@ func init() {
 			sig(f8, func(e *evalCtx, v []types.Datum) (types.Datum, error) {
 				return timePart(ts, false)(e, []types.Datum{v[0], dateTime(v[1].(types.DDate))})
 			}, t, date),
-			sig(f8, intervalPart(false), t, iv)),
+			sig(f8, intervalPart(false), t, iv),
+			sig(f8, onTimeAsInterval(intervalPart(false)), t, types.Time)),
 		"age": overloaded("age", phantomSig(oidXid),
 			sig(iv, ageFn(ts), ts, ts),
 			sig(iv, ageFn(tz), tz, tz),
@@ -80,6 +83,9 @@ func init() {
 			stableSig("to_char", t, dchToChar(ts), ts, t),
 			stableSig("to_char", t, dchToChar(tz), tz, t),
 			stableSig("to_char", t, dchToChar(iv), iv, t),
+			stableSig("to_char", t, func(e *evalCtx, v []types.Datum) (types.Datum, error) {
+				return dchToChar(iv)(e, []types.Datum{types.DInterval{Micros: int64(v[0].(types.DTime))}, v[1]})
+			}, types.Time, t),
 			stableSig("to_char", t, numToChar(i4), i4, t),
 			stableSig("to_char", t, numToChar(types.Int8), types.Int8, t),
 			stableSig("to_char", t, numToChar(types.Float4), types.Float4, t),
@@ -1614,4 +1620,14 @@ func takeLiteral(f string) (lits []string, rest string) {
 	}
 	_, size := utf8.DecodeRuneInString(f)
 	return append(lits, f[:size]), f[size:]
+}
+
+// onTimeAsInterval runs f, a function of (text, interval), on a time of
+// day as the interval since midnight: PostgreSQL's extract, date_part,
+// date_trunc and to_char reach time through its implicit cast to interval
+// (or, for extract, answer alike).
+func onTimeAsInterval(f evalFn) evalFn {
+	return func(e *evalCtx, v []types.Datum) (types.Datum, error) {
+		return f(e, []types.Datum{v[0], types.DInterval{Micros: int64(v[1].(types.DTime))}})
+	}
 }

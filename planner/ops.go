@@ -697,6 +697,14 @@ func canCast(from, to types.T, explicit bool) bool {
 		return explicit || to.Oid == types.OidTimestampTZ
 	case ff == types.TimestampFamily && tf == types.DateFamily:
 		return explicit
+	case ff == types.TimestampFamily && tf == types.TimeFamily:
+		return explicit
+	case ff == types.TimeFamily && tf == types.IntervalFamily:
+		return true
+	case ff == types.IntervalFamily && tf == types.TimeFamily:
+		return explicit
+	case ff == types.TimeFamily && tf == types.TimeFamily:
+		return true
 	case ff == types.BoolFamily && to.Oid == types.OidInt4, from.Oid == types.OidInt4 && tf == types.BoolFamily:
 		return explicit
 	}

@@ -149,7 +149,7 @@ func (b *binder) createTable(cs *pg_query.CreateStmt) (*Statement, error) {
 func storable(t types.T) bool {
 	switch t.Oid {
 	case types.OidBool, types.OidInt2, types.OidInt4, types.OidInt8, types.OidFloat4, types.OidFloat8, types.OidNumeric,
-		types.OidText, types.OidVarchar, types.OidBpchar, types.OidDate, types.OidTimestamp, types.OidTimestampTZ, types.OidBytea:
+		types.OidText, types.OidVarchar, types.OidBpchar, types.OidDate, types.OidTime, types.OidTimestamp, types.OidTimestampTZ, types.OidBytea:
 		return true
 	}
 	return false

@@ -15,8 +15,9 @@
 //
 // The datasets: basic (one row per interesting value of every column type,
 // float and numeric specials, integer limits), joins (small tables with
-// NULL keys, duplicates, no-match and empty cases) and star (a fact table of
-// 2,000 generated rows with three dimensions). Files named *_extras.sql hold
+// NULL keys, duplicates, no-match and empty cases), star (a fact table of
+// 2,000 generated rows with three dimensions) and times (time of day
+// columns). Files named *_extras.sql hold
 // PostgreSQL features beyond the core list of issue 4.
 //
 // # Dataset files
@@ -132,5 +133,6 @@
 // file is picked up by name, and a query file selects it with
 // "-- dataset:". Datasets use only the column types Lattice supports:
 // bool, smallint, integer, bigint, real, double precision, numeric(p,s),
-// numeric, text, varchar(n), char(n), date, timestamp, timestamptz, bytea.
+// numeric, text, varchar(n), char(n), date, time, timestamp, timestamptz,
+// bytea.
 package sqltests

@@ -54,7 +54,7 @@ var arrayTypes = map[Oid]Oid{
 	1000: OidBool, 1001: OidBytea, 1002: OidChar, 1003: OidName, 1005: OidInt2,
 	1006: OidInt2Vector, 1007: OidInt4, 1008: OidRegproc, 1009: OidText, 1028: OidOid,
 	1011: OidXid, 1013: OidOidVector, 1014: OidBpchar, 1015: OidVarchar, 1016: OidInt8,
-	1021: OidFloat4, 1022: OidFloat8, 1034: OidAclitem, 1231: OidNumeric, 1182: OidDate,
+	1021: OidFloat4, 1022: OidFloat8, 1034: OidAclitem, 1231: OidNumeric, 1182: OidDate, 1183: OidTime,
 	1115: OidTimestamp, 1185: OidTimestampTZ, 1187: OidInterval, 2207: OidRegprocedure,
 	199: OidJSON, 2210: OidRegclass, 2211: OidRegtype, 4090: OidRegnamespace, 4097: OidRegrole,
 	OidInt2Vector: OidInt2, OidOidVector: OidOid,

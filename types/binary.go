@@ -73,6 +73,8 @@ func AppendBinary(b []byte, t T, d Datum) []byte {
 			return binary.BigEndian.AppendUint64(b, 1<<63)
 		}
 		return binary.BigEndian.AppendUint64(b, uint64(v.UnixMicro()-pgEpochMicros))
+	case DTime:
+		return binary.BigEndian.AppendUint64(b, uint64(v))
 	case DInterval:
 		b = binary.BigEndian.AppendUint64(b, uint64(v.Micros))
 		b = binary.BigEndian.AppendUint32(b, uint32(v.Days))
@@ -227,6 +229,15 @@ func ParseBinary(t T, src []byte) (Datum, error) {
 		default:
 			return DDate(days + pgEpochDays), nil
 		}
+	case OidTime:
+		if err := want(8); err != nil {
+			return nil, err
+		}
+		us := int64(binary.BigEndian.Uint64(src))
+		if us < 0 || us > MicrosPerDay {
+			return nil, pgerr.New(pgerr.DatetimeValueOutOfRange, "time out of range")
+		}
+		return DTime(us), nil
 	case OidTimestamp, OidTimestampTZ:
 		if err := want(8); err != nil {
 			return nil, err

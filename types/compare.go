@@ -31,6 +31,8 @@ func CompareFunc(t T) (func(a, b Datum) int, bool) {
 		return func(a, b Datum) int { return bytes.Compare(a.([]byte), b.([]byte)) }, true
 	case DateFamily:
 		return func(a, b Datum) int { return cmpOrdered(a.(DDate), b.(DDate)) }, true
+	case TimeFamily:
+		return func(a, b Datum) int { return cmpOrdered(a.(DTime), b.(DTime)) }, true
 	case TimestampFamily:
 		return func(a, b Datum) int { return a.(time.Time).Compare(b.(time.Time)) }, true
 	case IntervalFamily:
@@ -58,7 +60,7 @@ func cmpBool(a, b bool) int {
 	return 1
 }
 
-func cmpOrdered[T int64 | DDate | float64](a, b T) int {
+func cmpOrdered[T int64 | DDate | DTime | float64](a, b T) int {
 	switch {
 	case a < b:
 		return -1

@@ -18,6 +18,7 @@
 //	                              TimestampNegInfinity, stored in columns
 //	                              as the int64 extremes: TimestampMicros)
 //	interval                      DInterval
+//	time                          DTime (microseconds since midnight)
 //	"char", json                  string
 //	xid, regclass and other reg*  int64 (the OID; output prints the name)
 //	arrays, int2vector, oidvector string: the canonical text form ({1,2,NULL});

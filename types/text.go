@@ -92,6 +92,8 @@ func AppendText(b []byte, t T, d Datum, opt *FormatOptions) []byte {
 		return appendBC(appendClock(b, v), v)
 	case DInterval:
 		return appendInterval(b, v)
+	case DTime:
+		return appendTimeOfDay(b, v)
 	}
 	return append(b, "?"...)
 }
@@ -396,6 +398,12 @@ func ParseText(t T, s string, loc *time.Location) (Datum, error) {
 		return RoundTimestamp(v.(time.Time), t.Typmod), nil
 	case IntervalFamily:
 		return ParseInterval(s)
+	case TimeFamily:
+		v, err := ParseTime(s, loc)
+		if err != nil {
+			return nil, err
+		}
+		return RoundTime(v.(DTime), t.Typmod), nil
 	case ArrayFamily:
 		vals, err := ParseArray(t, s, loc)
 		if err != nil {

@@ -23,6 +23,7 @@ const (
 	DateFamily
 	TimestampFamily
 	IntervalFamily
+	TimeFamily // time without time zone
 	VoidFamily
 	ArrayFamily // arrays and the int2vector/oidvector catalog vectors
 )
@@ -51,6 +52,7 @@ const (
 	OidBpchar      Oid = 1042
 	OidVarchar     Oid = 1043
 	OidDate        Oid = 1082
+	OidTime        Oid = 1083
 	OidTimestamp   Oid = 1114
 	OidTimestampTZ Oid = 1184
 	OidInterval    Oid = 1186
@@ -74,6 +76,7 @@ var (
 	Bpchar      = T{OidBpchar, -1}
 	Varchar     = T{OidVarchar, -1}
 	Date        = T{OidDate, -1}
+	Time        = T{OidTime, -1}
 	Timestamp   = T{OidTimestamp, -1}
 	TimestampTZ = T{OidTimestampTZ, -1}
 	Interval    = T{OidInterval, -1}
@@ -103,6 +106,7 @@ var infos = map[Oid]info{
 	OidBpchar:      {"bpchar", "character", StringFamily, -1},
 	OidVarchar:     {"varchar", "character varying", StringFamily, -1},
 	OidDate:        {"date", "date", DateFamily, 4},
+	OidTime:        {"time", "time without time zone", TimeFamily, 8},
 	OidTimestamp:   {"timestamp", "timestamp without time zone", TimestampFamily, 8},
 	OidTimestampTZ: {"timestamptz", "timestamp with time zone", TimestampFamily, 8},
 	OidInterval:    {"interval", "interval", IntervalFamily, 16},
@@ -153,6 +157,8 @@ func (t T) String() string {
 		return fmt.Sprintf("%s(%d)", in.sqlName, t.Typmod-4)
 	case OidTimestamp:
 		return fmt.Sprintf("timestamp(%d) without time zone", t.Typmod)
+	case OidTime:
+		return fmt.Sprintf("time(%d) without time zone", t.Typmod)
 	case OidTimestampTZ:
 		return fmt.Sprintf("timestamp(%d) with time zone", t.Typmod)
 	}
@@ -202,6 +208,7 @@ var byName = map[string]T{
 	"bpchar":  Bpchar, "character": CharOf(1),
 	"varchar": Varchar, "character varying": Varchar,
 	"date":        Date,
+	"time":        Time,
 	"timestamp":   Timestamp,
 	"timestamptz": TimestampTZ,
 	"interval":    Interval,
