@@ -189,16 +189,7 @@ func (b *binder) explainStmt(ctx context.Context, ex *pg_query.ExplainStmt) (*St
 		}
 		if analyze {
 			root.reset()
-			res, err := q.runAnalyze(ctx, s, args)
-			if err != nil {
-				return nil, err
-			}
-			n := 0
-			for res.Next(ctx) {
-				n++
-			}
-			err = res.Err()
-			res.Close()
+			n, err := q.runAnalyze(ctx, s, args)
 			if err != nil {
 				return nil, err
 			}
@@ -215,9 +206,20 @@ func (b *binder) explainStmt(ctx context.Context, ex *pg_query.ExplainStmt) (*St
 	}}, nil
 }
 
-// runAnalyze executes a statement with its operators instrumented.
-func (st *Statement) runAnalyze(ctx context.Context, s *Session, args []types.Datum) (Result, error) {
+// runAnalyze executes a statement with its operators instrumented and
+// counts its rows. Operators built while the rows are read (a lateral
+// join's right side, run per left row) are instrumented too.
+func (st *Statement) runAnalyze(ctx context.Context, s *Session, args []types.Datum) (int, error) {
 	s.analyze = true
 	defer func() { s.analyze = false }()
-	return st.run(ctx, s, args)
+	res, err := st.run(ctx, s, args)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Close()
+	n := 0
+	for res.Next(ctx) {
+		n++
+	}
+	return n, res.Err()
 }

@@ -32,6 +32,7 @@ func TestLateralPlans(t *testing.T) {
 	plan = strings.Join(queryColumn(t, s, "EXPLAIN ANALYZE "+q), "\n")
 	require.Contains(t, plan, "Nested Loop Left Join (actual rows=5 ")
 	require.Contains(t, plan, "Subquery Scan on x (actual rows=3 ")
+	require.Contains(t, plan, "HashAggregate (actual rows=3 ", "the right side's operators, built per run, are instrumented")
 
 	plan = strings.Join(queryColumn(t, s, "EXPLAIN SELECT a.n, x.k FROM a, LATERAL (SELECT k FROM a b WHERE b.n = 30) x WHERE x.k = a.k"), "\n")
 	require.Contains(t, plan, "Hash Cond", "a LATERAL item that reads no left column joins by hash")
