@@ -36,6 +36,11 @@ type WindowFunc struct {
 	Partition []BatchExpr
 	Order     []OrderExpr
 	Rows      bool // ROWS frame; otherwise RANGE (peers count as one)
+	// Groups is a GROUPS frame: offsets count peer groups.
+	Groups bool
+	// Exclude leaves rows out of each row's frame (EXCLUDE CURRENT ROW,
+	// GROUP or TIES).
+	Exclude FrameExclusion
 	Start     int
 	End       int
 	StartOff  int64
@@ -45,6 +50,17 @@ type WindowFunc struct {
 	// RANGE frames without offsets).
 	Range *RangeBounds
 }
+
+// FrameExclusion is a frame's EXCLUDE clause.
+type FrameExclusion uint8
+
+// The frame exclusions.
+const (
+	ExcludeNoOthers FrameExclusion = iota
+	ExcludeCurrentRow
+	ExcludeGroup
+	ExcludeTies
+)
 
 // RangeBounds are the expressions of a RANGE frame with offsets, whose
 // single ORDER BY key bounds the frame by value: with ascending order the
@@ -362,6 +378,33 @@ func (w *Window) partition(col int, f WindowFunc, p []int, args, rng [][]types.D
 			return err
 		}
 	}
+	// GROUPS frames count peer groups: group g spans rows
+	// [groupStart[g], peerEnd[groupStart[g]]].
+	var groupOf, groupStart []int
+	if f.Groups {
+		groupOf = make([]int, n)
+		for i := range n {
+			if i == peerStart[i] {
+				groupStart = append(groupStart, i)
+			}
+			groupOf[i] = len(groupStart) - 1
+		}
+	}
+	// group returns the first or last row of the group off groups from
+	// row i's, or the row past the partition's end (n or -1) when there
+	// is no such group.
+	group := func(i int, off int64, last bool) int {
+		g := int64(groupOf[i]) + off
+		switch {
+		case g < 0:
+			return -1
+		case g >= int64(len(groupStart)):
+			return n
+		case last:
+			return peerEnd[groupStart[g]]
+		}
+		return groupStart[g]
+	}
 	frame := func(i int) (int, int) {
 		s, e := 0, n-1
 		switch f.Start {
@@ -371,13 +414,19 @@ func (w *Window) partition(col int, f WindowFunc, p []int, args, rng [][]types.D
 				s = peerStart[i]
 			}
 		case BoundPreceding, BoundFollowing:
+			off := f.StartOff
+			if f.Start == BoundPreceding {
+				off = -off
+			}
 			switch {
 			case byValue != nil:
 				s = byValue.start(i)
-			case f.Start == BoundPreceding:
-				s = i - int(f.StartOff)
+			case f.Groups:
+				if s = group(i, off, false); s < 0 {
+					s = 0 // before the first group: from the partition's start
+				}
 			default:
-				s = i + int(f.StartOff)
+				s = i + int(off)
 			}
 		}
 		switch f.End {
@@ -387,30 +436,54 @@ func (w *Window) partition(col int, f WindowFunc, p []int, args, rng [][]types.D
 				e = peerEnd[i]
 			}
 		case BoundPreceding, BoundFollowing:
+			off := f.EndOff
+			if f.End == BoundPreceding {
+				off = -off
+			}
 			switch {
 			case byValue != nil:
 				e = byValue.end(i)
-			case f.End == BoundPreceding:
-				e = i - int(f.EndOff)
+			case f.Groups:
+				if e = group(i, off, true); e >= n {
+					e = n - 1 // past the last group: to the partition's end
+				}
 			default:
-				e = i + int(f.EndOff)
+				e = i + int(off)
 			}
 		}
 		return max(s, 0), min(e, n-1)
 	}
+	// excluded reports whether row j is left out of row i's frame.
+	excluded := func(i, j int) bool {
+		switch f.Exclude {
+		case ExcludeCurrentRow:
+			return j == i
+		case ExcludeGroup:
+			return j >= peerStart[i] && j <= peerEnd[i]
+		case ExcludeTies:
+			return j != i && j >= peerStart[i] && j <= peerEnd[i]
+		}
+		return false
+	}
 	if f.Agg != nil {
-		return w.aggregateFrames(f, len(p), frame, arg, set)
+		return w.aggregateFrames(f, len(p), frame, excluded, arg, set)
 	}
 	for i := range p {
 		s, e := frame(i)
 		switch f.Name {
 		case "first_value":
+			for s <= e && excluded(i, s) {
+				s++
+			}
 			if s > e {
 				set(i, nil)
 			} else {
 				set(i, arg(s, 0))
 			}
 		case "last_value":
+			for e >= s && excluded(i, e) {
+				e--
+			}
 			if s > e {
 				set(i, nil)
 			} else {
@@ -425,11 +498,17 @@ func (w *Window) partition(col int, f WindowFunc, p []int, args, rng [][]types.D
 			if k.(int64) <= 0 {
 				return pgerr.New(pgerr.InvalidArgumentForNthValue, "argument of nth_value must be greater than zero")
 			}
-			if j := s + int(k.(int64)) - 1; j <= e {
-				set(i, arg(j, 0))
-			} else {
-				set(i, nil)
+			var v types.Datum
+			for j, seen := s, int64(0); j <= e; j++ {
+				if excluded(i, j) {
+					continue
+				}
+				if seen++; seen == k.(int64) {
+					v = arg(j, 0)
+					break
+				}
 			}
+			set(i, v)
 		}
 	}
 	return nil
@@ -442,7 +521,7 @@ func (w *Window) partition(col int, f WindowFunc, p []int, args, rng [][]types.D
 // result, where the partition's whole frame is aggregated once. Other
 // frames slide and are aggregated row by row; a row whose frame equals
 // the row's before it (a peer, in RANGE mode) shares its result.
-func (w *Window) aggregateFrames(f WindowFunc, n int, frame func(i int) (int, int), arg func(i, k int) types.Datum, set func(i int, v types.Datum)) error {
+func (w *Window) aggregateFrames(f WindowFunc, n int, frame func(i int) (int, int), excluded func(i, j int) bool, arg func(i, k int) types.Datum, set func(i int, v types.Datum)) error {
 	nargs := len(f.Args) // the aggregate's own, before its FILTER
 	if f.Agg.Filter >= 0 {
 		nargs = f.Agg.Filter
@@ -461,6 +540,27 @@ func (w *Window) aggregateFrames(f WindowFunc, n int, frame func(i int) (int, in
 			a1 = arg(j, 1)
 		}
 		return acc.add(a0, a1)
+	}
+	if f.Exclude != ExcludeNoOthers {
+		// Frames with holes: each row's aggregated afresh.
+		for i := range n {
+			s, e := frame(i)
+			acc := newAccumulator(*f.Agg)
+			for j := s; j <= e; j++ {
+				if excluded(i, j) {
+					continue
+				}
+				if err := add(acc, j); err != nil {
+					return err
+				}
+			}
+			v, err := acc.result(w.Div)
+			if err != nil {
+				return err
+			}
+			set(i, v)
+		}
+		return nil
 	}
 	running := f.Start == BoundUnboundedPreceding && runningAggregate(*f.Agg)
 	var acc accumulator

@@ -246,7 +246,9 @@ const (
 	frameEndPreceding    = 0x01000
 	frameStartFollowing  = 0x02000
 	frameEndFollowing    = 0x04000
-	frameExclusion       = 0x08000 | 0x10000 | 0x20000
+	frameExcludeCurrent  = 0x08000
+	frameExcludeGroup    = 0x10000
+	frameExcludeTies     = 0x20000
 	frameOffsets         = frameStartPreceding | frameStartFollowing | frameEndPreceding | frameEndFollowing
 )
 
@@ -261,11 +263,20 @@ func (b *binder) frame(def *pg_query.WindowDef, call *winCall) error {
 	if opt&frameNondefault == 0 {
 		return nil
 	}
-	if opt&frameGroups != 0 || opt&frameExclusion != 0 {
-		return pgerr.New(pgerr.FeatureNotSupported, "GROUPS frames and frame exclusion are not supported yet")
+	switch {
+	case opt&frameExcludeCurrent != 0:
+		f.Exclude = exec.ExcludeCurrentRow
+	case opt&frameExcludeGroup != 0:
+		f.Exclude = exec.ExcludeGroup
+	case opt&frameExcludeTies != 0:
+		f.Exclude = exec.ExcludeTies
 	}
 	f.Rows = opt&frameRows != 0
-	if !f.Rows && opt&frameOffsets != 0 {
+	f.Groups = opt&frameGroups != 0
+	if f.Groups && len(call.order) == 0 {
+		return b.errorf(def.Location, pgerr.WindowingError, "GROUPS mode requires an ORDER BY clause")
+	}
+	if !f.Rows && !f.Groups && opt&frameOffsets != 0 {
 		return b.rangeOffsets(def, call)
 	}
 	offset := func(n *pg_query.Node, what string) (int64, error) {

@@ -144,3 +144,28 @@ SELECT sale_id, count(*) OVER (ORDER BY sale_id ROWS BETWEEN 1 PRECEDING AND -1 
 
 -- query: untyped_null_window_arguments
 SELECT sale_id, ntile(NULL) OVER (ORDER BY sale_id), lag(quantity, NULL) OVER (ORDER BY sale_id), lag(quantity, 1, NULL) OVER (ORDER BY sale_id), lead(quantity, 2, '-1') OVER (ORDER BY sale_id) FROM sales WHERE customer_id < 10 ORDER BY sale_id;
+
+-- query: groups_frame_offsets
+SELECT sale_id, quantity, sum(quantity) OVER (ORDER BY quantity GROUPS BETWEEN 1 PRECEDING AND 1 FOLLOWING), count(*) OVER (ORDER BY quantity GROUPS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM sales WHERE customer_id IN (3, 4);
+
+-- query: groups_frame_beyond_partition
+SELECT sale_id, channel, quantity, sum(quantity) OVER (PARTITION BY channel ORDER BY quantity GROUPS BETWEEN 5 FOLLOWING AND 9 FOLLOWING), min(quantity) OVER (PARTITION BY channel ORDER BY quantity GROUPS BETWEEN 9 PRECEDING AND 3 PRECEDING) FROM sales WHERE customer_id IN (5, 6);
+
+-- query: groups_frame_first_last_nth
+SELECT sale_id, quantity, first_value(quantity) OVER w, last_value(quantity) OVER w, nth_value(quantity, 2) OVER w FROM sales WHERE customer_id = 7 WINDOW w AS (ORDER BY quantity, sale_id GROUPS BETWEEN 1 PRECEDING AND 2 FOLLOWING);
+
+-- query: groups_requires_order_by
+-- error 42P20
+SELECT sum(quantity) OVER (GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM sales;
+
+-- query: exclude_current_row
+SELECT sale_id, quantity, sum(quantity) OVER (ORDER BY sale_id ROWS BETWEEN 2 PRECEDING AND 2 FOLLOWING EXCLUDE CURRENT ROW), avg(quantity) OVER (ORDER BY sale_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW) FROM sales WHERE customer_id = 8;
+
+-- query: exclude_group_and_ties
+SELECT sale_id, quantity, sum(quantity) OVER (ORDER BY quantity RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE GROUP), count(*) OVER (ORDER BY quantity RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE TIES), sum(quantity) OVER (ORDER BY quantity GROUPS BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE TIES) FROM sales WHERE customer_id IN (9, 10);
+
+-- query: exclude_with_value_functions
+SELECT sale_id, quantity, first_value(sale_id) OVER w, last_value(sale_id) OVER w, nth_value(sale_id, 2) OVER w FROM sales WHERE customer_id = 11 WINDOW w AS (ORDER BY sale_id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE CURRENT ROW);
+
+-- query: exclude_no_others
+SELECT sale_id, sum(quantity) OVER (ORDER BY sale_id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW EXCLUDE NO OTHERS) FROM sales WHERE customer_id = 12;
