@@ -30,6 +30,19 @@ func (b *binder) statement(ctx context.Context, p parsed) (*Statement, error) {
 		return b.dropRole(n.GetDropRoleStmt())
 	case n == nil:
 		return &Statement{run: func(context.Context, *Session, []types.Datum) (Result, error) { return tagOnly(""), nil }}, nil
+	case n.GetCreateTableAsStmt() != nil:
+		cs := n.GetCreateTableAsStmt()
+		if cs.Objtype != pg_query.ObjectType_OBJECT_TABLE {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "materialized views are not supported").
+				WithHint("Define a cube over the tables instead: its cuboids are Lattice's materialized aggregates.")
+		}
+		return b.createTableAs(ctx, cs.Into, cs.Query.GetSelectStmt(), cs.IfNotExists)
+	case n.GetSelectStmt() != nil && n.GetSelectStmt().IntoClause != nil:
+		// SELECT ... INTO t is CREATE TABLE t AS SELECT ...
+		sel := proto.Clone(n.GetSelectStmt()).(*pg_query.SelectStmt)
+		into := sel.IntoClause
+		sel.IntoClause = nil
+		return b.createTableAs(ctx, into, sel, false)
 	case n.GetSelectStmt() != nil:
 		st, err := b.selectStmt(ctx, n.GetSelectStmt())
 		if err == nil && st.Columns == nil && n.GetSelectStmt().IntoClause == nil {

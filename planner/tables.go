@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"path/filepath"
 	"strings"
 
@@ -77,24 +78,11 @@ func (b *binder) createTable(cs *pg_query.CreateStmt) (*Statement, error) {
 	if len(cs.InhRelations) > 0 || cs.Partspec != nil || cs.OfTypename != nil {
 		return nil, pgerr.New(pgerr.FeatureNotSupported, "inheritance, partitioning and typed tables are not supported")
 	}
-	schema, name := tableName(cs.Relation)
-	if cs.Relation.Schemaname == "" {
-		// The first schema of search_path that exists.
-		for _, sch := range b.sess.searchPath() {
-			if ok, err := b.sess.planner.store.SchemaExists(b.ctx, b.sess.Project, sch); err == nil && ok {
-				schema = sch
-				break
-			}
-		}
-	} else if ok, err := b.sess.planner.store.SchemaExists(b.ctx, b.sess.Project, schema); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, b.errorf(cs.Relation.Location, pgerr.InvalidSchemaName, "schema %q does not exist", schema)
-	}
-	if err := checkName("table", name); err != nil {
+	def, err := b.newTableDef(cs.Relation)
+	if err != nil {
 		return nil, err
 	}
-	def := metastore.TableDef{Project: b.sess.Project, Schema: schema, Name: name}
+	name := def.Name
 	seen := map[string]bool{}
 	for _, elt := range cs.TableElts {
 		cd := elt.GetColumnDef()
@@ -143,6 +131,139 @@ func (b *binder) createTable(cs *pg_query.CreateStmt) (*Statement, error) {
 		}
 		return tagOnly("CREATE TABLE"), nil
 	}}, nil
+}
+
+// newTableDef starts the definition of a table to create: its schema (for
+// an unqualified name, the first schema of search_path that exists) and
+// name.
+func (b *binder) newTableDef(rv *pg_query.RangeVar) (metastore.TableDef, error) {
+	if rv.Relpersistence == "t" {
+		return metastore.TableDef{}, b.errorf(rv.Location, pgerr.FeatureNotSupported, "temporary tables are not supported").
+			WithHint("Create an ordinary table and drop it when done.")
+	}
+	schema, name := tableName(rv)
+	if rv.Schemaname == "" {
+		for _, sch := range b.sess.searchPath() {
+			if ok, err := b.sess.planner.store.SchemaExists(b.ctx, b.sess.Project, sch); err == nil && ok {
+				schema = sch
+				break
+			}
+		}
+	} else if ok, err := b.sess.planner.store.SchemaExists(b.ctx, b.sess.Project, schema); err != nil {
+		return metastore.TableDef{}, err
+	} else if !ok {
+		return metastore.TableDef{}, b.errorf(rv.Location, pgerr.InvalidSchemaName, "schema %q does not exist", schema)
+	}
+	if err := checkName("table", name); err != nil {
+		return metastore.TableDef{}, err
+	}
+	return metastore.TableDef{Project: b.sess.Project, Schema: schema, Name: name}, nil
+}
+
+// createTableAs binds CREATE TABLE ... AS SELECT and SELECT ... INTO: a
+// table with the query's columns (named by the column list, if any; text
+// for untyped literals), filled with its rows. If filling fails, the table
+// is dropped again, so the statement leaves nothing behind.
+func (b *binder) createTableAs(ctx context.Context, into *pg_query.IntoClause, sel *pg_query.SelectStmt, ifNotExists bool) (*Statement, error) {
+	def, err := b.newTableDef(into.Rel)
+	if err != nil {
+		return nil, err
+	}
+	if sel == nil {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "CREATE TABLE AS EXECUTE is not supported")
+	}
+	q, err := b.selectStmt(ctx, sel)
+	if err != nil {
+		return nil, err
+	}
+	if len(into.ColNames) > len(q.Columns) {
+		return nil, pgerr.New(pgerr.SyntaxError, "too many column names were specified")
+	}
+	seen := map[string]bool{}
+	for i, c := range q.Columns {
+		name := c.Name
+		if i < len(into.ColNames) {
+			name = into.ColNames[i].GetString_().GetSval()
+		}
+		if seen[name] {
+			return nil, pgerr.New(pgerr.DuplicateColumn, "column %q specified more than once", name)
+		}
+		seen[name] = true
+		t := c.Type
+		if t.Oid == types.OidUnknown {
+			t = types.Text
+		}
+		if !storable(t) {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "column %q would be of type %s, and columns of type %s are not supported", name, t, t).
+				WithHint("Cast it to a supported type in the query.")
+		}
+		def.Columns = append(def.Columns, metastore.ColumnDef{Name: name, TypeOid: t.Oid, Typmod: t.Typmod})
+	}
+	if len(def.Columns) == 0 {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "tables need at least one column")
+	}
+	withData := !into.SkipData
+	return &Statement{Params: q.Params, run: func(ctx context.Context, s *Session, args []types.Datum) (Result, error) {
+		err := s.planner.store.CreateTable(ctx, def)
+		if ifNotExists && pgerr.CodeOf(err) == pgerr.DuplicateTable {
+			s.notice(pgerr.New(pgerr.DuplicateTable, "relation %q already exists, skipping", def.Name), pgerr.SeverityNotice)
+			return tagOnly("CREATE TABLE AS"), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !withData {
+			return tagOnly("CREATE TABLE AS"), nil
+		}
+		// A new table's version is 1; if another session dropped and
+		// recreated it meanwhile, the load's commit fails (40001)
+		// rather than filling that one.
+		def := def
+		def.Version = 1
+		n, err := fillTable(ctx, s, def, q, args)
+		if err != nil {
+			// Not half-created: drop the table (with no files committed,
+			// it has none to remove).
+			if _, derr := s.planner.store.DropTable(context.WithoutCancel(ctx), def.Project, def.Schema, def.Name); derr != nil {
+				slog.Warn("dropping a table CREATE TABLE AS failed to fill", "table", def.Name, "err", derr)
+			}
+			return nil, err
+		}
+		return tagOnly(fmt.Sprintf("SELECT %d", n)), nil
+	}}, nil
+}
+
+// fillTable runs q and loads its rows into the new table def, whose
+// columns have q's types.
+func fillTable(ctx context.Context, s *Session, def metastore.TableDef, q *Statement, args []types.Datum) (int64, error) {
+	res, err := q.run(ctx, s, args)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Close()
+	loader := newTableLoader(s, def)
+	cols := defColumns(def)
+	vals := make([]types.Datum, len(cols))
+	for res.Next(ctx) {
+		for k, v := range res.Row() {
+			if vals[k], err = castDatum(s, v, q.Columns[k].Type, cols[k].Type); err != nil {
+				loader.abort()
+				return 0, err
+			}
+		}
+		if err := loader.add(vals); err != nil {
+			loader.abort()
+			return 0, err
+		}
+	}
+	if err := res.Err(); err != nil {
+		loader.abort()
+		return 0, err
+	}
+	if err := loader.commit(ctx); err != nil {
+		return 0, err
+	}
+	return loader.rows, nil
 }
 
 // storable reports the column types tables accept.
