@@ -25,7 +25,10 @@ type TableDef struct {
 	Schema  string      `json:"-"`
 	Name    string      `json:"-"`
 	Columns []ColumnDef `json:"columns"`
-	Version int64       `json:"-"`
+	// View is a view's query (a SELECT, as its CREATE VIEW wrote it); a
+	// view has no files, and Columns are its columns when it was made.
+	View    string `json:"view,omitempty"`
+	Version int64  `json:"-"`
 }
 
 // TableFile is one committed data file of a table.
@@ -56,6 +59,37 @@ func (s *Store) CreateTable(ctx context.Context, def TableDef) error {
 			return err
 		}
 		return t.logChange(EntityTable, def.Project, tableKey(def.Project, def.Schema, def.Name), "create")
+	})
+}
+
+// ReplaceView replaces the query and columns of view def, which must exist
+// and be a view (42809 for a table), in one transaction.
+func (s *Store) ReplaceView(ctx context.Context, def TableDef) error {
+	body, err := json.Marshal(def)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(t *Tx) error {
+		var old string
+		err := t.QueryRow(`SELECT definition FROM tables WHERE project = ? AND schema_name = ? AND name = ?`+s.dialect.forUpdate(), def.Project, def.Schema, def.Name).Scan(&old)
+		if errors.Is(err, sql.ErrNoRows) {
+			return pgerr.New(pgerr.UndefinedTable, "relation %q does not exist", def.Name)
+		}
+		if err != nil {
+			return classify(err)
+		}
+		var cur TableDef
+		if err := json.Unmarshal([]byte(old), &cur); err != nil {
+			return err
+		}
+		if cur.View == "" {
+			return pgerr.New(pgerr.WrongObjectType, "%q is not a view", def.Name)
+		}
+		if _, err := t.Exec(`UPDATE tables SET definition = ?, version = version + 1 WHERE project = ? AND schema_name = ? AND name = ?`,
+			string(body), def.Project, def.Schema, def.Name); err != nil {
+			return err
+		}
+		return t.logChange(EntityTable, def.Project, tableKey(def.Project, def.Schema, def.Name), "update")
 	})
 }
 

@@ -92,6 +92,7 @@ type oidEntry struct {
 	name    string
 	relkind byte
 	comment string
+	viewdef string // a user view's query
 }
 
 func rememberOID(oid uint32, e oidEntry) {
@@ -229,6 +230,7 @@ type catRelation struct {
 	comment string
 	rows    float64 // reltuples; -1 when unknown
 	system  bool    // one of pg_catalog's or information_schema's own
+	viewdef string  // a user view's query
 }
 
 type catColumn struct {
@@ -313,6 +315,9 @@ func (s *Session) catalogSnapshot(ctx context.Context) (*catalog, error) {
 	}
 	for _, t := range tables {
 		r := catRelation{oid: relationOID(s.Project, t.Schema, t.Name), schema: t.Schema, name: t.Name, kind: 'r', rows: -1}
+		if t.View != "" {
+			r.kind, r.viewdef = 'v', t.View
+		}
 		for _, col := range t.Columns {
 			r.cols = append(r.cols, catColumn{name: col.Name, typ: types.T{Oid: col.TypeOid, Typmod: col.Typmod}, notNull: col.NotNull})
 		}
@@ -335,7 +340,7 @@ func (s *Session) catalogSnapshot(ctx context.Context) (*catalog, error) {
 func (c *catalog) addRel(r catRelation) {
 	r.nsOid = namespaceOID(c.project, r.schema)
 	c.rels = append(c.rels, r)
-	rememberOID(r.oid, oidEntry{kind: 'c', schema: r.schema, name: r.name, relkind: r.kind, comment: r.comment})
+	rememberOID(r.oid, oidEntry{kind: 'c', schema: r.schema, name: r.name, relkind: r.kind, comment: r.comment, viewdef: r.viewdef})
 }
 
 // owner is the role shown as owning the objects of schema: the built-in

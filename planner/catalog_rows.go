@@ -266,7 +266,11 @@ func pgViews(c *catalog, cols []Column) [][]types.Datum {
 	var out [][]types.Datum
 	for _, r := range c.rels {
 		if r.kind == 'v' {
-			out = append(out, m.row(map[string]types.Datum{"schemaname": r.schema, "viewname": r.name, "viewowner": ownerName(c.owner(r.schema, false))}))
+			var def types.Datum
+			if r.viewdef != "" {
+				def = " " + r.viewdef + ";"
+			}
+			out = append(out, m.row(map[string]types.Datum{"schemaname": r.schema, "viewname": r.name, "viewowner": ownerName(c.owner(r.schema, false)), "definition": def}))
 		}
 	}
 	return out
@@ -402,8 +406,12 @@ func isViews(c *catalog, cols []Column) [][]types.Datum {
 	var out [][]types.Datum
 	for _, r := range c.rels {
 		if r.kind == 'v' {
+			var def types.Datum
+			if r.viewdef != "" {
+				def = " " + r.viewdef + ";"
+			}
 			out = append(out, m.row(map[string]types.Datum{"table_catalog": c.project, "table_schema": r.schema, "table_name": r.name,
-				"check_option": "NONE", "is_updatable": "NO", "is_insertable_into": "NO", "is_trigger_updatable": "NO",
+				"view_definition": def, "check_option": "NONE", "is_updatable": "NO", "is_insertable_into": "NO", "is_trigger_updatable": "NO",
 				"is_trigger_deletable": "NO", "is_trigger_insertable_into": "NO"}))
 		}
 	}

@@ -81,6 +81,9 @@ func (ct *cubeTables) column(fields []*pg_query.Node) (cube.ColRef, types.T, err
 // add resolves a table of the join graph.
 func (ct *cubeTables) add(ctx context.Context, b *binder, rv *pg_query.RangeVar) (cube.TableRef, error) {
 	def, err := b.lookupTable(ctx, rv)
+	if err == nil {
+		err = notATable(def, "build a cube over")
+	}
 	if err != nil {
 		return cube.TableRef{}, err
 	}

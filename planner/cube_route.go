@@ -237,6 +237,9 @@ func (b *binder) analyze(ctx context.Context, sel *pg_query.SelectStmt) (*qBlock
 				}
 				return reasonf("%s is not a table", rv.Relname)
 			}
+			if def.View != "" {
+				return reasonf("%s is a view", rv.Relname)
+			}
 			alias := def.Name
 			if rv.Alias != nil {
 				if len(rv.Alias.Colnames) > 0 {

@@ -36,7 +36,8 @@
 // their left bind as correlated subqueries of those items and join as a
 // nested loop over distinct left values (lateral.go), and set-returning
 // functions in a select list move into FROM as a lateral ROWS FROM
-// (select_srf.go); row comparisons are rewritten into their elements'
+// (select_srf.go); a view read in FROM binds its stored query as a derived
+// table (views.go); row comparisons are rewritten into their elements'
 // comparisons before binding (ops.go rowExpansion). Each
 // plan keeps a planNode tree for EXPLAIN (explain.go). Expressions run as
 // typed kernels over whole batches where they have one (kernels.go:

@@ -209,6 +209,9 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 		if err != nil {
 			return relPlan{}, err
 		}
+		if def.View != "" {
+			return b.viewPlan(ctx, def, rv)
+		}
 		rel := def.Name
 		if rv.Alias != nil {
 			rel = rv.Alias.Aliasname
@@ -239,27 +242,39 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 			return relPlan{}, err
 		}
 		alias := ""
+		var names []string
 		if rs.Alias != nil {
 			alias = rs.Alias.Aliasname
-		}
-		var cols []scopeCol
-		for i, c := range st.Columns {
-			name := c.Name
-			if rs.Alias != nil && i < len(rs.Alias.Colnames) {
-				name = rs.Alias.Colnames[i].GetString_().GetSval()
+			for _, c := range rs.Alias.Colnames {
+				names = append(names, c.GetString_().GetSval())
 			}
-			cols = append(cols, scopeCol{rel: alias, name: name, typ: c.Type, idx: i, partner: -1})
 		}
-		node := newNode("Subquery Scan on "+alias, st.plan)
-		return relPlan{cols: cols, node: node, lateral: refs, build: func(ec *evalCtx) (exec.Operator, error) {
-			res, err := st.run(ec.ctx, ec.sess, ec.args)
-			if err != nil {
-				return nil, err
-			}
-			return node.instrument(resultOperator(res, st.Columns), ec), nil
-		}}, nil
+		p := derivedPlan(st, "Subquery Scan on "+alias, alias, names)
+		p.lateral = refs
+		return p, nil
 	}
 	return relPlan{}, pgerr.New(pgerr.FeatureNotSupported, "this kind of FROM item is not supported yet")
+}
+
+// derivedPlan makes a planned query a FROM item named alias (a derived
+// table, or a view), its columns renamed by names (as many as given).
+func derivedPlan(st *Statement, label, alias string, names []string) relPlan {
+	var cols []scopeCol
+	for i, c := range st.Columns {
+		name := c.Name
+		if i < len(names) {
+			name = names[i]
+		}
+		cols = append(cols, scopeCol{rel: alias, name: name, typ: c.Type, idx: i, partner: -1})
+	}
+	node := newNode(label, st.plan)
+	return relPlan{cols: cols, node: node, build: func(ec *evalCtx) (exec.Operator, error) {
+		res, err := st.run(ec.ctx, ec.sess, ec.args)
+		if err != nil {
+			return nil, err
+		}
+		return node.instrument(resultOperator(res, st.Columns), ec), nil
+	}}
 }
 
 // scanPlan plans a scan of Parquet files: a table's, or a cuboid's. files

@@ -296,7 +296,10 @@ func viewDef(_ *evalCtx, v []types.Datum) (types.Datum, error) {
 	if !ok || ent.kind != 'c' || ent.relkind != 'v' {
 		return nil, nil
 	}
-	if ent.comment != "" {
+	switch {
+	case ent.viewdef != "":
+		return " " + ent.viewdef + ";", nil
+	case ent.comment != "":
 		return " -- " + ent.comment, nil
 	}
 	return " -- computed by Lattice", nil

@@ -326,6 +326,9 @@ func (b *binder) insert(ctx context.Context, ins *pg_query.InsertStmt) (*Stateme
 		return nil, pgerr.New(pgerr.FeatureNotSupported, "INSERT with ON CONFLICT, RETURNING or WITH is not supported")
 	}
 	def, err := b.lookupTable(ctx, ins.Relation)
+	if err == nil {
+		err = notATable(def, "insert into")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -476,6 +479,10 @@ func (b *binder) copyTo(ctx context.Context, cs *pg_query.CopyStmt, f copyio.For
 		var def metastore.TableDef
 		if def, err = b.lookupTable(ctx, cs.Relation); err != nil {
 			return nil, err
+		}
+		if def.View != "" {
+			return nil, pgerr.New(pgerr.WrongObjectType, "cannot copy from view %q", def.Name).
+				WithHint("Try the COPY (SELECT ...) TO variant.")
 		}
 		target, terr := b.targetColumns(def, cs.Attlist)
 		if terr != nil {

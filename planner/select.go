@@ -62,7 +62,11 @@ func (b *binder) statement(ctx context.Context, p parsed) (*Statement, error) {
 	case n.GetCreateStmt() != nil:
 		return b.createTable(n.GetCreateStmt())
 	case n.GetDropStmt() != nil && n.GetDropStmt().RemoveType == pg_query.ObjectType_OBJECT_TABLE:
-		return b.dropTables(n.GetDropStmt())
+		return b.dropTables(n.GetDropStmt(), false)
+	case n.GetDropStmt() != nil && n.GetDropStmt().RemoveType == pg_query.ObjectType_OBJECT_VIEW:
+		return b.dropTables(n.GetDropStmt(), true)
+	case n.GetViewStmt() != nil:
+		return b.createView(ctx, n.GetViewStmt())
 	case n.GetDropStmt() != nil && n.GetDropStmt().RemoveType == pg_query.ObjectType_OBJECT_SCHEMA:
 		return b.dropSchemas(n.GetDropStmt())
 	case n.GetCreateSchemaStmt() != nil:

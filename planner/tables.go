@@ -276,7 +276,13 @@ func storable(t types.T) bool {
 	return false
 }
 
-func (b *binder) dropTables(ds *pg_query.DropStmt) (*Statement, error) {
+// dropTables binds DROP TABLE, or with views set DROP VIEW: each drops
+// only its own kind (42809 for the other).
+func (b *binder) dropTables(ds *pg_query.DropStmt, views bool) (*Statement, error) {
+	kind, other, tag := "table", "view", "DROP TABLE"
+	if views {
+		kind, other, tag = "view", "table", "DROP VIEW"
+	}
 	type target struct{ schema, name string }
 	var targets []target
 	for _, obj := range ds.Objects {
@@ -296,20 +302,24 @@ func (b *binder) dropTables(ds *pg_query.DropStmt) (*Statement, error) {
 	missingOK := ds.MissingOk
 	return &Statement{run: func(ctx context.Context, s *Session, _ []types.Datum) (Result, error) {
 		for _, tg := range targets {
+			if def, err := s.planner.store.Table(ctx, s.Project, tg.schema, tg.name); err == nil && (def.View != "") != views {
+				return nil, pgerr.New(pgerr.WrongObjectType, "%q is not a %s", tg.name, kind).
+					WithHint("Use DROP %s to remove a %s.", strings.ToUpper(other), other)
+			}
 			files, err := s.planner.store.DropTable(ctx, s.Project, tg.schema, tg.name)
 			if pgerr.CodeOf(err) == pgerr.UndefinedTable {
 				if missingOK {
-					s.notice(pgerr.New(pgerr.UndefinedTable, "table %q does not exist, skipping", tg.name), pgerr.SeverityNotice)
+					s.notice(pgerr.New(pgerr.UndefinedTable, "%s %q does not exist, skipping", kind, tg.name), pgerr.SeverityNotice)
 					continue
 				}
-				return nil, pgerr.New(pgerr.UndefinedTable, "table %q does not exist", tg.name)
+				return nil, pgerr.New(pgerr.UndefinedTable, "%s %q does not exist", kind, tg.name)
 			}
 			if err != nil {
 				return nil, err
 			}
 			_ = exec.RemoveFiles(s.planner.dataDir, files) // orphans are harmless
 		}
-		return tagOnly("DROP TABLE"), nil
+		return tagOnly(tag), nil
 	}}, nil
 }
 
@@ -321,6 +331,9 @@ func (b *binder) truncate(ts *pg_query.TruncateStmt) (*Statement, error) {
 	return &Statement{run: func(ctx context.Context, s *Session, _ []types.Datum) (Result, error) {
 		for _, rv := range rvs {
 			def, err := b.lookupTable(ctx, rv)
+			if err == nil {
+				err = notATable(def, "truncate")
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -577,6 +590,9 @@ func (b *binder) copyStmt(ctx context.Context, cs *pg_query.CopyStmt) (*Statemen
 		return b.copyTo(ctx, cs, f)
 	}
 	def, err := b.lookupTable(ctx, cs.Relation)
+	if err == nil {
+		err = notATable(def, "copy to")
+	}
 	if err != nil {
 		return nil, err
 	}
