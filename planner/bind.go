@@ -28,7 +28,7 @@ type binder struct {
 	keyRefs    []*outerRef     // the outer references made, for memoizing
 	ctx        context.Context // the Prepare's context, for catalog lookups
 	cube       *cubeBinding    // cube routing state of the statement (cube_route.go)
-	viewDepth int // views being bound around this binder (views.go)
+	viewDepth  int             // views being bound around this binder (views.go)
 	// lateral is what a LATERAL item being planned in FROM may read: the
 	// columns of the items to its left (lateral.go).
 	lateral *scope
