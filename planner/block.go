@@ -130,7 +130,9 @@ func (b *binder) selectFrom(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 			}
 			for _, i := range order {
 				c := &src.cols[i]
-				if c.hidden || (qual != "" && c.rel != qual) {
+				// b.* lists b's own copy of a USING column, which plain *
+				// hides behind the merged one.
+				if (c.hidden && !(qual != "" && c.usingDup)) || (qual != "" && c.rel != qual) {
 					continue
 				}
 				matched = true

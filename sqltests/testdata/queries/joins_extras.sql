@@ -44,3 +44,9 @@ SELECT * FROM (l JOIN one USING (id, k)) AS j(a, b, c, d, e, f, g, h, i);
 
 -- query: join_alias_joined_again
 SELECT j.k, d.v FROM (l JOIN r USING (k)) AS j JOIN dup d USING (k);
+
+-- query: qualified_star_keeps_using_column
+SELECT r.*, l.* FROM l JOIN r USING (k);
+
+-- query: qualified_star_keeps_using_columns_full_join
+SELECT r.* FROM l FULL JOIN r USING (k2, k);
