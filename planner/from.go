@@ -171,6 +171,9 @@ func (b *binder) fromItem(ctx context.Context, n *pg_query.Node) (relPlan, error
 	case n.GetRangeVar() != nil:
 		rv := n.GetRangeVar()
 		if cte, ok := b.ctes[rv.Relname]; ok && rv.Schemaname == "" {
+			if cte.owner != nil && cte.owner != b {
+				return relPlan{}, b.errorf(rv.Location, pgerr.FeatureNotSupported, "WITH query %q reads the enclosing query's columns and can be read only in the block that defines it", rv.Relname)
+			}
 			rel := rv.Relname
 			cols := cte.cols
 			if rv.Alias != nil {

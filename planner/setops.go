@@ -34,13 +34,22 @@ func (b *binder) withClause(ctx context.Context, w *pg_query.WithClause) error {
 			b.ctes[cte.Ctename] = def
 			continue
 		}
+		// Like a derived table, a WITH query sees the enclosing query's
+		// columns (WITH in a subquery, or in LATERAL).
 		sub := b.child()
+		sub.outer = b.outer
 		st, err := sub.selectStmt(ctx, sel)
 		if err != nil {
 			return err
 		}
 		b.params = sub.params
-		b.ctes[cte.Ctename] = &cteDef{stmt: st, cols: cteColumns(cte, st.Columns)}
+		def := &cteDef{stmt: st, cols: cteColumns(cte, st.Columns)}
+		if sub.correlated {
+			b.correlated = true
+			b.keyRefs = append(b.keyRefs, sub.keyRefs...)
+			def.owner = b
+		}
+		b.ctes[cte.Ctename] = def
 	}
 	return nil
 }
@@ -173,6 +182,10 @@ func (b *binder) recursiveCTE(ctx context.Context, cte *pg_query.CommonTableExpr
 type cteDef struct {
 	stmt *Statement
 	cols []Column
+	// owner is set for a WITH query that reads the enclosing query's
+	// columns: the block that defined it, the only one whose rows give
+	// those columns their values.
+	owner *binder
 }
 
 // child returns a binder for a subquery: same parameters and CTEs, its own

@@ -57,3 +57,12 @@ SELECT * FROM d_customer c RIGHT JOIN LATERAL (SELECT c.customer_id) x ON true;
 -- query: derived_table_without_lateral_cannot_read_left
 -- error 42P01
 SELECT * FROM d_customer c, (SELECT c.customer_id) x;
+
+-- query: lateral_with_query_reads_left
+SELECT c.customer_id, l.v FROM d_customer c, LATERAL (WITH t AS (SELECT c.customer_id * 10 AS v) SELECT v FROM t) l WHERE c.customer_id <= 5;
+
+-- query: scalar_subquery_with_query_reads_outer
+SELECT c.customer_id, (WITH t AS (SELECT count(*) AS n FROM sales s WHERE s.customer_id = c.customer_id) SELECT n FROM t) FROM d_customer c WHERE c.customer_id <= 8;
+
+-- query: nested_subquery_reads_outer_beside_with
+SELECT c.customer_id, (WITH t AS (SELECT 5 AS v) SELECT (SELECT v + c.customer_id FROM t)) FROM d_customer c WHERE c.customer_id <= 4;
