@@ -464,18 +464,21 @@ func (b *binder) dateTimeOp(op string, l, r Expr, loc int32) (Expr, bool, error)
 			}
 			return types.DTime(us), nil
 		})
-	case lt.Oid == types.OidDate && rf == types.TimeFamily && op == "+",
+	case lt.Oid == types.OidDate && rf == types.TimeFamily && (op == "+" || op == "-"),
 		lf == types.TimeFamily && rt.Oid == types.OidDate && op == "+":
-		di, ti := 0, 1
+		di, ti, sign := 0, 1, time.Duration(1)
 		if lf == types.TimeFamily {
 			di, ti = 1, 0
+		}
+		if op == "-" {
+			sign = -1
 		}
 		return mk(types.Timestamp, func(_ *evalCtx, v []types.Datum) (types.Datum, error) {
 			d := v[di].(types.DDate)
 			if !d.IsFinite() {
 				return toTime(d), nil
 			}
-			return d.Time().Add(time.Duration(v[ti].(types.DTime)) * time.Microsecond), nil
+			return d.Time().Add(sign * time.Duration(v[ti].(types.DTime)) * time.Microsecond), nil
 		})
 	case lf == types.TimeFamily && rt.IsNumericKind() && (op == "*" || op == "/"),
 		lt.IsNumericKind() && rf == types.TimeFamily && op == "*":

@@ -316,6 +316,11 @@ func (b *binder) generateSeries(args []Expr, loc int32) (setFunc, error) {
 			if len(v) == 3 {
 				step = v[2].(*apd.Decimal)
 			}
+			for k, what := range []string{"start value", "stop value", "step size"} {
+				if x := []*apd.Decimal{lo, hi, step}[k]; x.Form == apd.NaN || x.Form == apd.NaNSignaling {
+					return nil, pgerr.New(pgerr.InvalidParameterValue, "%s cannot be NaN", what)
+				}
+			}
 			if step.IsZero() {
 				return nil, pgerr.New(pgerr.InvalidParameterValue, "step size cannot equal zero")
 			}
@@ -333,13 +338,15 @@ func (b *binder) generateSeries(args []Expr, loc int32) (setFunc, error) {
 			}
 		default:
 			lo, hi, step := v[0].(time.Time), v[1].(time.Time), v[2].(types.DInterval)
-			if step.Months == 0 && step.Days == 0 && step.Micros == 0 {
+			if cmp, _ := types.CompareFunc(types.Interval); cmp(step, types.DInterval{}) == 0 {
+				// '1 day -24 hours' is zero too, as intervals compare.
 				return nil, pgerr.New(pgerr.InvalidParameterValue, "step size cannot equal zero")
 			}
 			// As PostgreSQL does, each value is the previous plus the step
 			// (so 1 month from January 31 goes on from February 29), in
 			// the session's zone for timestamptz.
-			neg := step.Months < 0 || step.Days < 0 || step.Micros < 0
+			cmp, _ := types.CompareFunc(types.Interval)
+			neg := cmp(step, types.DInterval{}) < 0
 			tz, loc := t.Oid == types.OidTimestampTZ, e.sess.Settings.Location()
 			for cur := lo; (neg || !cur.After(hi)) && (!neg || !cur.Before(hi)); cur = addInterval(cur, step, tz, loc) {
 				if len(rows)%1024 == 0 && e.ctx.Err() != nil {

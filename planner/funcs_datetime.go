@@ -33,7 +33,7 @@ func init() {
 			stableSig("extract(timestamptz)", num, timePart(tz, true), t, tz),
 			sig(num, datePart, t, date),
 			sig(num, intervalPart(true), t, iv),
-			sig(num, onTimeAsInterval(intervalPart(true)), t, types.Time)),
+			sig(num, timeOfDayPart(true), t, types.Time)),
 		"date_part": overloaded("date_part",
 			sig(f8, timePart(ts, false), t, ts),
 			stableSig("date_part(timestamptz)", f8, timePart(tz, false), t, tz),
@@ -42,7 +42,7 @@ func init() {
 				return timePart(ts, false)(e, []types.Datum{v[0], dateTime(v[1].(types.DDate))})
 			}, t, date),
 			sig(f8, intervalPart(false), t, iv),
-			sig(f8, onTimeAsInterval(intervalPart(false)), t, types.Time)),
+			sig(f8, timeOfDayPart(false), t, types.Time)),
 		"age": overloaded("age", phantomSig(oidXid),
 			sig(iv, ageFn(ts), ts, ts),
 			sig(iv, ageFn(tz), tz, tz),
@@ -62,6 +62,7 @@ func init() {
 			sig(tz, fromTimeZone, iv, ts)),
 		"make_date":      overloaded("make_date", sig(date, makeDate, i4, i4, i4)),
 		"make_timestamp": overloaded("make_timestamp", sig(ts, makeTimestamp, i4, i4, i4, i4, i4, f8)),
+		"make_time":      overloaded("make_time", sig(types.Time, makeTime, i4, i4, f8)),
 		"make_timestamptz": overloaded("make_timestamptz",
 			stableSig("make_timestamptz", tz, makeTimestampTZ, i4, i4, i4, i4, i4, f8),
 			stableSig("make_timestamptz", tz, makeTimestampTZ, i4, i4, i4, i4, i4, f8, t)),
@@ -940,6 +941,16 @@ func makeWall(v []types.Datum) (time.Time, error) {
 
 func makeTimestamp(_ *evalCtx, v []types.Datum) (types.Datum, error) { return makeWall(v) }
 
+// makeTime is make_time(hour, min, sec): makeWall's checks, on a day of
+// its own (24:00:00 is the day's end).
+func makeTime(_ *evalCtx, v []types.Datum) (types.Datum, error) {
+	wall, err := makeWall([]types.Datum{int64(2000), int64(1), int64(1), v[0], v[1], v[2]})
+	if err != nil {
+		return nil, err
+	}
+	return types.DTime(wall.Sub(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)).Microseconds()), nil
+}
+
 func makeTimestampTZ(e *evalCtx, v []types.Datum) (types.Datum, error) {
 	wall, err := makeWall(v)
 	if err != nil {
@@ -1622,10 +1633,25 @@ func takeLiteral(f string) (lits []string, rest string) {
 	return append(lits, f[:size]), f[size:]
 }
 
+// timeOfDayPart is extract or date_part of a time of day: the clock's
+// fields, as of the interval since midnight; the calendar's are 0A000.
+func timeOfDayPart(numeric bool) evalFn {
+	part := onTimeAsInterval(intervalPart(numeric))
+	return func(e *evalCtx, v []types.Datum) (types.Datum, error) {
+		low := lowerUnits(v[0].(string))
+		switch decodeUnits(low, true) {
+		case dtkNone, dtkReserved:
+			return nil, unitNotRecognized(low, types.Time)
+		case dtkMicrosec, dtkMillisec, dtkSecond, dtkMinute, dtkHour, dtkEpoch:
+			return part(e, v)
+		}
+		return nil, unitNotSupported(low, types.Time)
+	}
+}
+
 // onTimeAsInterval runs f, a function of (text, interval), on a time of
-// day as the interval since midnight: PostgreSQL's extract, date_part,
-// date_trunc and to_char reach time through its implicit cast to interval
-// (or, for extract, answer alike).
+// day as the interval since midnight: PostgreSQL's date_trunc and to_char
+// reach time through its implicit cast to interval.
 func onTimeAsInterval(f evalFn) evalFn {
 	return func(e *evalCtx, v []types.Datum) (types.Datum, error) {
 		return f(e, []types.Datum{v[0], types.DInterval{Micros: int64(v[1].(types.DTime))}})

@@ -453,7 +453,8 @@ func canAssign(from, to types.T) bool {
 		return true
 	}
 	return (from.IsNumericKind() && to.IsNumericKind()) || to.Family() == types.StringFamily ||
-		(from.Family() == types.TimestampFamily && to.Family() == types.DateFamily)
+		(from.Family() == types.TimestampFamily && (to.Family() == types.DateFamily || to.Family() == types.TimeFamily)) ||
+		(from.Family() == types.IntervalFamily && to.Family() == types.TimeFamily)
 }
 
 // assign coerces a value for storage in a column (assignment context).

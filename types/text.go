@@ -904,6 +904,9 @@ func LoadZone(name string) (*time.Location, error) {
 func ParseInterval(s string) (Datum, error) {
 	var iv DInterval
 	if t := strings.TrimSpace(s); strings.HasPrefix(t, "P") {
+		if t != s {
+			return nil, dateTimeError(errBadTime, Interval, s) // no spaces around ISO 8601
+		}
 		return parseISOInterval(t, s)
 	}
 	fields := strings.Fields(strings.ToLower(strings.TrimSpace(s)))
@@ -1010,7 +1013,7 @@ func parseISOInterval(d, s string) (Datum, error) {
 			clock, rest = true, rest[1:]
 			continue
 		}
-		j := strings.IndexFunc(rest, func(r rune) bool { return (r < '0' || r > '9') && r != '.' && r != '-' && r != '+' })
+		j := strings.IndexFunc(rest, func(r rune) bool { return (r < '0' || r > '9') && r != '.' && r != '-' })
 		if j <= 0 {
 			return nil, dateTimeError(errBadTime, Interval, s)
 		}

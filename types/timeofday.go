@@ -1,6 +1,7 @@
 package types
 
 import (
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -18,7 +19,10 @@ const MicrosPerDay = 86400 * 1e6
 
 // reClockInput is a time of day: h[h]:mm[:ss[.frac]] [am|pm], then an
 // optional zone, which time without time zone ignores.
-var reClockInput = regexp.MustCompile(`^(\d{1,2}):(\d{2})(?::(\d{2})(\.\d*)?)?\s*(am|pm)?\s*(z|[+-]\d{1,2}(?::?\d{2})?|[a-z][a-z/_]*)?$`)
+var reClockInput = regexp.MustCompile(`^t?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(\.\d*)?)?\s*(am|pm)?\s*(z|[+-]\d{1,2}(?::?\d{2})?|[a-z][a-z/_]*)?$`)
+
+// reCompactClock is a time of day without colons: hhmm[ss[.frac]].
+var reCompactClock = regexp.MustCompile(`^t?(\d{2})(\d{2})(\d{2})?(\.\d*)?$`)
 
 // ParseTime parses time input as PostgreSQL's time_in does: a clock, with
 // or without a date before it ('2024-01-02 04:05:06' is 04:05:06),
@@ -32,13 +36,22 @@ func ParseTime(s string, loc *time.Location) (Datum, error) {
 		return TimeOfDay(time.Now().In(locOrUTC(loc))), nil
 	}
 	clock := v
-	if !reClockInput.MatchString(v) {
-		// A date first: the clock follows a space or a T.
+	if !reClockInput.MatchString(v) && !reCompactClock.MatchString(v) {
+		// A date first: the clock follows a space or a T, and the date
+		// must be one.
 		if i := strings.IndexAny(v, " t"); i > 0 && strings.ContainsAny(v[:i], "-/.") {
+			if _, err := ParseTimestamp(v, false, loc); err != nil {
+				return nil, err
+			}
 			clock = strings.TrimSpace(v[i+1:])
 		}
 	}
 	m := reClockInput.FindStringSubmatch(clock)
+	if m == nil {
+		if c := reCompactClock.FindStringSubmatch(clock); c != nil {
+			m = []string{c[0], c[1], c[2], c[3], c[4], "", ""}
+		}
+	}
 	if m == nil {
 		return nil, pgerr.New(pgerr.InvalidDatetimeFormat, "invalid input syntax for type time: %q", s)
 	}
@@ -50,8 +63,9 @@ func ParseTime(s string, loc *time.Location) (Datum, error) {
 	}
 	var us int64
 	if frac := strings.TrimPrefix(m[4], "."); frac != "" {
+		// As PostgreSQL: the fraction as a double, rounded half to even.
 		f, _ := strconv.ParseFloat("0."+frac, 64)
-		us = int64(f*1e6 + 0.5)
+		us = int64(math.RoundToEven(f * 1e6))
 	}
 	switch m[5] {
 	case "am", "pm":

@@ -23,6 +23,13 @@ func TestParseTime(t *testing.T) {
 		"03:04:05+02":               "03:04:05",
 		"03:04:05 America/New_York": "03:04:05",
 		"allballs":                  "00:00:00",
+		"1:2":                       "01:02:00",
+		"0:0":                       "00:00:00",
+		"010203":                    "01:02:03",
+		"1234":                      "12:34:00",
+		"102030.5":                  "10:20:30.5",
+		"T10:00":                    "10:00:00",
+		"10:00:00.1234565":          "10:00:00.123456",
 	} {
 		v, err := ParseTime(in, time.UTC)
 		require.NoError(t, err, in)
@@ -33,12 +40,12 @@ func TestParseTime(t *testing.T) {
 		require.Equal(t, v, back, in)
 	}
 	for in, code := range map[string]pgerr.Code{
-		"24:00:01": pgerr.DatetimeFieldOverflow,
-		"10:60":    pgerr.DatetimeFieldOverflow,
-		"13:00 pm": pgerr.DatetimeFieldOverflow,
-		"noon":     pgerr.InvalidDatetimeFormat,
-		"":         pgerr.InvalidDatetimeFormat,
-		"1:2":      pgerr.InvalidDatetimeFormat,
+		"24:00:01":         pgerr.DatetimeFieldOverflow,
+		"10:60":            pgerr.DatetimeFieldOverflow,
+		"13:00 pm":         pgerr.DatetimeFieldOverflow,
+		"noon":             pgerr.InvalidDatetimeFormat,
+		"":                 pgerr.InvalidDatetimeFormat,
+		"2024-13-01 10:00": pgerr.DatetimeFieldOverflow,
 	} {
 		_, err := ParseTime(in, time.UTC)
 		require.Equal(t, code, pgerr.CodeOf(err), in)

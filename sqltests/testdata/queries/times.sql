@@ -76,3 +76,36 @@ SELECT id, starts, lag(starts) OVER (ORDER BY id), max(starts) OVER (PARTITION B
 
 -- query: time_in_union_and_case
 SELECT starts FROM shifts WHERE id < 3 UNION SELECT CASE WHEN id = 3 THEN ends ELSE NULL END FROM shifts;
+
+-- query: extract_calendar_unit_from_time
+-- error 0A000
+SELECT extract(day FROM starts) FROM shifts;
+
+-- query: date_minus_time_and_make_time
+SELECT id, d - starts, make_time(extract(hour FROM starts)::int, 30, 1.5) FROM shifts WHERE starts IS NOT NULL AND starts < '23:00';
+
+-- query: make_time_out_of_range
+-- error 22008
+SELECT make_time(25, 0, 0);
+
+-- query: more_time_inputs
+SELECT '10:00:00.1234565'::time, '10:00:00.0000005'::time, '1:2:3'::time, '0:0'::time, '010203'::time, '1234'::time, '102030.5'::time, 'T10:00'::time;
+
+-- query: time_input_with_bad_date
+-- error 22008
+SELECT '2024-13-01 10:00'::time;
+
+-- query: generate_series_nan_stop
+-- error 22023
+SELECT * FROM generate_series(1::numeric, 'NaN'::numeric);
+
+-- query: generate_series_step_zero_as_interval
+-- error 22023
+SELECT * FROM generate_series('2024-01-01'::timestamp, '2024-01-03', '1 day -24 hours');
+
+-- query: generate_series_mixed_sign_step
+SELECT * FROM generate_series('2024-01-03'::timestamp, '2024-01-01', '-1 day 1 hour');
+
+-- query: iso_interval_with_spaces
+-- error 22007
+SELECT ' P1D'::interval;
