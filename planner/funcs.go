@@ -82,7 +82,57 @@ func (b *binder) funcCall(fc *pg_query.FuncCall) (Expr, error) {
 		}
 		args[i] = e
 	}
+	if fc.FuncVariadic {
+		return b.variadicCall(name, args, fc.Location)
+	}
 	return fn(b, args, fc.Location)
+}
+
+// variadicCall binds concat(VARIADIC arr) and concat_ws(sep, VARIADIC
+// arr): the array's elements are the arguments.
+func (b *binder) variadicCall(name string, args []Expr, loc int32) (Expr, error) {
+	if name != "concat" && name != "concat_ws" {
+		// (format, PostgreSQL's other variadic function, is not here yet.)
+		return nil, wrongArgs(name, args, loc, b)
+	}
+	if name == "concat_ws" && len(args) != 2 || name == "concat" && len(args) != 1 {
+		return nil, wrongArgs(name, args, loc, b)
+	}
+	last := len(args) - 1
+	at := args[last].Type()
+	elem, ok := at.Elem()
+	if !ok || at.Family() != types.ArrayFamily {
+		return nil, b.errorf(loc, pgerr.DatatypeMismatch, "VARIADIC argument must be an array")
+	}
+	if name == "concat_ws" {
+		sep, err := b.coerce(args[0], types.Text, loc)
+		if err != nil {
+			return nil, wrongArgs(name, args, loc, b)
+		}
+		args[0] = sep
+	}
+	return &funcExpr{name: name, args: args, typ: types.Text, fn: func(e *evalCtx, v []types.Datum) (types.Datum, error) {
+		if v[last] == nil || (name == "concat_ws" && v[0] == nil) {
+			return nil, nil // a NULL array, unlike no arguments, gives NULL
+		}
+		elems, err := arrayElems(e, at, v[last])
+		if err != nil {
+			return nil, err
+		}
+		var sb strings.Builder
+		first := true
+		for _, x := range elems {
+			if x == nil {
+				continue
+			}
+			if name == "concat_ws" && !first {
+				sb.WriteString(v[0].(string))
+			}
+			first = false
+			sb.WriteString(outputText(e, elem, x))
+		}
+		return sb.String(), nil
+	}}, nil
 }
 
 func isAggregate(name string) bool {

@@ -198,3 +198,14 @@ SELECT 'today'::date = current_date, 'tomorrow'::date - 'yesterday'::date, ' TOD
 -- query: special_date_input_misspelt
 -- error 22007
 SELECT 'todays'::date;
+
+-- query: concat_variadic
+SELECT concat(VARIADIC ARRAY['a', 'b']), concat(VARIADIC ARRAY[]::text[]), concat(VARIADIC NULL::text[]) IS NULL, concat_ws('-', VARIADIC ARRAY['a', NULL, 'b']), concat(VARIADIC ARRAY[1, 2]), concat_ws(NULL, VARIADIC ARRAY['a']) IS NULL;
+
+-- query: variadic_needs_an_array
+-- error 42804
+SELECT concat(VARIADIC 1);
+
+-- query: variadic_of_a_function_that_is_not
+-- error 42883
+SELECT upper(VARIADIC ARRAY['a']);
