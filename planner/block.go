@@ -747,6 +747,13 @@ func (b *binder) aggCall(fc *pg_query.FuncCall) (Expr, error) {
 		}
 		args = append(args, b.defaultUnknown(e))
 	}
+	if b.outer != nil && onlyOuterColumns(args) {
+		// PostgreSQL makes such an aggregate the enclosing query's
+		// (SELECT (SELECT sum(o.x)) FROM o is one row); Lattice would
+		// aggregate it here, once per outer row.
+		return nil, b.errorf(fc.Location, pgerr.FeatureNotSupported, "an aggregate of only the enclosing query's columns is not supported").
+			WithHint("Compute the aggregate in the enclosing query.")
+	}
 	call := aggCall{spec: exec.AggSpec{Distinct: fc.AggDistinct}}
 	if fc.AggFilter != nil {
 		f, err := b.expr(fc.AggFilter)
@@ -770,6 +777,30 @@ func (b *binder) aggCall(fc *pg_query.FuncCall) (Expr, error) {
 	}
 	ag.aggs = append(ag.aggs, call)
 	return &colRef{idx: ag.first() + len(ag.aggs) - 1, typ: call.spec.Result}, nil
+}
+
+// onlyOuterColumns reports whether exprs read columns of an enclosing
+// query and none of their own.
+func onlyOuterColumns(exprs []Expr) bool {
+	outer, local := false, false
+	var walk func(e Expr)
+	walk = func(e Expr) {
+		switch e.(type) {
+		case *outerRef:
+			outer = true
+		case *colRef:
+			local = true
+		}
+		for _, c := range children(e) {
+			if c != nil {
+				walk(c)
+			}
+		}
+	}
+	for _, e := range exprs {
+		walk(e)
+	}
+	return outer && !local
 }
 
 // onlyWhere returns e computed only where cond is true (NULL elsewhere):

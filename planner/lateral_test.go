@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/lattice-olap/lattice/pgerr"
 )
 
 // TestLateralPlans checks how LATERAL items join (sqltests compares their
@@ -40,4 +42,23 @@ func TestLateralPlans(t *testing.T) {
 	plan = strings.Join(queryColumn(t, s, "EXPLAIN SELECT a.n, g FROM a, generate_series(1, a.n) g"), "\n")
 	require.Contains(t, plan, "Nested Loop")
 	require.Contains(t, plan, "Function Scan on generate_series")
+}
+
+// TestOuterOnlyAggregateRefused checks that an aggregate of only the
+// enclosing query's columns, which PostgreSQL computes in the enclosing
+// query, is refused rather than computed once per outer row.
+func TestOuterOnlyAggregateRefused(t *testing.T) {
+	p, _ := newTestPlanner(t)
+	s, err := p.NewSession("admin", "lattice", true, 1, nil)
+	require.NoError(t, err)
+	for _, q := range []string{"CREATE TABLE o (x integer)", "INSERT INTO o VALUES (1), (2)"} {
+		_, err := runSQL(t, s, q)
+		require.NoError(t, err, q)
+	}
+	_, err = runSQL(t, s, "SELECT (SELECT sum(o.x)) FROM o")
+	require.Equal(t, pgerr.FeatureNotSupported, pgerr.CodeOf(err))
+	_, err = runSQL(t, s, "SELECT o.x, l.c FROM o, LATERAL (SELECT count(o.x) AS c) l")
+	require.Equal(t, pgerr.FeatureNotSupported, pgerr.CodeOf(err))
+	// Mixed with the subquery's own columns, the aggregate is the subquery's.
+	require.Equal(t, []string{"1", "5"}, queryText(t, s, "SELECT o.x, (SELECT sum(o.x + u.x) FROM o u) FROM o ORDER BY 1 LIMIT 1"))
 }
