@@ -108,6 +108,9 @@ func (b *binder) selectStmt(ctx context.Context, sel *pg_query.SelectStmt) (*Sta
 		}
 	}
 	if sel.Op == pg_query.SetOperation_SETOP_NONE && len(sel.ValuesLists) == 0 {
+		if err := srfMisplaced(sel); err != nil {
+			return nil, err
+		}
 		if r := srfRewrite(sel); r != nil {
 			sel = r // set-returning functions in the select list, moved to FROM
 		}

@@ -6,6 +6,8 @@ import (
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/lattice-olap/lattice/pgerr"
 )
 
 // Set-returning functions in a select list. SELECT x, unnest(arr) FROM t
@@ -18,10 +20,11 @@ import (
 // returns, the shorter padded with NULLs, and none when every function
 // returns none; WHERE filters the input rows, and DISTINCT, ORDER BY and
 // LIMIT apply to the rows yielded. The output columns keep the names they
-// had. A grouped or windowed query, a set-returning function inside
-// another's arguments, in CASE or COALESCE, or in WHERE, ORDER BY or
-// DISTINCT ON, is not rewritten: such calls bind as before
-// (selectListSRF) and fail if a row reaches them.
+// had. In WHERE, CASE or COALESCE they are refused, as PostgreSQL refuses
+// them. A grouped or windowed query, or a set-returning function inside
+// another's arguments, in ORDER BY or in DISTINCT ON, is not rewritten:
+// such calls bind as before (selectListSRF) and fail if a row reaches
+// them.
 
 // srfRel is the FROM item the select list's set-returning functions move
 // to; its columns are hidden from *.
@@ -54,6 +57,34 @@ func containsSRF(n *pg_query.Node) bool {
 		return !found
 	})
 	return found
+}
+
+// srfMisplaced refuses set-returning functions where PostgreSQL does: in
+// WHERE, and inside CASE or COALESCE (which would run them conditionally).
+func srfMisplaced(sel *pg_query.SelectStmt) error {
+	if containsSRF(sel.WhereClause) {
+		return pgerr.New(pgerr.FeatureNotSupported, "set-returning functions are not allowed in WHERE")
+	}
+	var err error
+	for _, t := range sel.TargetList {
+		walkNodes(t.GetResTarget().GetVal(), func(m *pg_query.Node) bool {
+			if err != nil || m.GetSubLink() != nil {
+				return false
+			}
+			what := ""
+			if ce := m.GetCaseExpr(); ce != nil {
+				what = "CASE"
+			} else if m.GetCoalesceExpr() != nil {
+				what = "COALESCE"
+			}
+			if what != "" && containsSRF(m) {
+				err = pgerr.New(pgerr.FeatureNotSupported, "set-returning functions are not allowed in %s", what).
+					WithHint("You might be able to move the set-returning function into a LATERAL FROM item.")
+			}
+			return err == nil
+		})
+	}
+	return err
 }
 
 // srfRewrite returns sel with its select list's set-returning function

@@ -52,3 +52,15 @@ SELECT * FROM ROWS FROM (generate_series(1, 3), unnest(ARRAY['a', 'b'])) WITH OR
 
 -- query: rows_from_lateral
 SELECT c.customer_id, r.* FROM d_customer c, ROWS FROM (generate_series(1, c.customer_id % 3), unnest(ARRAY[c.city])) r WHERE c.customer_id <= 6;
+
+-- query: srf_in_case_refused
+-- error 0A000
+SELECT CASE WHEN 1 > 0 THEN 1 ELSE generate_series(1, 2) END;
+
+-- query: srf_in_coalesce_refused
+-- error 0A000
+SELECT COALESCE(1, generate_series(1, 2));
+
+-- query: srf_in_where_refused
+-- error 0A000
+SELECT customer_id FROM d_customer WHERE customer_id = generate_series(1, 3);
