@@ -92,18 +92,41 @@ func (b *binder) columnRef(cr *pg_query.ColumnRef) (Expr, error) {
 		return nil, err
 	}
 	b.correlated = true
-	var ref *outerRef
-	switch x := oe.(type) {
-	case *colRef:
-		ref = &outerRef{level: 1, idx: x.idx, typ: x.typ, name: columnRefName(cr)}
-	case *outerRef:
-		ref = &outerRef{level: x.level + 1, idx: x.idx, typ: x.typ, name: x.name}
-	}
-	if ref != nil {
-		b.keyRefs = append(b.keyRefs, ref)
-		return ref, nil
+	if e, ok := b.liftOuter(oe, columnRefName(cr)); ok {
+		return e, nil
 	}
 	return nil, pgerr.New(pgerr.FeatureNotSupported, "this outer reference is not supported yet")
+}
+
+// liftOuter turns what the enclosing query's columnRef returned, an
+// expression over its row, into one this subquery evaluates: its columns
+// become outer references one level further out. A column merged by
+// USING is a COALESCE of both copies, maybe cast.
+func (b *binder) liftOuter(e Expr, name string) (Expr, bool) {
+	switch x := e.(type) {
+	case *colRef:
+		ref := &outerRef{level: 1, idx: x.idx, typ: x.typ, name: name}
+		b.keyRefs = append(b.keyRefs, ref)
+		return ref, true
+	case *outerRef:
+		ref := &outerRef{level: x.level + 1, idx: x.idx, typ: x.typ, name: x.name}
+		b.keyRefs = append(b.keyRefs, ref)
+		return ref, true
+	case *castExpr:
+		a, ok := b.liftOuter(x.arg, name)
+		return &castExpr{arg: a, typ: x.typ}, ok
+	case *coalesceExpr:
+		out := &coalesceExpr{typ: x.typ}
+		for _, a := range x.args {
+			la, ok := b.liftOuter(a, name)
+			if !ok {
+				return nil, false
+			}
+			out.args = append(out.args, la)
+		}
+		return out, true
+	}
+	return nil, false
 }
 
 // outerColumnRef resolves a column reference of a subquery of b's. Where b
@@ -122,8 +145,13 @@ func (b *binder) outerColumnRef(cr *pg_query.ColumnRef) (Expr, error) {
 		return nil, err
 	}
 	in, ok := e.(*colRef)
-	if !ok {
+	if _, further := e.(*outerRef); further {
 		return e, nil // a query further out's, not aggregated here
+	}
+	if !ok {
+		// A USING column's COALESCE of both copies: not matched with the
+		// group keys yet.
+		return nil, b.errorf(cr.Location, pgerr.FeatureNotSupported, "a subquery cannot read the merged column %q of a grouped query yet", columnRefName(cr))
 	}
 	for i, g := range ag.groups {
 		if gc, ok := g.(*colRef); ok && gc.idx == in.idx {

@@ -50,3 +50,12 @@ SELECT r.*, l.* FROM l JOIN r USING (k);
 
 -- query: qualified_star_keeps_using_columns_full_join
 SELECT r.* FROM l FULL JOIN r USING (k2, k);
+
+-- query: subquery_reads_merged_using_column
+SELECT k, (SELECT k + 100), (SELECT count(*) FROM dup d WHERE d.k = k) FROM l FULL JOIN r USING (k);
+
+-- query: subquery_reads_join_alias_merged_column
+SELECT (SELECT j.k) FROM (l FULL JOIN r USING (k)) AS j;
+
+-- query: lateral_reads_merged_using_column
+SELECT l.id, x.v FROM l FULL JOIN r USING (k), LATERAL (SELECT k * 2 AS v) x;
