@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cockroachdb/apd/v3"
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 
@@ -23,6 +24,9 @@ import (
 type setFunc struct {
 	cols []Column
 	rows func(e *evalCtx, args []types.Datum) ([][]types.Datum, error)
+	// stream, when set, yields a one-column function's values one at a
+	// time instead of all at once (generate_series).
+	stream func(e *evalCtx, args []types.Datum) (func() (types.Datum, bool, error), error)
 }
 
 // rangeFunction plans a function call in FROM, or ROWS FROM (f(...),
@@ -104,6 +108,13 @@ func (b *binder) rangeFunction(ctx context.Context, rf *pg_query.RangeFunction) 
 					return nil, err
 				}
 				vals[i] = v
+			}
+			if len(calls) == 1 && c.sf.stream != nil {
+				next, err := c.sf.stream(ec, vals)
+				if err != nil {
+					return nil, err
+				}
+				return node.instrument(newSeriesOp(cols, next, ord), ec), nil
 			}
 			got, err := c.sf.rows(ec, vals)
 			if err != nil {
@@ -281,85 +292,189 @@ func (b *binder) generateSeries(args []Expr, loc int32) (setFunc, error) {
 		return setFunc{}, wrongArgs("generate_series", args, loc, b)
 	}
 	cols := []Column{{Name: "generate_series", Type: t}}
-	const maxRows = 100_000_000
-	return setFunc{cols: cols, rows: func(e *evalCtx, v []types.Datum) ([][]types.Datum, error) {
-		for _, x := range v {
-			if x == nil {
-				return nil, nil
-			}
+	stream := func(e *evalCtx, v []types.Datum) (func() (types.Datum, bool, error), error) {
+		return seriesOf(e, t, v)
+	}
+	return setFunc{cols: cols, stream: stream, rows: func(e *evalCtx, v []types.Datum) ([][]types.Datum, error) {
+		// Materialized (ROWS FROM, and the select list's lockstep): the
+		// rows are counted against the query's memory budget.
+		next, err := seriesOf(e, t, v)
+		if err != nil {
+			return nil, err
 		}
 		var rows [][]types.Datum
-		switch t.Family() {
-		case types.IntFamily:
-			lo, hi, step := v[0].(int64), v[1].(int64), int64(1)
-			if len(v) == 3 {
-				step = v[2].(int64)
+		for {
+			x, ok, err := next()
+			if err != nil || !ok {
+				return rows, err
 			}
-			if step == 0 {
-				return nil, pgerr.New(pgerr.InvalidParameterValue, "step size cannot equal zero")
-			}
-			for i := lo; (step > 0 && i <= hi) || (step < 0 && i >= hi); i += step {
-				if len(rows)%1024 == 0 && e.ctx.Err() != nil {
+			if len(rows)%1024 == 0 {
+				if err := e.ctx.Err(); err != nil {
 					return nil, canceled(e.ctx)
 				}
-				if len(rows) >= maxRows {
-					return nil, pgerr.New(pgerr.ProgramLimitExceeded, "generate_series would return more than %d rows", maxRows)
-				}
-				rows = append(rows, []types.Datum{i})
-				if (step > 0 && i > hi-step) || (step < 0 && i < hi-step) {
-					break // the next value would overflow
-				}
-			}
-		case types.NumericFamily:
-			lo, hi := v[0].(*apd.Decimal), v[1].(*apd.Decimal)
-			step := apd.New(1, 0)
-			if len(v) == 3 {
-				step = v[2].(*apd.Decimal)
-			}
-			for k, what := range []string{"start value", "stop value", "step size"} {
-				if x := []*apd.Decimal{lo, hi, step}[k]; x.Form == apd.NaN || x.Form == apd.NaNSignaling {
-					return nil, pgerr.New(pgerr.InvalidParameterValue, "%s cannot be NaN", what)
-				}
-			}
-			if step.IsZero() {
-				return nil, pgerr.New(pgerr.InvalidParameterValue, "step size cannot equal zero")
-			}
-			cur := new(apd.Decimal).Set(lo)
-			for (!step.Negative && cur.Cmp(hi) <= 0) || (step.Negative && cur.Cmp(hi) >= 0) {
-				if len(rows) >= maxRows {
-					return nil, pgerr.New(pgerr.ProgramLimitExceeded, "generate_series would return more than %d rows", maxRows)
-				}
-				rows = append(rows, []types.Datum{new(apd.Decimal).Set(cur)})
-				next := new(apd.Decimal)
-				if _, err := decCtx.Add(next, cur, step); err != nil {
+				if err := exec.Charge(e.ctx, 1024*exec.RowBytes([]types.Datum{x})); err != nil {
 					return nil, err
 				}
-				cur = next
-			}
-		default:
-			lo, hi, step := v[0].(time.Time), v[1].(time.Time), v[2].(types.DInterval)
-			if cmp, _ := types.CompareFunc(types.Interval); cmp(step, types.DInterval{}) == 0 {
-				// '1 day -24 hours' is zero too, as intervals compare.
-				return nil, pgerr.New(pgerr.InvalidParameterValue, "step size cannot equal zero")
-			}
-			// As PostgreSQL does, each value is the previous plus the step
-			// (so 1 month from January 31 goes on from February 29), in
-			// the session's zone for timestamptz.
-			cmp, _ := types.CompareFunc(types.Interval)
-			neg := cmp(step, types.DInterval{}) < 0
-			tz, loc := t.Oid == types.OidTimestampTZ, e.sess.Settings.Location()
-			for cur := lo; (neg || !cur.After(hi)) && (!neg || !cur.Before(hi)); cur = addInterval(cur, step, tz, loc) {
-				if len(rows)%1024 == 0 && e.ctx.Err() != nil {
-					return nil, canceled(e.ctx)
+				if len(rows) >= maxSeriesRows {
+					return nil, pgerr.New(pgerr.ProgramLimitExceeded, "generate_series would return more than %d rows here", maxSeriesRows).
+						WithHint("Call it alone in FROM, where its rows stream.")
 				}
-				if len(rows) >= maxRows {
-					return nil, pgerr.New(pgerr.ProgramLimitExceeded, "generate_series would return more than %d rows", maxRows)
-				}
-				rows = append(rows, []types.Datum{cur})
+			}
+			rows = append(rows, []types.Datum{x})
+		}
+	}}, nil
+}
+
+// maxSeriesRows bounds a generate_series held in memory whole (beside
+// another function in ROWS FROM, or in a select list).
+const maxSeriesRows = 100_000_000
+
+// seriesOf returns generate_series's values one at a time: integers and
+// numerics by step, timestamps each the previous plus the interval (so 1
+// month from January 31 goes on from February 29), in the session's zone
+// for timestamptz, as PostgreSQL computes them. A NULL argument is an
+// empty series.
+func seriesOf(e *evalCtx, t types.T, v []types.Datum) (func() (types.Datum, bool, error), error) {
+	end := func() (types.Datum, bool, error) { return nil, false, nil }
+	for _, x := range v {
+		if x == nil {
+			return end, nil
+		}
+	}
+	switch t.Family() {
+	case types.IntFamily:
+		cur, hi, step := v[0].(int64), v[1].(int64), int64(1)
+		if len(v) == 3 {
+			step = v[2].(int64)
+		}
+		if step == 0 {
+			return nil, pgerr.New(pgerr.InvalidParameterValue, "step size cannot equal zero")
+		}
+		done := (step > 0 && cur > hi) || (step < 0 && cur < hi)
+		return func() (types.Datum, bool, error) {
+			if done {
+				return nil, false, nil
+			}
+			x := cur
+			if (step > 0 && cur > hi-step) || (step < 0 && cur < hi-step) {
+				done = true // the next value would pass the end, or overflow
+			} else {
+				cur += step
+			}
+			return x, true, nil
+		}, nil
+	case types.NumericFamily:
+		lo, hi := v[0].(*apd.Decimal), v[1].(*apd.Decimal)
+		step := apd.New(1, 0)
+		if len(v) == 3 {
+			step = v[2].(*apd.Decimal)
+		}
+		for k, what := range []string{"start value", "stop value", "step size"} {
+			if x := []*apd.Decimal{lo, hi, step}[k]; x.Form == apd.NaN || x.Form == apd.NaNSignaling {
+				return nil, pgerr.New(pgerr.InvalidParameterValue, "%s cannot be NaN", what)
 			}
 		}
-		return rows, nil
-	}}, nil
+		if step.IsZero() {
+			return nil, pgerr.New(pgerr.InvalidParameterValue, "step size cannot equal zero")
+		}
+		cur := new(apd.Decimal).Set(lo)
+		return func() (types.Datum, bool, error) {
+			if (!step.Negative && cur.Cmp(hi) > 0) || (step.Negative && cur.Cmp(hi) < 0) {
+				return nil, false, nil
+			}
+			x := cur
+			next := new(apd.Decimal)
+			if _, err := decCtx.Add(next, cur, step); err != nil {
+				return nil, false, err
+			}
+			cur = next
+			return x, true, nil
+		}, nil
+	}
+	cur, hi, step := v[0].(time.Time), v[1].(time.Time), v[2].(types.DInterval)
+	cmp, _ := types.CompareFunc(types.Interval)
+	if cmp(step, types.DInterval{}) == 0 {
+		// '1 day -24 hours' is zero too, as intervals compare.
+		return nil, pgerr.New(pgerr.InvalidParameterValue, "step size cannot equal zero")
+	}
+	neg := cmp(step, types.DInterval{}) < 0
+	tz, loc := t.Oid == types.OidTimestampTZ, e.sess.Settings.Location()
+	return func() (types.Datum, bool, error) {
+		if (!neg && cur.After(hi)) || (neg && cur.Before(hi)) {
+			return nil, false, nil
+		}
+		x := cur
+		cur = addInterval(cur, step, tz, loc)
+		return x, true, nil
+	}, nil
+}
+
+// seriesOp streams a set-returning function's values in batches (with
+// their ordinality), so that a long generate_series under LIMIT, or
+// counted, never sits in memory whole.
+type seriesOp struct {
+	cols []exec.Column
+	next func() (types.Datum, bool, error)
+	ord  bool
+	n    int64
+	bld  *exec.Builder
+	row  []types.Datum
+	last arrow.RecordBatch
+	done bool
+}
+
+func newSeriesOp(cols []Column, next func() (types.Datum, bool, error), ord bool) *seriesOp {
+	ecols := make([]exec.Column, len(cols))
+	for i, c := range cols {
+		ecols[i] = exec.Column{Name: c.Name, Type: c.Type}
+	}
+	return &seriesOp{cols: ecols, next: next, ord: ord, bld: exec.NewBuilder(ecols), row: make([]types.Datum, len(cols))}
+}
+
+func (s *seriesOp) Columns() []exec.Column { return s.cols }
+
+func (s *seriesOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if s.last != nil {
+		s.last.Release()
+		s.last = nil
+	}
+	if s.done {
+		return nil, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, canceled(ctx)
+	}
+	for s.bld.Len() < exec.BatchRows {
+		x, ok, err := s.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			s.done = true
+			break
+		}
+		s.n++
+		s.row[0] = x
+		if s.ord {
+			s.row[1] = s.n
+		}
+		if err := s.bld.Add(s.row); err != nil {
+			return nil, err
+		}
+	}
+	if s.bld.Len() == 0 {
+		return nil, nil
+	}
+	s.last = s.bld.Batch()
+	return s.last, nil
+}
+
+func (s *seriesOp) Close() {
+	if s.last != nil {
+		s.last.Release()
+		s.last = nil
+	}
+	s.bld.Release()
 }
 
 // selectListSRF binds a set-returning function called in a select list.

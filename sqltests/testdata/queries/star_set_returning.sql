@@ -64,3 +64,13 @@ SELECT COALESCE(1, generate_series(1, 2));
 -- query: srf_in_where_refused
 -- error 0A000
 SELECT customer_id FROM d_customer WHERE customer_id = generate_series(1, 3);
+
+-- query: long_series_streams_under_limit
+-- ordered
+SELECT g FROM generate_series(1, 200000000) g LIMIT 3;
+
+-- query: long_series_counted
+SELECT count(*), sum(g) FROM generate_series(1, 3000000) g;
+
+-- query: series_with_ordinality_streams
+SELECT * FROM generate_series(10, 1, -3) WITH ORDINALITY AS s(v, n);
