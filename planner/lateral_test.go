@@ -62,3 +62,14 @@ func TestOuterOnlyAggregateRefused(t *testing.T) {
 	// Mixed with the subquery's own columns, the aggregate is the subquery's.
 	require.Equal(t, []string{"1", "5"}, queryText(t, s, "SELECT o.x, (SELECT sum(o.x + u.x) FROM o u) FROM o ORDER BY 1 LIMIT 1"))
 }
+
+// TestSeriesStreams checks that generate_series alone in FROM streams: a
+// series of 2^63 values under LIMIT answers at once, where holding it
+// would exhaust the memory budget.
+func TestSeriesStreams(t *testing.T) {
+	p, _ := newTestPlanner(t)
+	s, err := p.NewSession("admin", "lattice", true, 1, nil)
+	require.NoError(t, err)
+	require.Equal(t, []string{"3"}, queryText(t, s, "SELECT count(*) FROM (SELECT g FROM generate_series(1, 9223372036854775807) g LIMIT 3) x"))
+	require.Equal(t, []string{"6"}, queryText(t, s, "SELECT sum(g) FROM (SELECT generate_series(1, 9223372036854775807) AS g LIMIT 3) x"))
+}

@@ -67,10 +67,10 @@ SELECT customer_id FROM d_customer WHERE customer_id = generate_series(1, 3);
 
 -- query: long_series_streams_under_limit
 -- ordered
-SELECT g FROM generate_series(1, 200000000) g LIMIT 3;
+SELECT g FROM generate_series(1, 5000000) g LIMIT 3;
 
 -- query: long_series_counted
-SELECT count(*), sum(g) FROM generate_series(1, 3000000) g;
+SELECT count(*), sum(g) FROM generate_series(1, 300000) g;
 
 -- query: series_with_ordinality_streams
 SELECT * FROM generate_series(10, 1, -3) WITH ORDINALITY AS s(v, n);
