@@ -40,12 +40,12 @@ type WindowFunc struct {
 	Groups bool
 	// Exclude leaves rows out of each row's frame (EXCLUDE CURRENT ROW,
 	// GROUP or TIES).
-	Exclude FrameExclusion
-	Start     int
-	End       int
-	StartOff  int64
-	EndOff    int64
-	Result    types.T
+	Exclude  FrameExclusion
+	Start    int
+	End      int
+	StartOff int64
+	EndOff   int64
+	Result   types.T
 	// Range holds a RANGE frame's offset bounds (nil for ROWS frames and
 	// RANGE frames without offsets).
 	Range *RangeBounds

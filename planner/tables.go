@@ -179,25 +179,14 @@ func (b *binder) createTableAs(ctx context.Context, into *pg_query.IntoClause, s
 	if len(into.ColNames) > len(q.Columns) {
 		return nil, pgerr.New(pgerr.SyntaxError, "too many column names were specified")
 	}
-	seen := map[string]bool{}
-	for i, c := range q.Columns {
-		name := c.Name
-		if i < len(into.ColNames) {
-			name = into.ColNames[i].GetString_().GetSval()
-		}
-		if seen[name] {
-			return nil, pgerr.New(pgerr.DuplicateColumn, "column %q specified more than once", name)
-		}
-		seen[name] = true
-		t := c.Type
-		if t.Oid == types.OidUnknown {
-			t = types.Text
-		}
-		if !storable(t) {
-			return nil, pgerr.New(pgerr.FeatureNotSupported, "column %q would be of type %s, and columns of type %s are not supported", name, t, t).
+	if def.Columns, err = queryColumnDefs(q.Columns, into.ColNames); err != nil {
+		return nil, err
+	}
+	for _, c := range def.Columns {
+		if t := (types.T{Oid: c.TypeOid, Typmod: c.Typmod}); !storable(t) {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "column %q would be of type %s, and columns of type %s are not supported", c.Name, t, t).
 				WithHint("Cast it to a supported type in the query.")
 		}
-		def.Columns = append(def.Columns, metastore.ColumnDef{Name: name, TypeOid: t.Oid, Typmod: t.Typmod})
 	}
 	if len(def.Columns) == 0 {
 		return nil, pgerr.New(pgerr.FeatureNotSupported, "tables need at least one column")
@@ -231,6 +220,30 @@ func (b *binder) createTableAs(ctx context.Context, into *pg_query.IntoClause, s
 		}
 		return tagOnly(fmt.Sprintf("SELECT %d", n)), nil
 	}}, nil
+}
+
+// queryColumnDefs defines the columns of a table or view made from a
+// query: the query's names, or the column list's (names, as many as
+// given), each once; untyped literals are text.
+func queryColumnDefs(cols []Column, names []*pg_query.Node) ([]metastore.ColumnDef, error) {
+	var out []metastore.ColumnDef
+	seen := map[string]bool{}
+	for i, c := range cols {
+		name := c.Name
+		if i < len(names) {
+			name = names[i].GetString_().GetSval()
+		}
+		if seen[name] {
+			return nil, pgerr.New(pgerr.DuplicateColumn, "column %q specified more than once", name)
+		}
+		seen[name] = true
+		t := c.Type
+		if t.Oid == types.OidUnknown {
+			t = types.Text
+		}
+		out = append(out, metastore.ColumnDef{Name: name, TypeOid: t.Oid, Typmod: t.Typmod})
+	}
+	return out, nil
 }
 
 // fillTable runs q and loads its rows into the new table def, whose

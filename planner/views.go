@@ -47,21 +47,8 @@ func (b *binder) createView(ctx context.Context, vs *pg_query.ViewStmt) (*Statem
 	if len(vs.Aliases) > len(st.Columns) {
 		return nil, pgerr.New(pgerr.SyntaxError, "CREATE VIEW specifies more column names than columns")
 	}
-	seen := map[string]bool{}
-	for i, c := range st.Columns {
-		name := c.Name
-		if i < len(vs.Aliases) {
-			name = vs.Aliases[i].GetString_().GetSval()
-		}
-		if seen[name] {
-			return nil, pgerr.New(pgerr.DuplicateColumn, "column %q specified more than once", name)
-		}
-		seen[name] = true
-		t := c.Type
-		if t.Oid == types.OidUnknown {
-			t = types.Text
-		}
-		def.Columns = append(def.Columns, metastore.ColumnDef{Name: name, TypeOid: t.Oid, Typmod: t.Typmod})
+	if def.Columns, err = queryColumnDefs(st.Columns, vs.Aliases); err != nil {
+		return nil, err
 	}
 	if def.View, err = pg_query.Deparse(&pg_query.ParseResult{Version: parseTreeVersion(), Stmts: []*pg_query.RawStmt{{Stmt: vs.Query}}}); err != nil {
 		return nil, err
