@@ -13,16 +13,9 @@ import (
 // table's columns and types follow the query's, its rows are the query's,
 // and a statement that fails leaves no table behind.
 func TestCreateTableAs(t *testing.T) {
-	p, _ := newTestPlanner(t)
-	s, err := p.NewSession("admin", "lattice", true, 1, nil)
-	require.NoError(t, err)
-	for _, q := range []string{
+	s := sessionWith(t,
 		"CREATE TABLE src (id integer, v numeric(6,2), note varchar(5))",
-		"INSERT INTO src VALUES (1, 1.50, 'a'), (2, 2.25, NULL), (3, NULL, 'c')",
-	} {
-		_, err := runSQL(t, s, q)
-		require.NoError(t, err, q)
-	}
+		"INSERT INTO src VALUES (1, 1.50, 'a'), (2, 2.25, NULL), (3, NULL, 'c')")
 	tag, err := runSQL(t, s, "CREATE TABLE c1 AS SELECT id, v * 2 AS v2, note, 'x' AS lit FROM src WHERE id < 3")
 	require.NoError(t, err)
 	require.Equal(t, "SELECT 2", tag)

@@ -14,16 +14,9 @@ import (
 // nested loop and runs once per distinct left value; one that reads none
 // joins as any derived table does.
 func TestLateralPlans(t *testing.T) {
-	p, _ := newTestPlanner(t)
-	s, err := p.NewSession("admin", "lattice", true, 1, nil)
-	require.NoError(t, err)
-	for _, q := range []string{
+	s := sessionWith(t,
 		"CREATE TABLE a (k integer, n integer)",
-		"INSERT INTO a VALUES (1, 10), (1, 20), (2, 30), (2, 40), (3, 50)",
-	} {
-		_, err := runSQL(t, s, q)
-		require.NoError(t, err, q)
-	}
+		"INSERT INTO a VALUES (1, 10), (1, 20), (2, 30), (2, 40), (3, 50)")
 	q := "SELECT a.n, x.m FROM a LEFT JOIN LATERAL (SELECT max(b.n) AS m FROM a b WHERE b.k = a.k AND b.n < 45) x ON x.m > 20"
 	plan := strings.Join(queryColumn(t, s, "EXPLAIN "+q), "\n")
 	require.Contains(t, plan, "Nested Loop Left Join")
@@ -48,14 +41,8 @@ func TestLateralPlans(t *testing.T) {
 // enclosing query's columns, which PostgreSQL computes in the enclosing
 // query, is refused rather than computed once per outer row.
 func TestOuterOnlyAggregateRefused(t *testing.T) {
-	p, _ := newTestPlanner(t)
-	s, err := p.NewSession("admin", "lattice", true, 1, nil)
-	require.NoError(t, err)
-	for _, q := range []string{"CREATE TABLE o (x integer)", "INSERT INTO o VALUES (1), (2)"} {
-		_, err := runSQL(t, s, q)
-		require.NoError(t, err, q)
-	}
-	_, err = runSQL(t, s, "SELECT (SELECT sum(o.x)) FROM o")
+	s := sessionWith(t, "CREATE TABLE o (x integer)", "INSERT INTO o VALUES (1), (2)")
+	_, err := runSQL(t, s, "SELECT (SELECT sum(o.x)) FROM o")
 	require.Equal(t, pgerr.FeatureNotSupported, pgerr.CodeOf(err))
 	_, err = runSQL(t, s, "SELECT o.x, l.c FROM o, LATERAL (SELECT count(o.x) AS c) l")
 	require.Equal(t, pgerr.FeatureNotSupported, pgerr.CodeOf(err))
@@ -67,9 +54,20 @@ func TestOuterOnlyAggregateRefused(t *testing.T) {
 // series of 2^63 values under LIMIT answers at once, where holding it
 // would exhaust the memory budget.
 func TestSeriesStreams(t *testing.T) {
+	s := sessionWith(t)
+	require.Equal(t, []string{"3"}, queryText(t, s, "SELECT count(*) FROM (SELECT g FROM generate_series(1, 9223372036854775807) g LIMIT 3) x"))
+	require.Equal(t, []string{"6"}, queryText(t, s, "SELECT sum(g) FROM (SELECT generate_series(1, 9223372036854775807) AS g LIMIT 3) x"))
+}
+
+// sessionWith starts a session on a new test planner and runs stmts in it.
+func sessionWith(t *testing.T, stmts ...string) *Session {
+	t.Helper()
 	p, _ := newTestPlanner(t)
 	s, err := p.NewSession("admin", "lattice", true, 1, nil)
 	require.NoError(t, err)
-	require.Equal(t, []string{"3"}, queryText(t, s, "SELECT count(*) FROM (SELECT g FROM generate_series(1, 9223372036854775807) g LIMIT 3) x"))
-	require.Equal(t, []string{"6"}, queryText(t, s, "SELECT sum(g) FROM (SELECT generate_series(1, 9223372036854775807) AS g LIMIT 3) x"))
+	for _, q := range stmts {
+		_, err := runSQL(t, s, q)
+		require.NoError(t, err, q)
+	}
+	return s
 }
