@@ -88,14 +88,12 @@ func (b *binder) funcCall(fc *pg_query.FuncCall) (Expr, error) {
 	return fn(b, args, fc.Location)
 }
 
-// variadicCall binds concat(VARIADIC arr) and concat_ws(sep, VARIADIC
-// arr): the array's elements are the arguments.
+// variadicCall binds concat(VARIADIC arr), concat_ws(sep, VARIADIC arr)
+// and format(f, VARIADIC arr): the array's elements are the arguments.
 func (b *binder) variadicCall(name string, args []Expr, loc int32) (Expr, error) {
-	if name != "concat" && name != "concat_ws" {
-		// (format, PostgreSQL's other variadic function, is not here yet.)
-		return nil, wrongArgs(name, args, loc, b)
-	}
-	if name == "concat_ws" && len(args) != 2 || name == "concat" && len(args) != 1 {
+	switch {
+	case name == "concat" && len(args) == 1, name == "concat_ws" && len(args) == 2, name == "format" && len(args) == 2:
+	default:
 		return nil, wrongArgs(name, args, loc, b)
 	}
 	last := len(args) - 1
@@ -104,14 +102,28 @@ func (b *binder) variadicCall(name string, args []Expr, loc int32) (Expr, error)
 	if !ok || at.Family() != types.ArrayFamily {
 		return nil, b.errorf(loc, pgerr.DatatypeMismatch, "VARIADIC argument must be an array")
 	}
-	if name == "concat_ws" {
-		sep, err := b.coerce(args[0], types.Text, loc)
+	if name != "concat" {
+		first, err := b.coerce(args[0], types.Text, loc)
 		if err != nil {
 			return nil, wrongArgs(name, args, loc, b)
 		}
-		args[0] = sep
+		args[0] = first
 	}
 	return &funcExpr{name: name, args: args, typ: types.Text, fn: func(e *evalCtx, v []types.Datum) (types.Datum, error) {
+		if name == "format" {
+			if v[0] == nil {
+				return nil, nil
+			}
+			// A NULL array is no arguments.
+			var elems []types.Datum
+			if v[last] != nil {
+				var err error
+				if elems, err = arrayElems(e, at, v[last]); err != nil {
+					return nil, err
+				}
+			}
+			return formatText(e, v[0].(string), append([]types.Datum{v[0]}, elems...), func(int) types.T { return elem })
+		}
 		if v[last] == nil || (name == "concat_ws" && v[0] == nil) {
 			return nil, nil // a NULL array, unlike no arguments, gives NULL
 		}

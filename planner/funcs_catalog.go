@@ -537,82 +537,87 @@ func formatFn(b *binder, args []Expr, loc int32) (Expr, error) {
 		if v[0] == nil {
 			return nil, nil
 		}
-		f := v[0].(string)
-		var sb strings.Builder
-		next := 1
-		for i := 0; i < len(f); i++ {
-			if f[i] != '%' {
-				sb.WriteByte(f[i])
-				continue
-			}
-			i++
-			if i >= len(f) {
-				return nil, pgerr.New(pgerr.InvalidParameterValue, "unterminated format() type specifier").
-					WithHint("For a single \"%%\" use \"%%%%\".")
-			}
-			if f[i] == '%' {
-				sb.WriteByte('%')
-				continue
-			}
-			// [n$][-][width]type
-			j, n := i, 0
-			for j < len(f) && f[j] >= '0' && f[j] <= '9' {
-				n = n*10 + int(f[j]-'0')
-				j++
-			}
-			arg := next
-			if j < len(f) && f[j] == '$' && n > 0 {
-				arg, i = n, j+1
-			}
-			left := false
-			if i < len(f) && f[i] == '-' {
-				left = true
-				i++
-			}
-			width := 0
-			for i < len(f) && f[i] >= '0' && f[i] <= '9' {
-				width = width*10 + int(f[i]-'0')
-				i++
-			}
-			if i >= len(f) {
-				return nil, pgerr.New(pgerr.InvalidParameterValue, "unterminated format() type specifier")
-			}
-			if arg >= len(v) {
-				return nil, pgerr.New(pgerr.InvalidParameterValue, "too few arguments for format()")
-			}
-			next = arg + 1
-			x := v[arg]
-			var s string
-			switch f[i] {
-			case 's':
-				if x != nil {
-					s = outputText(e, args[arg].Type(), x)
-				}
-			case 'I':
-				if x == nil {
-					return nil, pgerr.New(pgerr.NullValueNotAllowed, "null values cannot be formatted as an SQL identifier")
-				}
-				s = quoteIdent(outputText(e, args[arg].Type(), x))
-			case 'L':
-				s = "NULL"
-				if x != nil {
-					s = sqlLiteral(outputText(e, args[arg].Type(), x))
-				}
-			default:
-				return nil, pgerr.New(pgerr.InvalidParameterValue, "unrecognized format() type specifier \"%c\"", f[i]).
-					WithHint("For a single \"%%\" use \"%%%%\".")
-			}
-			if pad := width - utf8.RuneCountInString(s); pad > 0 {
-				if left {
-					s += strings.Repeat(" ", pad)
-				} else {
-					s = strings.Repeat(" ", pad) + s
-				}
-			}
-			sb.WriteString(s)
-		}
-		return sb.String(), nil
+		return formatText(e, v[0].(string), v, func(i int) types.T { return args[i].Type() })
 	}}, nil
+}
+
+// formatText is format(f, vals[1:]...), whose values have the types
+// typeOf gives (by position in vals).
+func formatText(e *evalCtx, f string, v []types.Datum, typeOf func(int) types.T) (types.Datum, error) {
+	var sb strings.Builder
+	next := 1
+	for i := 0; i < len(f); i++ {
+		if f[i] != '%' {
+			sb.WriteByte(f[i])
+			continue
+		}
+		i++
+		if i >= len(f) {
+			return nil, pgerr.New(pgerr.InvalidParameterValue, "unterminated format() type specifier").
+				WithHint("For a single \"%%\" use \"%%%%\".")
+		}
+		if f[i] == '%' {
+			sb.WriteByte('%')
+			continue
+		}
+		// [n$][-][width]type
+		j, n := i, 0
+		for j < len(f) && f[j] >= '0' && f[j] <= '9' {
+			n = n*10 + int(f[j]-'0')
+			j++
+		}
+		arg := next
+		if j < len(f) && f[j] == '$' && n > 0 {
+			arg, i = n, j+1
+		}
+		left := false
+		if i < len(f) && f[i] == '-' {
+			left = true
+			i++
+		}
+		width := 0
+		for i < len(f) && f[i] >= '0' && f[i] <= '9' {
+			width = width*10 + int(f[i]-'0')
+			i++
+		}
+		if i >= len(f) {
+			return nil, pgerr.New(pgerr.InvalidParameterValue, "unterminated format() type specifier")
+		}
+		if arg >= len(v) {
+			return nil, pgerr.New(pgerr.InvalidParameterValue, "too few arguments for format()")
+		}
+		next = arg + 1
+		x := v[arg]
+		var s string
+		switch f[i] {
+		case 's':
+			if x != nil {
+				s = outputText(e, typeOf(arg), x)
+			}
+		case 'I':
+			if x == nil {
+				return nil, pgerr.New(pgerr.NullValueNotAllowed, "null values cannot be formatted as an SQL identifier")
+			}
+			s = quoteIdent(outputText(e, typeOf(arg), x))
+		case 'L':
+			s = "NULL"
+			if x != nil {
+				s = sqlLiteral(outputText(e, typeOf(arg), x))
+			}
+		default:
+			return nil, pgerr.New(pgerr.InvalidParameterValue, "unrecognized format() type specifier \"%c\"", f[i]).
+				WithHint("For a single \"%%\" use \"%%%%\".")
+		}
+		if pad := width - utf8.RuneCountInString(s); pad > 0 {
+			if left {
+				s += strings.Repeat(" ", pad)
+			} else {
+				s = strings.Repeat(" ", pad) + s
+			}
+		}
+		sb.WriteString(s)
+	}
+	return sb.String(), nil
 }
 
 // sqlLiteral quotes s as quote_literal does: doubled quotes, and an E”

@@ -209,3 +209,10 @@ SELECT concat(VARIADIC 1);
 -- query: variadic_of_a_function_that_is_not
 -- error 42883
 SELECT upper(VARIADIC ARRAY['a']);
+
+-- query: format_variadic
+SELECT format('%s-%s', VARIADIC ARRAY['a', 'b']), format('%2$s %1$s', VARIADIC ARRAY[1, 2]), format('x', VARIADIC NULL::text[]), format('%L', VARIADIC ARRAY[NULL::date]);
+
+-- query: format_variadic_null_array_has_no_arguments
+-- error 22023
+SELECT format('%s', VARIADIC NULL::text[]);
