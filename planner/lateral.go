@@ -20,7 +20,8 @@ import (
 // with the rows it returned for that row's values.
 
 // maxLateralMemo bounds the rows a lateral join remembers across distinct
-// left values; past it, the memo starts over.
+// left values; past it, the memo starts over. The rows it holds are
+// charged to the query's memory budget.
 const maxLateralMemo = 1 << 16
 
 // bindFromChild binds a FROM item's subquery, or a function's arguments,
@@ -168,6 +169,7 @@ type applyOp struct {
 	joined         []types.Datum
 	memo           map[string][][]types.Datum
 	memoRows       int
+	memoBytes      int64 // charged to the memory budget
 	done           bool
 }
 
@@ -264,6 +266,9 @@ func (a *applyOp) rightRows(ctx context.Context) ([][]types.Datum, error) {
 		return nil, err
 	}
 	defer op.Close()
+	if a.memoRows > maxLateralMemo {
+		a.forget(ctx)
+	}
 	var rows [][]types.Datum
 	for {
 		rec, err := op.Next(run.ctx)
@@ -273,20 +278,30 @@ func (a *applyOp) rightRows(ctx context.Context) ([][]types.Datum, error) {
 		if rec == nil {
 			break
 		}
+		var n int64
 		for i := range int(rec.NumRows()) {
 			row := make([]types.Datum, len(a.rtypes))
 			for c, t := range a.rtypes {
 				row[c] = exec.Value(rec.Column(c), i, t)
 			}
 			rows = append(rows, row)
+			n += exec.RowBytes(row)
+		}
+		a.memoBytes += n
+		if err := exec.Charge(ctx, n); err != nil {
+			return nil, err
 		}
 	}
-	if a.memoRows += len(rows) + 1; a.memoRows > maxLateralMemo {
-		clear(a.memo)
-		a.memoRows = len(rows) + 1
-	}
+	a.memoRows += len(rows) + 1
 	a.memo[string(kb)] = rows
 	return rows, nil
+}
+
+// forget empties the memo and gives its bytes back to the budget.
+func (a *applyOp) forget(ctx context.Context) {
+	clear(a.memo)
+	_ = exec.Charge(ctx, -a.memoBytes)
+	a.memoRows, a.memoBytes = 0, 0
 }
 
 // matching keeps the right rows that, joined with the current left row,
@@ -322,6 +337,7 @@ func (a *applyOp) matching(ctx context.Context, rows [][]types.Datum) ([][]types
 }
 
 func (a *applyOp) Close() {
+	a.forget(a.ec.ctx)
 	if a.last != nil {
 		a.last.Release()
 		a.last = nil

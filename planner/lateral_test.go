@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -70,4 +72,48 @@ func sessionWith(t *testing.T, stmts ...string) *Session {
 		require.NoError(t, err, q)
 	}
 	return s
+}
+
+// TestLateralBudget checks that the rows a lateral join holds are charged
+// to the query's memory budget, and given back when its memo starts over:
+// a right side larger than the budget fails with 53200, and many small
+// ones, together past it, do not.
+func TestLateralBudget(t *testing.T) {
+	p, _ := newTestPlanner(t)
+	s, err := p.NewSession("admin", "lattice", true, 1, nil)
+	require.NoError(t, err)
+	for _, q := range []string{
+		"CREATE TABLE big (g integer, v integer)",
+		"INSERT INTO big SELECT i % 100000, i FROM generate_series(1, 200000) i",
+		"CREATE TABLE small (g integer)",
+		"INSERT INTO small VALUES (1)",
+	} {
+		_, err := runSQL(t, s, q)
+		require.NoError(t, err, q)
+	}
+	p.maxMemory = 4 << 20
+	// As the wire runs a statement: under the session's memory budget.
+	count := func(q string) (string, error) {
+		ctx := s.StatementContext(context.Background())
+		stmts, err := s.Prepare(ctx, q, nil)
+		require.NoError(t, err, q)
+		res, err := s.Execute(ctx, stmts[0], nil)
+		if err != nil {
+			return "", err
+		}
+		defer res.Close()
+		var out string
+		for res.Next(ctx) {
+			out = fmt.Sprint(res.Row()[0])
+		}
+		return out, res.Err()
+	}
+	_, err = count("SELECT count(*) FROM small, LATERAL (SELECT v FROM big WHERE big.g >= small.g) x")
+	require.Equal(t, pgerr.OutOfMemory, pgerr.CodeOf(err))
+	// 100,000 distinct left values of three rows each: 12 MB in all,
+	// more than the budget, never more than the memo at once.
+	p.maxMemory = 8 << 20
+	n, err := count("SELECT count(*) FROM (SELECT DISTINCT g FROM big) d, LATERAL (SELECT d.g * 2 AS a UNION ALL SELECT d.g UNION ALL SELECT 1) x")
+	require.NoError(t, err)
+	require.Equal(t, "300000", n)
 }
