@@ -96,8 +96,15 @@ func srfRewrite(sel *pg_query.SelectStmt) *pg_query.SelectStmt {
 			found = true
 		}
 	}
-	if !found || len(sel.GroupClause) > 0 || sel.HavingClause != nil || len(sel.WindowClause) > 0 {
+	if !found || len(sel.WindowClause) > 0 {
 		return nil
+	}
+	grouped := len(sel.GroupClause) > 0 || sel.HavingClause != nil
+	for _, t := range sel.TargetList {
+		grouped = grouped || hasAggregate(t.GetResTarget().GetVal())
+	}
+	if grouped {
+		return srfGroupedRewrite(sel)
 	}
 	if containsSRF(sel.WhereClause) || containsSRF(sel.LimitCount) || containsSRF(sel.LimitOffset) {
 		return nil
@@ -172,3 +179,99 @@ func srfRewrite(sel *pg_query.SelectStmt) *pg_query.SelectStmt {
 	}}})
 	return out
 }
+
+// srfGroupedRewrite moves a grouped query's select-list set-returning
+// functions above its aggregation, where PostgreSQL runs them:
+//
+//	SELECT g, generate_series(1, count(*)) FROM t GROUP BY g
+//
+// runs as
+//
+//	SELECT "*grp*"."*c1" AS g, "*srf*".srf1 AS generate_series
+//	FROM (SELECT g AS "*c1", 1 AS "*a2_1", count(*) AS "*a2_2" FROM t GROUP BY g) AS "*grp*",
+//	     LATERAL ROWS FROM (generate_series("*grp*"."*a2_1", "*grp*"."*a2_2")) AS "*srf*"(srf1)
+//
+// It takes select lists whose set-returning calls stand alone (not inside
+// another expression), ORDER BY by output names or ordinals, and plain
+// DISTINCT; other queries are left as they are (nil).
+func srfGroupedRewrite(sel *pg_query.SelectStmt) *pg_query.SelectStmt {
+	for _, n := range sel.SortClause {
+		sb := n.GetSortBy()
+		if c := sb.GetNode().GetAConst(); c != nil && c.GetIval() != nil {
+			continue
+		}
+		if cr := sb.GetNode().GetColumnRef(); cr == nil || len(cr.Fields) != 1 || cr.Fields[0].GetString_() == nil {
+			return nil
+		}
+	}
+	for _, n := range sel.DistinctClause {
+		if n != nil && n.Node != nil {
+			return nil // DISTINCT ON
+		}
+	}
+	inner := proto.Clone(sel).(*pg_query.SelectStmt)
+	inner.WithClause, inner.SortClause, inner.DistinctClause = nil, nil, nil
+	inner.LimitCount, inner.LimitOffset = nil, nil
+	inner.LimitOption = pg_query.LimitOption_LIMIT_OPTION_DEFAULT
+	inner.TargetList = nil
+	outer := &pg_query.SelectStmt{
+		Op:             pg_query.SetOperation_SETOP_NONE,
+		DistinctClause: sel.DistinctClause, SortClause: sel.SortClause,
+		LimitCount: sel.LimitCount, LimitOffset: sel.LimitOffset, LimitOption: sel.LimitOption,
+	}
+	ref := func(rel, col string) *pg_query.Node {
+		return pg_query.MakeColumnRefNode([]*pg_query.Node{pg_query.MakeStrNode(rel), pg_query.MakeStrNode(col)}, -1)
+	}
+	target := func(val *pg_query.Node, name string) *pg_query.Node {
+		return &pg_query.Node{Node: &pg_query.Node_ResTarget{ResTarget: &pg_query.ResTarget{Name: name, Val: val}}}
+	}
+	var funcs, colnames []*pg_query.Node
+	for i, t := range sel.TargetList {
+		rt := t.GetResTarget()
+		name := rt.Name
+		if name == "" {
+			name = figureColname(rt.Val)
+		}
+		if cr := rt.Val.GetColumnRef(); cr != nil && cr.Fields[len(cr.Fields)-1].GetAStar() != nil {
+			return nil
+		}
+		fc := rt.Val.GetFuncCall()
+		if fc == nil || !isSelectListSRF(fc) {
+			if containsSRF(rt.Val) {
+				return nil // inside another expression
+			}
+			col := fmt.Sprintf("*c%d", i+1)
+			inner.TargetList = append(inner.TargetList, target(proto.Clone(rt.Val).(*pg_query.Node), col))
+			outer.TargetList = append(outer.TargetList, target(ref(grpRel, col), name))
+			continue
+		}
+		call := proto.Clone(fc).(*pg_query.FuncCall)
+		for j, a := range call.Args {
+			if containsSRF(a) {
+				return nil
+			}
+			col := fmt.Sprintf("*a%d_%d", i+1, j+1)
+			inner.TargetList = append(inner.TargetList, target(a, col))
+			call.Args[j] = ref(grpRel, col)
+		}
+		srf := fmt.Sprintf("srf%d", len(funcs)+1)
+		funcs = append(funcs, pg_query.MakeListNode([]*pg_query.Node{{Node: &pg_query.Node_FuncCall{FuncCall: call}}}))
+		colnames = append(colnames, pg_query.MakeStrNode(srf))
+		outer.TargetList = append(outer.TargetList, target(ref(srfRel, srf), name))
+	}
+	outer.FromClause = []*pg_query.Node{
+		{Node: &pg_query.Node_RangeSubselect{RangeSubselect: &pg_query.RangeSubselect{
+			Subquery: &pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: inner}},
+			Alias:    &pg_query.Alias{Aliasname: grpRel},
+		}}},
+		{Node: &pg_query.Node_RangeFunction{RangeFunction: &pg_query.RangeFunction{
+			Lateral: true, IsRowsfrom: len(funcs) > 1, Functions: funcs,
+			Alias: &pg_query.Alias{Aliasname: srfRel, Colnames: colnames},
+		}}},
+	}
+	return outer
+}
+
+// grpRel is the derived table a grouped query becomes when its
+// set-returning functions move above it.
+const grpRel = "*grp*"

@@ -74,3 +74,18 @@ SELECT count(*), sum(g) FROM generate_series(1, 300000) g;
 
 -- query: series_with_ordinality_streams
 SELECT * FROM generate_series(10, 1, -3) WITH ORDINALITY AS s(v, n);
+
+-- query: srf_in_grouped_query
+SELECT channel, count(*), generate_series(1, 2) AS k FROM sales GROUP BY channel;
+
+-- query: srf_over_aggregates
+SELECT channel, generate_series(1, count(*)::int % 4) AS k, min(quantity) FROM sales GROUP BY channel ORDER BY channel, k;
+
+-- query: srf_unnest_of_array_agg
+SELECT unnest(array_agg(DISTINCT channel ORDER BY channel DESC)) FROM sales;
+
+-- query: srf_grouped_lockstep_distinct_limit
+SELECT DISTINCT c.segment, generate_series(1, 3) AS a, unnest(ARRAY[count(*), max(c.customer_id)]) AS b FROM d_customer c GROUP BY c.segment HAVING count(*) > 1 ORDER BY 1, 2, 3 LIMIT 7;
+
+-- query: srf_grouped_order_by_ordinal
+SELECT s.channel, generate_series(1, 2) FROM sales s GROUP BY s.channel ORDER BY 1 DESC, 2;
