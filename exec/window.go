@@ -405,53 +405,39 @@ func (w *Window) partition(col int, f WindowFunc, p []int, args, rng [][]types.D
 		}
 		return groupStart[g]
 	}
+	// bound is row i's frame start, or with end its end, for a bound of
+	// kind with offset off; frame clamps both to the partition.
+	bound := func(i, kind int, off int64, end bool) int {
+		switch kind {
+		case BoundCurrentRow:
+			switch {
+			case f.Rows:
+				return i
+			case end:
+				return peerEnd[i]
+			}
+			return peerStart[i]
+		case BoundPreceding, BoundFollowing:
+			if kind == BoundPreceding {
+				off = -off
+			}
+			switch {
+			case byValue != nil && end:
+				return byValue.end(i)
+			case byValue != nil:
+				return byValue.start(i)
+			case f.Groups:
+				return group(i, off, end)
+			}
+			return i + int(off)
+		}
+		if end {
+			return n - 1 // UNBOUNDED FOLLOWING
+		}
+		return 0 // UNBOUNDED PRECEDING
+	}
 	frame := func(i int) (int, int) {
-		s, e := 0, n-1
-		switch f.Start {
-		case BoundCurrentRow:
-			s = i
-			if !f.Rows {
-				s = peerStart[i]
-			}
-		case BoundPreceding, BoundFollowing:
-			off := f.StartOff
-			if f.Start == BoundPreceding {
-				off = -off
-			}
-			switch {
-			case byValue != nil:
-				s = byValue.start(i)
-			case f.Groups:
-				if s = group(i, off, false); s < 0 {
-					s = 0 // before the first group: from the partition's start
-				}
-			default:
-				s = i + int(off)
-			}
-		}
-		switch f.End {
-		case BoundCurrentRow:
-			e = i
-			if !f.Rows {
-				e = peerEnd[i]
-			}
-		case BoundPreceding, BoundFollowing:
-			off := f.EndOff
-			if f.End == BoundPreceding {
-				off = -off
-			}
-			switch {
-			case byValue != nil:
-				e = byValue.end(i)
-			case f.Groups:
-				if e = group(i, off, true); e >= n {
-					e = n - 1 // past the last group: to the partition's end
-				}
-			default:
-				e = i + int(off)
-			}
-		}
-		return max(s, 0), min(e, n-1)
+		return max(bound(i, f.Start, f.StartOff, false), 0), min(bound(i, f.End, f.EndOff, true), n-1)
 	}
 	// excluded reports whether row j is left out of row i's frame.
 	excluded := func(i, j int) bool {
